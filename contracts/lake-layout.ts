@@ -1,0 +1,35 @@
+/**
+ * The one lake layout (DESIGN.md "Lake layout"), shared by the functions (Blob API on ADLS Gen2 or
+ * Azurite), the generator, the local DuckDB engine and the notebooks (which take the same relative paths).
+ */
+import type { EventType, SourceSystem } from "./vocabulary";
+
+export const ZONES = ["landing", "bronze", "silver", "gold", "quarantine", "control"] as const;
+export type Zone = (typeof ZONES)[number];
+
+/** `YYYY-MM-DD` of an instant, in UTC. */
+export function ingestDate(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** Path inside the `landing` zone: `<source_system>/<event_type>/ingest_date=YYYY-MM-DD/<batchId>.<ext>`. */
+export function landingPath(
+  source: SourceSystem,
+  eventType: EventType,
+  at: Date,
+  batchId: string,
+  ext: "jsonl" | "csv" | "parquet" = "jsonl",
+): string {
+  if (!/^[A-Za-z0-9_.=-]+$/.test(batchId)) throw new Error(`invalid batch id for a file name: ${batchId}`);
+  return `${source}/${eventType}/ingest_date=${ingestDate(at)}/${batchId}.${ext}`;
+}
+
+/** Path inside the `quarantine` zone: `<stage>/<table or stream>/ingest_date=YYYY-MM-DD/<batchId>.jsonl`. */
+export function quarantinePath(stage: string, stream: string, at: Date, batchId: string): string {
+  return `${stage}/${stream}/ingest_date=${ingestDate(at)}/${batchId}.jsonl`;
+}
+
+/** Default local lake directory (git-ignored); override with C360_LAKE_DIR. */
+export function localLakeDir(): string {
+  return process.env.C360_LAKE_DIR ?? "lake";
+}
