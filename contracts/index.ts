@@ -1,6 +1,6 @@
 export * from "./json-schema";
+export * from "./lake-layout";
 export * from "./normalize";
 export * from "./schemas";
 export * from "./validator";
 export * from "./vocabulary";
-export * from "./lake-layout";
