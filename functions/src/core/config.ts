@@ -1,0 +1,102 @@
+/**
+ * App settings → clients. Identity-based in Azure (DefaultAzureCredential: the Function App's
+ * managed identity), connection strings / emulator keys locally. The setting names are the
+ * contract with the infra component; docs/functions.md lists them.
+ */
+import { Agent } from "node:https";
+
+import { CosmosClient } from "@azure/cosmos";
+import { EventHubProducerClient } from "@azure/event-hubs";
+import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import { BlobServiceClient } from "@azure/storage-blob";
+
+export const SETTINGS = {
+  eventHubsNamespace: "EventHubs__fullyQualifiedNamespace",
+  eventHubsConnection: "EventHubs",
+  consumerGroup: "EventHubs__consumerGroup",
+  cosmosEndpoint: "CosmosDb__accountEndpoint",
+  cosmosKey: "CosmosDb__key",
+  cosmosDatabase: "CosmosDb__databaseName",
+  cosmosContainer: "CosmosDb__profilesContainer",
+  lakeUri: "Lake__blobServiceUri",
+  lakeConnection: "Lake",
+} as const;
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+let credential: TokenCredential | undefined;
+function azureCredential(): TokenCredential {
+  return (credential ??= new DefaultAzureCredential());
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "localhost" || host === "127.0.0.1" || host === "::1";
+  } catch {
+    return false;
+  }
+}
+
+export function cosmosFromSettings(env: Env = process.env): {
+  client: CosmosClient;
+  database: string;
+  container: string;
+  usesKey: boolean;
+} {
+  const endpoint = env[SETTINGS.cosmosEndpoint];
+  if (!endpoint) throw new ConfigurationError(`app setting ${SETTINGS.cosmosEndpoint} is not set`);
+  const key = env[SETTINGS.cosmosKey];
+  const client = new CosmosClient({
+    endpoint,
+    ...(key ? { key } : { aadCredentials: azureCredential() }),
+    // Emulators on this machine use self-signed certificates; nothing else is ever accepted unverified.
+    agent:
+      key && isLoopback(endpoint) ? new Agent({ rejectUnauthorized: false, keepAlive: true }) : undefined,
+    connectionPolicy: { enableEndpointDiscovery: !isLoopback(endpoint) },
+  });
+  return {
+    client,
+    database: env[SETTINGS.cosmosDatabase] ?? "c360",
+    container: env[SETTINGS.cosmosContainer] ?? "profiles",
+    usesKey: !!key,
+  };
+}
+
+export function lakeFromSettings(env: Env = process.env): BlobServiceClient {
+  const uri = env[SETTINGS.lakeUri];
+  if (uri) return new BlobServiceClient(uri, azureCredential());
+  const connection = env[SETTINGS.lakeConnection];
+  if (connection) return BlobServiceClient.fromConnectionString(connection);
+  throw new ConfigurationError(
+    `app setting ${SETTINGS.lakeUri} (or ${SETTINGS.lakeConnection} locally) is not set`,
+  );
+}
+
+export function producerFactory(env: Env = process.env): (hubName: string) => EventHubProducerClient {
+  const namespace = env[SETTINGS.eventHubsNamespace];
+  const connection = env[SETTINGS.eventHubsConnection];
+  if (!namespace && !connection) {
+    throw new ConfigurationError(
+      `app setting ${SETTINGS.eventHubsNamespace} (or ${SETTINGS.eventHubsConnection} locally) is not set`,
+    );
+  }
+  const producers = new Map<string, EventHubProducerClient>();
+  return (hubName) => {
+    let producer = producers.get(hubName);
+    if (!producer) {
+      producer = namespace
+        ? new EventHubProducerClient(namespace, hubName, azureCredential())
+        : new EventHubProducerClient(connection!, hubName);
+      producers.set(hubName, producer);
+    }
+    return producer;
+  };
+}

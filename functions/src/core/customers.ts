@@ -1,0 +1,108 @@
+/** Reads, segments, erasure and export of a customer (the logic behind the /api/customers endpoints). */
+import { randomUUID } from "node:crypto";
+
+import type { Lake } from "./lake";
+import type { CustomerProfileDocument } from "./profile";
+import type { ProfileStore } from "./profile-store";
+import type { QuarantineRecord } from "./quarantine";
+
+/** The profile as the API shows it: without Cosmos system fields and idempotency bookkeeping. */
+export function publicProfile(doc: CustomerProfileDocument): Omit<CustomerProfileDocument, "idempotency"> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (k.startsWith("_") || k === "idempotency") continue;
+    out[k] = v;
+  }
+  return out as Omit<CustomerProfileDocument, "idempotency">;
+}
+
+export function segmentsOf(doc: CustomerProfileDocument) {
+  return {
+    customerId: doc.customerId,
+    valueSegment: doc.valueSegment,
+    valueSegmentBasis: { totalSpent: doc.orders.totalSpent, orderCount: doc.orders.count },
+    crmSegment: doc.crm.customerSegment ?? null,
+    loyaltyTier: doc.crm.loyaltyTier ?? null,
+    preferredCategories: doc.preferredCategories,
+    engagement: {
+      sessions: doc.behaviour.sessions,
+      lastSeenAt: doc.behaviour.lastSeenAt ?? null,
+      openTickets: doc.support.openTickets,
+      averageSatisfaction: doc.support.averageSatisfaction,
+    },
+  };
+}
+
+export interface ErasureRecord {
+  customerId: string;
+  requestedAt: string;
+  requestId: string;
+}
+
+export const ERASURE_PREFIX = "erasure/";
+
+/**
+ * Erasure: the request is recorded first (control/erasure/<requestId>.jsonl, which the batch path
+ * honours), then the profile is removed, so a failure in between leaves a record to act on.
+ */
+export async function eraseCustomer(
+  deps: { store: ProfileStore; lake: Lake },
+  customerId: string,
+  now: Date = new Date(),
+): Promise<ErasureRecord & { profileDeleted: boolean }> {
+  const record: ErasureRecord = { customerId, requestedAt: now.toISOString(), requestId: randomUUID() };
+  await deps.lake.writeOnce(
+    "control",
+    `${ERASURE_PREFIX}${record.requestId}.jsonl`,
+    JSON.stringify(record) + "\n",
+  );
+  const profileDeleted = await deps.store.delete(customerId);
+  return { ...record, profileDeleted };
+}
+
+function parseLines<T>(text: string): T[] {
+  const out: T[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      // a torn or foreign line is not this customer's data
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything held about a customer: the profile, the quarantined events that name them, and
+ * erasure requests. The quarantine and control zones are scanned (fine at their size; the batch
+ * path's gold tables are exported by the batch path).
+ */
+export async function exportCustomerData(deps: { store: ProfileStore; lake: Lake }, customerId: string) {
+  const stored = await deps.store.read(customerId);
+  const quarantinedEvents: QuarantineRecord[] = [];
+  for (const path of await deps.lake.list("quarantine", "realtime/")) {
+    const text = await deps.lake.read("quarantine", path);
+    if (!text || !text.includes(customerId)) continue;
+    for (const record of parseLines<QuarantineRecord>(text)) {
+      const payloadCustomer = (record.event as { payload?: { customerId?: unknown } } | null)?.payload
+        ?.customerId;
+      if (record.customerId === customerId || payloadCustomer === customerId) {
+        quarantinedEvents.push({ ...record, position: { ...record.position } });
+      }
+    }
+  }
+  const erasureRequests: ErasureRecord[] = [];
+  for (const path of await deps.lake.list("control", ERASURE_PREFIX)) {
+    const text = await deps.lake.read("control", path);
+    if (!text) continue;
+    erasureRequests.push(...parseLines<ErasureRecord>(text).filter((r) => r.customerId === customerId));
+  }
+  return {
+    customerId,
+    exportedAt: new Date().toISOString(),
+    profile: stored ? publicProfile(stored.doc) : null,
+    quarantinedEvents,
+    erasureRequests,
+  };
+}

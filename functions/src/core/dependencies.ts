@@ -1,0 +1,42 @@
+/**
+ * The handlers' dependencies, built once per process from app settings, or injected (tests and
+ * the local driver call setDependencies with clients for Azurite and the local Cosmos server).
+ */
+import { cosmosFromSettings, lakeFromSettings, producerFactory } from "./config";
+import { Lake } from "./lake";
+import { type ProcessorDeps } from "./processor";
+import { ProfileStore } from "./profile-store";
+import { EventHubsPublisher, type EventPublisher } from "./publisher";
+
+export interface Dependencies extends ProcessorDeps {
+  publisher: EventPublisher;
+}
+
+let current: Promise<Dependencies> | undefined;
+
+export function setDependencies(deps: Dependencies | undefined): void {
+  current = deps ? Promise.resolve(deps) : undefined;
+}
+
+async function fromSettings(): Promise<Dependencies> {
+  const cosmos = cosmosFromSettings();
+  // With Entra ID the data plane cannot create databases or containers (infra creates them);
+  // with an emulator key they are created on first use.
+  const store = cosmos.usesKey
+    ? await ProfileStore.open(
+        (await cosmos.client.databases.createIfNotExists({ id: cosmos.database })).database,
+        cosmos.container,
+      )
+    : new ProfileStore(cosmos.client.database(cosmos.database).container(cosmos.container));
+  return { store, lake: new Lake(lakeFromSettings()), publisher: new EventHubsPublisher(producerFactory()) };
+}
+
+export function getDependencies(): Promise<Dependencies> {
+  if (!current) {
+    current = fromSettings().catch((error: unknown) => {
+      current = undefined;
+      throw error;
+    });
+  }
+  return current;
+}

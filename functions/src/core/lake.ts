@@ -1,0 +1,110 @@
+/**
+ * The lake through the Blob API: one storage account, one container per zone. Works on ADLS Gen2
+ * (hierarchical namespace; blob names with `/` become directories) and on Azurite, which has no
+ * dfs endpoint. Files are written once and atomically: a single block-blob upload with
+ * If-None-Match: *, so a reader never sees half a file and a redelivered batch (same deterministic
+ * name) does not write a second copy.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
+
+import { statusOf } from "./retry";
+
+export const LAKE_CONTAINERS = ["landing", "quarantine", "control"] as const;
+export type LakeContainer = (typeof LAKE_CONTAINERS)[number];
+
+export interface LakeStats {
+  filesWritten: number;
+  filesAlreadyPresent: number;
+  bytesWritten: number;
+}
+
+export class Lake {
+  readonly stats: LakeStats = { filesWritten: 0, filesAlreadyPresent: 0, bytesWritten: 0 };
+  private ensured = new Map<string, Promise<unknown>>();
+
+  /** `prefix` isolates tests sharing one storage account (`<prefix>landing`, ...); empty in real use. */
+  constructor(
+    readonly service: BlobServiceClient,
+    readonly prefix = "",
+  ) {}
+
+  container(name: LakeContainer): ContainerClient {
+    return this.service.getContainerClient(this.prefix + name);
+  }
+
+  private async ensure(name: LakeContainer): Promise<ContainerClient> {
+    const client = this.container(name);
+    let pending = this.ensured.get(name);
+    if (!pending) {
+      pending = client.createIfNotExists().catch((error: unknown) => {
+        this.ensured.delete(name);
+        throw error;
+      });
+      this.ensured.set(name, pending);
+    }
+    await pending;
+    return client;
+  }
+
+  /** Writes a file if it does not exist yet. Returns false when it was already there (a redelivery). */
+  async writeOnce(container: LakeContainer, path: string, content: string): Promise<boolean> {
+    const client = await this.ensure(container);
+    const body = Buffer.from(content, "utf8");
+    try {
+      await client.getBlockBlobClient(path).upload(body, body.length, {
+        conditions: { ifNoneMatch: "*" },
+        blobHTTPHeaders: { blobContentType: contentTypeOf(path) },
+      });
+      this.stats.filesWritten++;
+      this.stats.bytesWritten += body.length;
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409 || status === 412) {
+        this.stats.filesAlreadyPresent++;
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async read(container: LakeContainer, path: string): Promise<string | undefined> {
+    try {
+      const buffer = await this.container(container).getBlockBlobClient(path).downloadToBuffer();
+      return buffer.toString("utf8");
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async list(container: LakeContainer, prefix?: string): Promise<string[]> {
+    const client = this.container(container);
+    if (!(await client.exists())) return [];
+    const names: string[] = [];
+    for await (const blob of client.listBlobsFlat({ prefix })) names.push(blob.name);
+    return names.sort();
+  }
+
+  /** Copies the given containers into `<dir>/<container>/<blob path>` (the local lake the batch path reads). */
+  async mirrorTo(dir: string, containers: readonly LakeContainer[] = LAKE_CONTAINERS): Promise<number> {
+    let files = 0;
+    for (const name of containers) {
+      for (const path of await this.list(name)) {
+        if (path.split("/").some((segment) => segment === ".." || segment === "")) continue;
+        const target = join(dir, name, ...path.split("/"));
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, await this.container(name).getBlockBlobClient(path).downloadToBuffer());
+        files++;
+      }
+    }
+    return files;
+  }
+}
+
+function contentTypeOf(path: string): string {
+  return path.endsWith(".jsonl") ? "application/x-ndjson" : "application/octet-stream";
+}

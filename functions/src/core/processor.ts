@@ -1,0 +1,311 @@
+/**
+ * One Event Hubs batch (one partition) through the real-time path:
+ * validate → enrich → coalesce per customer → one optimistic-concurrency write per customer →
+ * quarantine the rejected → land the accepted. Errors are handled per event: invalid and poison
+ * events are quarantined; transient failures are retried (bounded) and, if they persist, fail the
+ * whole batch after every other customer has been written, so the host redelivers it and the
+ * idempotency bookkeeping skips what was already applied.
+ */
+import {
+  type AnyEvent,
+  landingPath,
+  quarantinePath,
+  validateEvent,
+  type Violation,
+} from "../../../contracts";
+import { enrich, type EnrichedEvent } from "./enrich";
+import { alreadyApplied, type Position, recordApplied } from "./idempotency";
+import type { Lake } from "./lake";
+import { mapPool } from "./pool";
+import { type EventPosition, readBatchPositions } from "./positions";
+import { emptyProfile, finalizeProfile, mergeEvent, profileKey } from "./profile";
+import { ConcurrencyConflict, type ProfileStore } from "./profile-store";
+import { QUARANTINE_CODES, type QuarantineRecord, quarantineRecord } from "./quarantine";
+import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./retry";
+import type { StreamDefinition } from "./streams";
+
+export interface ProcessorDeps {
+  store: ProfileStore;
+  lake: Lake;
+  retry?: RetryOptions;
+  /** Customers written in parallel within one batch. */
+  concurrency?: number;
+  /** Re-read-and-merge attempts on ETag conflicts before the customer counts as failed. */
+  maxConflictRetries?: number;
+  log?: (message: string) => void;
+}
+
+export interface BatchSummary {
+  batchId: string;
+  received: number;
+  accepted: number;
+  quarantined: number;
+  quarantinedByCode: Record<string, number>;
+  /** Events already applied to their profile (redeliveries), skipped. */
+  duplicates: number;
+  applied: number;
+  anonymous: number;
+  profilesWritten: number;
+  conflicts: number;
+  landingFiles: number;
+  quarantineFiles: number;
+}
+
+export class BatchFailedError extends Error {
+  constructor(
+    message: string,
+    readonly causes: unknown[],
+    readonly summary: BatchSummary,
+  ) {
+    super(message);
+    this.name = "BatchFailedError";
+  }
+}
+
+interface Accepted {
+  enriched: EnrichedEvent;
+  position: EventPosition;
+}
+
+type Decoded = { ok: true; value: unknown } | { ok: false; text: string };
+
+/** Event bodies arrive parsed (JSON content), as text, or as bytes depending on the producer. */
+export function decodeMessage(message: unknown): Decoded {
+  let text: string;
+  if (typeof message === "string") text = message;
+  else if (message instanceof Uint8Array) text = Buffer.from(message).toString("utf8");
+  else return { ok: true, value: message };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, text };
+  }
+}
+
+const errorsOnly = (violations: Violation[]) =>
+  violations
+    .filter((v) => v.severity === "error")
+    .map(({ pointer, code, message }) => ({ pointer, code, message }));
+
+export async function processBatch(
+  stream: StreamDefinition,
+  messages: readonly unknown[],
+  triggerMetadata: Record<string, unknown> | undefined,
+  deps: ProcessorDeps,
+): Promise<BatchSummary> {
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  const batch = readBatchPositions(triggerMetadata, messages.length, stream.hubName);
+  const first = batch.positions[0];
+  const last = batch.positions[batch.positions.length - 1];
+  const batchId = `${batch.eventHubName}-p${batch.partitionId}-${first?.sequenceNumber ?? 0}-${last?.sequenceNumber ?? 0}`;
+  const summary: BatchSummary = {
+    batchId,
+    received: messages.length,
+    accepted: 0,
+    quarantined: 0,
+    quarantinedByCode: {},
+    duplicates: 0,
+    applied: 0,
+    anonymous: 0,
+    profilesWritten: 0,
+    conflicts: 0,
+    landingFiles: 0,
+    quarantineFiles: 0,
+  };
+  if (messages.length === 0) return summary;
+
+  // 1. Validate and enrich, per event.
+  const accepted: Accepted[] = [];
+  const rejected: QuarantineRecord[] = [];
+  const reject = (position: EventPosition, violations: QuarantineRecord["violations"], event: unknown) =>
+    rejected.push(quarantineRecord(stream.eventType, batch.eventHubName, position, violations, event));
+  messages.forEach((message, i) => {
+    const position = batch.positions[i];
+    const decoded = decodeMessage(message);
+    if (!decoded.ok) {
+      reject(
+        position,
+        [{ pointer: "", code: QUARANTINE_CODES.unparseable, message: "is not valid JSON" }],
+        decoded.text,
+      );
+      return;
+    }
+    const validation = validateEvent(decoded.value);
+    if (!validation.valid) {
+      reject(position, errorsOnly(validation.violations), decoded.value);
+      return;
+    }
+    const event = decoded.value as AnyEvent;
+    if (event.eventType !== stream.eventType) {
+      reject(
+        position,
+        [
+          {
+            pointer: "/eventType",
+            code: QUARANTINE_CODES.wrongStream,
+            message: `does not belong on hub ${batch.eventHubName}`,
+          },
+        ],
+        event,
+      );
+      return;
+    }
+    try {
+      accepted.push({ enriched: enrich(event, validation.violations), position });
+    } catch (error) {
+      reject(
+        position,
+        [{ pointer: "", code: QUARANTINE_CODES.processingFailed, message: String(error) }],
+        event,
+      );
+    }
+  });
+
+  // 2. Coalesce per customer and write each profile once.
+  const poison = new Set<string>();
+  const failures: unknown[] = [];
+  if (stream.updatesProfile) {
+    const byCustomer = new Map<string, Accepted[]>();
+    for (const a of accepted) {
+      const key = profileKey(a.enriched.event);
+      if (key === undefined) {
+        summary.anonymous++;
+        continue;
+      }
+      const list = byCustomer.get(key);
+      if (list) list.push(a);
+      else byCustomer.set(key, [a]);
+    }
+    const streamKey = `${batch.eventHubName}/${batch.partitionId}`;
+    const results = await mapPool([...byCustomer], deps.concurrency ?? 16, ([customerId, events]) =>
+      writeCustomer(customerId, events, streamKey, deps, retry, poison),
+    );
+    for (const r of results) {
+      if (r.status === "fulfilled") {
+        summary.duplicates += r.value.duplicates;
+        summary.applied += r.value.applied;
+        summary.conflicts += r.value.conflicts;
+        if (r.value.written) summary.profilesWritten++;
+      } else failures.push(r.reason);
+    }
+    for (const a of accepted) {
+      if (poison.has(a.enriched.event.eventId)) {
+        reject(
+          a.position,
+          [
+            {
+              pointer: "",
+              code: QUARANTINE_CODES.processingFailed,
+              message: "the profile merge failed on this event",
+            },
+          ],
+          a.enriched.event,
+        );
+      }
+    }
+  }
+  if (failures.length > 0) {
+    deps.log?.(`batch ${batchId}: ${failures.length} customer(s) failed; the batch will be redelivered`);
+    throw new BatchFailedError(
+      `batch ${batchId}: ${failures.length} profile write(s) failed: ${String(failures[0])}`,
+      failures,
+      summary,
+    );
+  }
+
+  // 3. Land the accepted events and quarantine the rejected, with names fixed by the batch position.
+  const landed = accepted.filter((a) => !poison.has(a.enriched.event.eventId));
+  const at = new Date(first.enqueuedTimeUtc);
+  const bySource = new Map<string, string[]>();
+  for (const a of landed) {
+    const path = landingPath(a.enriched.event.source, stream.eventType, at, batchId);
+    const lines = bySource.get(path);
+    const line = JSON.stringify(a.enriched.event);
+    if (lines) lines.push(line);
+    else bySource.set(path, [line]);
+  }
+  const writes: Array<Promise<void>> = [];
+  for (const [path, lines] of bySource) {
+    writes.push(
+      withRetry(() => deps.lake.writeOnce("landing", path, lines.join("\n") + "\n"), retry).then(
+        (written) => {
+          if (written) summary.landingFiles++;
+        },
+      ),
+    );
+  }
+  if (rejected.length > 0) {
+    const path = quarantinePath("realtime", stream.eventType, at, batchId);
+    const content = rejected.map((r) => JSON.stringify(r)).join("\n") + "\n";
+    writes.push(
+      withRetry(() => deps.lake.writeOnce("quarantine", path, content), retry).then((written) => {
+        if (written) summary.quarantineFiles++;
+      }),
+    );
+  }
+  await Promise.all(writes);
+
+  summary.accepted = landed.length;
+  summary.quarantined = rejected.length;
+  for (const r of rejected)
+    summary.quarantinedByCode[r.reason] = (summary.quarantinedByCode[r.reason] ?? 0) + 1;
+  return summary;
+}
+
+interface CustomerResult {
+  written: boolean;
+  applied: number;
+  duplicates: number;
+  conflicts: number;
+}
+
+async function writeCustomer(
+  customerId: string,
+  events: Accepted[],
+  streamKey: string,
+  deps: ProcessorDeps,
+  retry: RetryOptions,
+  poison: Set<string>,
+): Promise<CustomerResult> {
+  const maxAttempts = deps.maxConflictRetries ?? 25;
+  let conflicts = 0;
+  for (let attempt = 1; ; attempt++) {
+    const stored = await withRetry(
+      () => (attempt === 1 ? deps.store.readForUpdate(customerId) : deps.store.read(customerId)),
+      retry,
+    );
+    const doc = stored?.doc ?? emptyProfile(customerId);
+    let applied = 0;
+    let duplicates = 0;
+    let restart = false;
+    for (const { enriched, position } of events) {
+      const id = enriched.event.eventId;
+      if (poison.has(id)) continue;
+      const at: Position = { stream: streamKey, seq: position.sequenceNumber };
+      if (alreadyApplied(doc.idempotency, id, at)) {
+        duplicates++;
+        continue;
+      }
+      try {
+        mergeEvent(doc, enriched);
+      } catch {
+        // The document may be half-merged: mark the event poison and start this customer over without it.
+        poison.add(id);
+        restart = true;
+        break;
+      }
+      recordApplied(doc.idempotency, id, at);
+      applied++;
+    }
+    if (restart) continue;
+    if (applied === 0) return { written: false, applied, duplicates, conflicts };
+    finalizeProfile(doc);
+    try {
+      await withRetry(() => deps.store.write(doc, stored?.etag), retry);
+      return { written: true, applied, duplicates, conflicts };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflict) || attempt >= maxAttempts) throw error;
+      conflicts++;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Quarantine records: what Event Hubs lacks (it has no dead-letter queue). Every rejected event is
+ * kept with its reason, the rules it broke and its position in the hub, so it can be inspected,
+ * fixed and replayed. Files: `quarantine/realtime/<stream>/ingest_date=YYYY-MM-DD/<batch id>.jsonl`.
+ */
+import type { EventPosition } from "./positions";
+
+/** Reasons beyond the contract's violation codes. */
+export const QUARANTINE_CODES = {
+  unparseable: "unparseable",
+  wrongStream: "wrong_stream",
+  processingFailed: "processing_failed",
+} as const;
+
+export interface QuarantineViolation {
+  pointer: string;
+  code: string;
+  message: string;
+}
+
+export interface QuarantineRecord {
+  stage: "realtime";
+  stream: string;
+  /** The first error's code; all of them are in `violations`. */
+  reason: string;
+  violations: QuarantineViolation[];
+  position: EventPosition & { eventHubName: string };
+  eventId?: string;
+  customerId?: string;
+  /** The event as received (parsed JSON when it parsed, else the raw text, truncated). */
+  event: unknown;
+}
+
+const MAX_RAW_CHARS = 65536;
+
+export function quarantineRecord(
+  stream: string,
+  eventHubName: string,
+  position: EventPosition,
+  violations: QuarantineViolation[],
+  event: unknown,
+): QuarantineRecord {
+  const obj = typeof event === "object" && event !== null ? (event as Record<string, unknown>) : undefined;
+  const record: QuarantineRecord = {
+    stage: "realtime",
+    stream,
+    reason: violations[0]?.code ?? QUARANTINE_CODES.processingFailed,
+    violations,
+    position: { eventHubName, ...position },
+    event: typeof event === "string" && event.length > MAX_RAW_CHARS ? event.slice(0, MAX_RAW_CHARS) : event,
+  };
+  if (typeof obj?.eventId === "string") record.eventId = obj.eventId;
+  if (typeof obj?.customerId === "string") record.customerId = obj.customerId;
+  return record;
+}
