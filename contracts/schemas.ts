@@ -80,8 +80,12 @@ export const CustomerProfileV1_1 = Type.Object(
         strict,
       ),
     ),
+    // additionalProperties: false makes the key pattern bite (patternProperties alone lets any key through):
+    // a system name outside the pattern is reported as unexpected_field (a warning), like any other extra field.
     externalIds: Type.Optional(
-      Type.Record(Type.String({ pattern: "^[a-z_]{1,30}$" }), Id("id in another system")),
+      Type.Record(Type.String({ pattern: "^[a-z_]{1,30}$" }), Id("id in another system"), {
+        additionalProperties: false,
+      }),
     ),
   },
   strict,
