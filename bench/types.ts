@@ -1,0 +1,68 @@
+/**
+ * The interface every area's benchmark follows. Each area writes `bench/<area>.ts` exporting
+ * `bench(options)`; `bench/run.ts` calls them all in one process and writes BENCHMARKS.md.
+ *
+ * One BenchResult compares a candidate with its baseline, both measured in the same run on the
+ * same input, so the ratio is meaningful on any machine.
+ */
+
+/** One measured side: a median of `runs` repetitions. */
+export interface BenchMeasure {
+  /** What ran, e.g. "coalesced patch per customer" or "one upsert per event". */
+  label: string;
+  /** Median wall-clock milliseconds per repetition. */
+  medianMs: number;
+  /** Repetitions measured (after warm-up). */
+  runs: number;
+  /** Optional throughput: units processed per repetition (events, rows, activities...). */
+  units?: number;
+  /** Name of the unit, e.g. "events", "rows". */
+  unitName?: string;
+  /** Any other figure worth reporting (RU charged, bytes written...). */
+  extra?: Record<string, number | string>;
+}
+
+export interface BenchResult {
+  /** Area that owns it: "functions", "pipeline", "orchestration", ... */
+  area: string;
+  /** Short name of the scenario. */
+  name: string;
+  /** The input, described so a reader can reproduce it, e.g. "10,000 events over 500 customers". */
+  input: string;
+  candidate: BenchMeasure;
+  baseline: BenchMeasure;
+  /** Which way is better; default "lower" (time). */
+  better?: "lower" | "higher";
+  /** One sentence on what the comparison shows or why this baseline. */
+  note?: string;
+}
+
+export interface BenchOptions {
+  /** Scale factor: 1 = the default size; the harness passes smaller values with --quick. */
+  scale: number;
+  /** Progress lines for the console. */
+  log: (line: string) => void;
+}
+
+/** What `bench/<area>.ts` exports. */
+export type AreaBench = (options: BenchOptions) => Promise<BenchResult[]>;
+
+/** Median of a list of numbers (empty list → NaN). */
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs `fn` `warmup` times unmeasured, then `runs` times, and returns the median milliseconds. */
+export async function timeMedian(fn: () => unknown, runs: number, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
