@@ -10,7 +10,7 @@ import type { EventType } from "../../contracts";
 
 export type Example = {
   eventId: string;
-  eventType: EventType;
+  eventType: string;
   schemaVersion: string;
   source: string;
   occurredAt: string;
