@@ -1,0 +1,73 @@
+-- Churn features per customer: recency of purchase and of any activity, 30/90-day activity, activity rate
+-- (active days in the last 90), interaction-to-purchase ratio, cart abandonment, satisfaction, seed 000's churn
+-- probability and a churn-risk flag (no purchase for more than 90 days).
+-- @materialized full
+-- @unique_key customer_key
+-- @zorder customer_key
+-- @inputs gold.customer_360, silver.customer_identity, silver.orders, silver.sessions, silver.support_interactions, run_context
+-- @expect fail out_of_range activity_rate_in_range: activity_rate_90d BETWEEN 0 AND 1
+WITH identity AS (
+  SELECT i.source_customer_id, i.customer_key FROM silver.customer_identity AS i
+),
+
+activity AS (
+  SELECT i.customer_key, o.order_date AS activity_date, 'order' AS kind
+  FROM silver.orders AS o INNER JOIN identity AS i ON i.source_customer_id = o.customer_id
+  UNION ALL
+  SELECT i.customer_key, s.session_date, 'session'
+  FROM silver.sessions AS s INNER JOIN identity AS i ON i.source_customer_id = s.customer_id
+  UNION ALL
+  SELECT i.customer_key, s.interaction_date, 'support'
+  FROM silver.support_interactions AS s INNER JOIN identity AS i ON i.source_customer_id = s.customer_id
+),
+
+recent AS (
+  SELECT
+    a.customer_key,
+    max(a.activity_date) AS last_activity_date,
+    count(DISTINCT CASE WHEN a.activity_date > date_add(rc.as_of_date, -90) AND a.activity_date <= rc.as_of_date THEN a.activity_date END) AS active_days_90d,
+    count(CASE WHEN a.kind = 'order' AND a.activity_date > date_add(rc.as_of_date, -90) AND a.activity_date <= rc.as_of_date THEN 1 END) AS orders_90d,
+    count(CASE WHEN a.kind = 'session' AND a.activity_date > date_add(rc.as_of_date, -30) AND a.activity_date <= rc.as_of_date THEN 1 END) AS sessions_30d
+  FROM activity AS a
+  CROSS JOIN run_context AS rc
+  GROUP BY a.customer_key
+),
+
+carts AS (
+  SELECT
+    i.customer_key,
+    count(*) FILTER (WHERE s.cart_adds > 0) AS cart_sessions,
+    count(*) FILTER (WHERE s.is_cart_abandoned) AS abandoned_sessions
+  FROM silver.sessions AS s
+  INNER JOIN identity AS i ON i.source_customer_id = s.customer_id
+  GROUP BY i.customer_key
+)
+
+SELECT
+  c.customer_key,
+  c.days_since_last_order AS days_since_last_purchase,
+  datediff(c.as_of_date, r.last_activity_date) AS days_since_last_activity,
+  datediff(c.as_of_date, c.registration_date) AS tenure_days,
+  c.total_orders,
+  coalesce(r.orders_90d, 0) AS orders_90d,
+  coalesce(r.sessions_30d, 0) AS sessions_30d,
+  coalesce(r.active_days_90d, 0) AS active_days_90d,
+  CAST(round(CAST(CAST(coalesce(r.active_days_90d, 0) AS DOUBLE) / 90 AS DECIMAL(38, 10)), 4) AS DECIMAL(10, 4)) AS activity_rate_90d,
+  CAST(round(CAST(CAST(c.support_interactions AS DOUBLE) / NULLIF(c.total_orders, 0) AS DECIMAL(38, 10)), 4) AS DECIMAL(18, 4)) AS interaction_to_purchase_ratio,
+  CAST(round(CAST(CAST(k.abandoned_sessions AS DOUBLE) / NULLIF(k.cart_sessions, 0) AS DECIMAL(38, 10)), 4) AS DECIMAL(10, 4)) AS cart_abandonment_rate,
+  c.return_count,
+  c.open_tickets,
+  c.avg_satisfaction,
+  CAST(CASE
+    WHEN c.days_since_last_order > 90 THEN 0.8
+    WHEN c.days_since_last_order > 60 THEN 0.5
+    WHEN c.days_since_last_order > 30 THEN 0.2
+    WHEN c.days_since_last_order IS NULL THEN NULL
+    ELSE 0.1
+  END AS DECIMAL(3, 2)) AS churn_probability,
+  coalesce(c.days_since_last_order > 90, false) AS is_churn_risk,
+  c.as_of_date,
+  c.load_id
+FROM gold.customer_360 AS c
+LEFT JOIN recent AS r ON r.customer_key = c.customer_key
+LEFT JOIN carts AS k ON k.customer_key = c.customer_key

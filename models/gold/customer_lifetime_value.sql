@@ -1,0 +1,67 @@
+-- CLV: seed 000's historical projection (spend per lifespan day × 365 × 3 years, 0 for a single-day lifespan)
+-- with its recency-based churn probability, and seed 001's formula total_spent × recency_factor × frequency_factor.
+-- Ratios are computed in DOUBLE and rounded through DECIMAL (HALF_UP in both engines).
+-- @materialized full
+-- @unique_key customer_key
+-- @zorder customer_key
+-- @inputs gold.customer_360
+-- @expect fail negative_amount non_negative_clv: historical_clv_3y >= 0 AND factor_clv >= 0
+WITH base AS (
+  SELECT
+    c.customer_key,
+    c.total_orders,
+    c.total_spent,
+    c.avg_order_value,
+    c.first_order_date,
+    c.last_order_date,
+    c.days_since_last_order,
+    coalesce(datediff(c.last_order_date, c.first_order_date), 0) AS lifespan_days,
+    c.as_of_date,
+    c.load_id
+  FROM gold.customer_360 AS c
+),
+
+factors AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN b.days_since_last_order <= 30 THEN 1.2
+      WHEN b.days_since_last_order <= 90 THEN 1.0
+      WHEN b.days_since_last_order <= 180 THEN 0.8
+      ELSE 0.5
+    END AS recency_factor,
+    CASE
+      WHEN b.total_orders > 50 THEN 1.5
+      WHEN b.total_orders > 20 THEN 1.2
+      WHEN b.total_orders > 5 THEN 1.0
+      ELSE 0.7
+    END AS frequency_factor
+  FROM base AS b
+)
+
+SELECT
+  f.customer_key,
+  f.total_orders,
+  f.total_spent,
+  f.avg_order_value,
+  f.first_order_date,
+  f.last_order_date,
+  f.lifespan_days,
+  f.days_since_last_order,
+  CAST(CASE
+    WHEN f.lifespan_days > 0 THEN round(CAST(CAST(f.total_spent AS DOUBLE) / f.lifespan_days * 365 * 3 AS DECIMAL(38, 10)), 2)
+    ELSE 0
+  END AS DECIMAL(18, 2)) AS historical_clv_3y,
+  CAST(CASE
+    WHEN f.days_since_last_order > 90 THEN 0.8
+    WHEN f.days_since_last_order > 60 THEN 0.5
+    WHEN f.days_since_last_order > 30 THEN 0.2
+    WHEN f.days_since_last_order IS NULL THEN NULL
+    ELSE 0.1
+  END AS DECIMAL(3, 2)) AS churn_probability,
+  CAST(f.recency_factor AS DECIMAL(3, 2)) AS recency_factor,
+  CAST(f.frequency_factor AS DECIMAL(3, 2)) AS frequency_factor,
+  CAST(round(f.total_spent * f.recency_factor * f.frequency_factor, 2) AS DECIMAL(18, 2)) AS factor_clv,
+  f.as_of_date,
+  f.load_id
+FROM factors AS f

@@ -1,0 +1,113 @@
+-- Silver orders: one row per order id, the latest version (by occurredAt, then eventId) across all loads.
+-- Customer ids stay as the source sent them; gold resolves them to customer_key through silver.customer_identity.
+-- @materialized incremental
+-- @unique_key order_id
+-- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
+-- @erase_by customer_id
+-- @inputs bronze.events, run_context, control_erasure
+-- @expect drop unknown_schema_version known_schema_version: schema_version IN ('1.0', '1.1')
+-- @expect drop missing_required_field has_order_id: order_id IS NOT NULL
+-- @expect drop missing_required_field has_customer_id: customer_id IS NOT NULL
+-- @expect drop invalid_timestamp valid_ordered_at: ordered_at IS NOT NULL
+-- @expect drop negative_amount non_negative_total: total_amount >= 0
+-- @expect drop too_few_items has_items: item_count >= 1
+-- @expect warn invalid_enum_value known_channel: channel IN ('POS', 'ECOMMERCE', 'MOBILE', 'SOCIAL')
+-- @expect warn invalid_enum_value known_status: status IN ('COMPLETED', 'FAILED', 'CANCELLED', 'PENDING')
+-- @expect warn invalid_enum_value known_transaction_type: transaction_type IN ('PURCHASE', 'RETURN', 'REFUND', 'EXCHANGE')
+-- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
+WITH source AS (
+  SELECT b.*
+  FROM bronze.events AS b
+  CROSS JOIN run_context AS rc
+  WHERE b.event_type = 'order'
+    AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
+    AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
+    AND NOT EXISTS (SELECT 1 FROM control_erasure AS x WHERE x.customer_id = b.customer_id)
+),
+
+redelivered AS (
+  -- Redeliveries keep their eventId: the first landed copy wins.
+  SELECT * FROM (
+    SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
+    FROM source AS s
+  ) AS r
+  WHERE r.delivery_rank = 1
+),
+
+renamed AS (
+  SELECT
+    trim(get_json_object(r.payload, '$.orderId')) AS order_id,
+    trim(r.customer_id) AS customer_id,
+    r.source_system,
+    upper(trim(get_json_object(r.payload, '$.channel'))) AS channel,
+    TRY_CAST(get_json_object(r.payload, '$.orderedAt') AS TIMESTAMP_LTZ) AS ordered_at,
+    upper(trim(get_json_object(r.payload, '$.transactionType'))) AS transaction_type,
+    upper(trim(get_json_object(r.payload, '$.status'))) AS status,
+    upper(trim(get_json_object(r.payload, '$.currency'))) AS currency,
+    TRY_CAST(get_json_object(r.payload, '$.totalAmount') AS DECIMAL(18, 2)) AS total_amount,
+    coalesce(TRY_CAST(get_json_object(r.payload, '$.taxAmount') AS DECIMAL(18, 2)), 0) AS tax_amount,
+    coalesce(TRY_CAST(get_json_object(r.payload, '$.shippingAmount') AS DECIMAL(18, 2)), 0) AS shipping_amount,
+    coalesce(TRY_CAST(get_json_object(r.payload, '$.discountAmount') AS DECIMAL(18, 2)), 0) AS discount_amount,
+    upper(trim(get_json_object(r.payload, '$.paymentMethod'))) AS payment_method,
+    get_json_object(r.payload, '$.storeId') AS store_id,
+    get_json_object(r.payload, '$.promotionCode') AS promotion_code,
+    coalesce(TRY_CAST(get_json_object(r.payload, '$.loyaltyPointsEarned') AS BIGINT), 0) AS loyalty_points_earned,
+    coalesce(TRY_CAST(get_json_object(r.payload, '$.loyaltyPointsRedeemed') AS BIGINT), 0) AS loyalty_points_redeemed,
+    coalesce(json_array_length(get_json_object(r.payload, '$.items')), 0) AS item_count,
+    coalesce(array_join(array_sort(array_except(
+      json_object_keys(r.payload),
+      split('orderId,channel,orderedAt,transactionType,status,currency,totalAmount,taxAmount,shippingAmount,discountAmount,paymentMethod,storeId,promotionCode,items,loyaltyPointsEarned,loyaltyPointsRedeemed', ',')
+    )), ','), '') AS rescued_fields,
+    r.schema_version,
+    r.event_id,
+    r.occurred_at,
+    r.source_file,
+    r.line_no,
+    r.raw_record,
+    r.load_id AS bronze_load_id
+  FROM redelivered AS r
+),
+
+latest AS (
+  -- Natural-key dedup inside the batch: the latest version of each order (rows without a key stay apart).
+  SELECT * FROM (
+    SELECT
+      n.*,
+      row_number() OVER (
+        PARTITION BY coalesce(n.order_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
+      ) AS version_rank
+    FROM renamed AS n
+  ) AS v
+  WHERE v.version_rank = 1
+)
+
+SELECT
+  l.order_id,
+  l.customer_id,
+  l.source_system,
+  l.channel,
+  l.ordered_at,
+  CAST(l.ordered_at AS DATE) AS order_date,
+  l.transaction_type,
+  l.status,
+  l.currency,
+  l.total_amount,
+  l.tax_amount,
+  l.shipping_amount,
+  l.discount_amount,
+  l.payment_method,
+  l.store_id,
+  l.promotion_code,
+  l.loyalty_points_earned,
+  l.loyalty_points_redeemed,
+  l.item_count,
+  l.rescued_fields,
+  l.schema_version,
+  l.event_id,
+  l.occurred_at,
+  l.source_file,
+  l.line_no,
+  rc.load_id,
+  rc.run_at AS processed_at
+FROM latest AS l
+CROSS JOIN run_context AS rc

@@ -1,0 +1,72 @@
+-- Silver products: the catalog, from envelope JSONL and CSV/Parquet extracts alike; latest version per product.
+-- @materialized incremental
+-- @unique_key product_id
+-- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
+-- @inputs bronze.events, run_context
+-- @expect drop missing_required_field has_product_id: product_id IS NOT NULL AND product_name IS NOT NULL
+-- @expect drop negative_amount non_negative_price: price >= 0
+-- @expect drop invalid_timestamp valid_occurred_at: occurred_at IS NOT NULL
+-- @expect warn invalid_enum_value known_category: category IN ('Apparel', 'Footwear', 'Electronics', 'Home', 'Beauty', 'Sports', 'Toys', 'Grocery', 'Books', 'Jewelry')
+-- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
+WITH source AS (
+  SELECT b.*
+  FROM bronze.events AS b
+  CROSS JOIN run_context AS rc
+  WHERE b.event_type = 'product'
+    AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
+    AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
+),
+
+renamed AS (
+  SELECT
+    trim(get_json_object(s.payload, '$.productId')) AS product_id,
+    trim(get_json_object(s.payload, '$.sku')) AS sku,
+    trim(get_json_object(s.payload, '$.name')) AS product_name,
+    initcap(trim(get_json_object(s.payload, '$.category'))) AS category,
+    trim(get_json_object(s.payload, '$.subcategory')) AS subcategory,
+    trim(get_json_object(s.payload, '$.brand')) AS brand,
+    TRY_CAST(get_json_object(s.payload, '$.price') AS DECIMAL(18, 2)) AS price,
+    upper(trim(get_json_object(s.payload, '$.currency'))) AS currency,
+    TRY_CAST(get_json_object(s.payload, '$.stockQuantity') AS BIGINT) AS stock_quantity,
+    coalesce(array_join(array_sort(array_except(
+      json_object_keys(s.payload),
+      split('productId,sku,name,category,subcategory,brand,price,currency,stockQuantity,updatedAt', ',')
+    )), ','), '') AS rescued_fields,
+    s.record_format,
+    s.event_id,
+    s.occurred_at,
+    s.source_file,
+    s.line_no
+  FROM source AS s
+),
+
+latest AS (
+  SELECT * FROM (
+    SELECT n.*, row_number() OVER (
+      PARTITION BY coalesce(n.product_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
+    ) AS version_rank
+    FROM renamed AS n
+  ) AS v
+  WHERE v.version_rank = 1
+)
+
+SELECT
+  l.product_id,
+  l.sku,
+  l.product_name,
+  l.category,
+  l.subcategory,
+  l.brand,
+  l.price,
+  l.currency,
+  l.stock_quantity,
+  l.rescued_fields,
+  l.record_format,
+  l.event_id,
+  l.occurred_at,
+  l.source_file,
+  l.line_no,
+  rc.load_id,
+  rc.run_at AS processed_at
+FROM latest AS l
+CROSS JOIN run_context AS rc

@@ -1,0 +1,92 @@
+-- Silver support interactions: one row per interaction id, latest version (ticket status moves on).
+-- @materialized incremental
+-- @unique_key interaction_id
+-- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
+-- @erase_by customer_id
+-- @inputs bronze.events, run_context, control_erasure
+-- @expect drop unknown_schema_version known_schema_version: schema_version = '1.0'
+-- @expect drop missing_required_field has_keys: interaction_id IS NOT NULL AND customer_id IS NOT NULL
+-- @expect drop invalid_timestamp valid_occurred_at: occurred_at IS NOT NULL
+-- @expect drop out_of_range satisfaction_in_range: satisfaction_score IS NULL OR satisfaction_score BETWEEN 1 AND 5
+-- @expect warn invalid_enum_value known_interaction_type: interaction_type IN ('EMAIL', 'PHONE', 'CHAT', 'SOCIAL', 'IN_PERSON')
+-- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
+WITH source AS (
+  SELECT b.*
+  FROM bronze.events AS b
+  CROSS JOIN run_context AS rc
+  WHERE b.event_type = 'support_interaction'
+    AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
+    AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
+    AND NOT EXISTS (SELECT 1 FROM control_erasure AS x WHERE x.customer_id = b.customer_id)
+),
+
+redelivered AS (
+  SELECT * FROM (
+    SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
+    FROM source AS s
+  ) AS r
+  WHERE r.delivery_rank = 1
+),
+
+renamed AS (
+  SELECT
+    trim(get_json_object(r.payload, '$.interactionId')) AS interaction_id,
+    trim(get_json_object(r.payload, '$.ticketId')) AS ticket_id,
+    trim(r.customer_id) AS customer_id,
+    r.source_system,
+    upper(trim(get_json_object(r.payload, '$.interactionType'))) AS interaction_type,
+    upper(trim(get_json_object(r.payload, '$.priority'))) AS priority,
+    upper(trim(get_json_object(r.payload, '$.category'))) AS category,
+    upper(trim(get_json_object(r.payload, '$.status'))) AS status,
+    trim(get_json_object(r.payload, '$.subject')) AS subject,
+    TRY_CAST(get_json_object(r.payload, '$.resolutionTimeMin') AS BIGINT) AS resolution_time_min,
+    TRY_CAST(get_json_object(r.payload, '$.satisfactionScore') AS BIGINT) AS satisfaction_score,
+    TRY_CAST(get_json_object(r.payload, '$.sentimentScore') AS DOUBLE) AS sentiment_score,
+    trim(get_json_object(r.payload, '$.agentId')) AS agent_id,
+    coalesce(array_join(array_sort(array_except(
+      json_object_keys(r.payload),
+      split('interactionId,ticketId,interactionType,priority,category,status,subject,resolutionTimeMin,satisfactionScore,sentimentScore,agentId', ',')
+    )), ','), '') AS rescued_fields,
+    r.schema_version,
+    r.event_id,
+    r.occurred_at,
+    r.source_file,
+    r.line_no
+  FROM redelivered AS r
+),
+
+latest AS (
+  SELECT * FROM (
+    SELECT n.*, row_number() OVER (
+      PARTITION BY coalesce(n.interaction_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
+    ) AS version_rank
+    FROM renamed AS n
+  ) AS v
+  WHERE v.version_rank = 1
+)
+
+SELECT
+  l.interaction_id,
+  l.ticket_id,
+  l.customer_id,
+  l.source_system,
+  l.interaction_type,
+  l.priority,
+  l.category,
+  l.status,
+  l.subject,
+  l.resolution_time_min,
+  l.satisfaction_score,
+  l.sentiment_score,
+  l.agent_id,
+  CAST(l.occurred_at AS DATE) AS interaction_date,
+  l.rescued_fields,
+  l.schema_version,
+  l.event_id,
+  l.occurred_at,
+  l.source_file,
+  l.line_no,
+  rc.load_id,
+  rc.run_at AS processed_at
+FROM latest AS l
+CROSS JOIN run_context AS rc

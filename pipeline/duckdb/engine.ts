@@ -1,0 +1,430 @@
+/**
+ * DuckDB engine adapter: the only DuckDB-specific code of the batch path. It reads the landing files, exposes
+ * the lake's Parquet tables under their layer schema (`bronze.events`, `silver.orders`, ...), runs a model's
+ * SELECT, applies its expectations (warn / drop to quarantine / fail), materializes it (full replace, MERGE on
+ * the unique key, SCD2 versions) and writes the table back as Parquet.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+
+import { EVENT_TYPES, SOURCE_SYSTEMS } from "../../contracts";
+import type { Expectation, Layer, Model } from "../models";
+
+export interface ExpectationResult {
+  name: string;
+  code: string;
+  action: Expectation["action"];
+  failed: number;
+  passed: boolean;
+}
+
+export interface ModelRunResult {
+  rowsIn: number;
+  rowsOut: number;
+  rowsWritten: number;
+  quarantined: number;
+  expectations: ExpectationResult[];
+  failedExpectations: string[];
+}
+
+export interface RunContext {
+  loadId: string;
+  runAt: string;
+  windowStartDate?: string;
+  windowEndDate?: string;
+  asOfDate: string;
+  environment: string;
+}
+
+const SHIMS = readFileSync(join(__dirname, "shims.sql"), "utf8");
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+const ident = (s: string): string => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`invalid identifier ${s}`);
+  return s;
+};
+
+export class DuckDbEngine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    readonly lakeDir: string,
+  ) {}
+
+  static async open(lakeDir: string): Promise<DuckDbEngine> {
+    const root = resolve(lakeDir);
+    mkdirSync(root, { recursive: true });
+    const instance = await DuckDBInstance.create(":memory:", {
+      default_null_order: "nulls_first_on_asc_last_on_desc",
+      preserve_insertion_order: "false",
+    });
+    const conn = await instance.connect();
+    const engine = new DuckDbEngine(instance, conn, root);
+    await conn.run(`SET GLOBAL TimeZone = 'UTC'`);
+    await conn.run(`SET temp_directory = ${sqlString(join(root, "control", "_duckdb_tmp"))}`);
+    await conn.run(SHIMS);
+    for (const layer of ["bronze", "silver", "gold"]) await conn.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
+    return engine;
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  async count(sql: string): Promise<number> {
+    const rows = await this.query<{ n: string | number }>(`SELECT count(*) AS n FROM (${sql})`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  tableDir(layer: string, name: string): string {
+    return join(this.lakeDir, layer, name);
+  }
+
+  private parquetFiles(dir: string): string[] {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".parquet"))
+      .sort()
+      .map((f) => join(dir, f));
+  }
+
+  /** Views over the Parquet tables already in the lake, for the given layers. */
+  async attachLake(layers: readonly Layer[]): Promise<void> {
+    for (const layer of layers) {
+      const dir = join(this.lakeDir, layer);
+      if (!existsSync(dir)) continue;
+      for (const table of readdirSync(dir).sort()) {
+        const files = this.parquetFiles(join(dir, table));
+        if (files.length === 0 || !/^[a-z_][a-z0-9_]*$/.test(table)) continue;
+        await this.exec(
+          `CREATE OR REPLACE VIEW ${layer}.${table} AS SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}])`,
+        );
+      }
+    }
+  }
+
+  async relationExists(id: string): Promise<boolean> {
+    const [schema, name] = id.includes(".") ? id.split(".") : ["main", id];
+    const rows = await this.query(
+      `SELECT 1 FROM duckdb_tables() WHERE schema_name = ${sqlString(schema!)} AND table_name = ${sqlString(name!)}
+       UNION ALL SELECT 1 FROM duckdb_views() WHERE schema_name = ${sqlString(schema!)} AND view_name = ${sqlString(name!)}`,
+    );
+    return rows.length > 0;
+  }
+
+  async registerRunContext(rc: RunContext): Promise<void> {
+    const d = (v?: string) => (v ? `DATE ${sqlString(v)}` : "CAST(NULL AS DATE)");
+    await this.exec(`CREATE OR REPLACE TABLE run_context AS SELECT
+      ${sqlString(rc.loadId)} AS load_id,
+      CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ) AS run_at,
+      ${d(rc.windowStartDate)} AS window_start_date,
+      ${d(rc.windowEndDate)} AS window_end_date,
+      ${d(rc.asOfDate)} AS as_of_date,
+      ${sqlString(rc.environment)} AS environment`);
+  }
+
+  /** control/erasure/*.jsonl → control_erasure(customer_id, requested_at, request_id). */
+  async registerErasure(): Promise<number> {
+    const dir = join(this.lakeDir, "control", "erasure");
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(".jsonl"))
+          .sort()
+          .map((f) => join(dir, f))
+      : [];
+    if (files.length === 0) {
+      await this.exec(
+        `CREATE OR REPLACE TABLE control_erasure (customer_id VARCHAR, requested_at TIMESTAMPTZ, request_id VARCHAR)`,
+      );
+      return 0;
+    }
+    await this.exec(`CREATE OR REPLACE TABLE control_erasure AS
+      SELECT DISTINCT json_extract_string(j, '$.customerId') AS customer_id,
+             TRY_CAST(json_extract_string(j, '$.requestedAt') AS TIMESTAMPTZ) AS requested_at,
+             json_extract_string(j, '$.requestId') AS request_id
+      FROM (SELECT unnest(string_split(content, chr(10))) AS j FROM read_text([${files.map(sqlString).join(", ")}]))
+      WHERE json_valid(j) AND json_extract_string(j, '$.customerId') IS NOT NULL`);
+    return this.count("SELECT * FROM control_erasure");
+  }
+
+  /** Control tables (run records) as relations the gold data-quality model reads. */
+  async registerControl(): Promise<void> {
+    const specs: Record<string, string> = {
+      control_model_runs:
+        "load_id VARCHAR, layer VARCHAR, model VARCHAR, rows_in BIGINT, rows_out BIGINT, rows_written BIGINT, quarantined BIGINT, run_at TIMESTAMPTZ",
+      control_expectation_results:
+        "load_id VARCHAR, layer VARCHAR, model VARCHAR, rule VARCHAR, code VARCHAR, action VARCHAR, failed BIGINT, rows_in BIGINT, run_at TIMESTAMPTZ",
+    };
+    for (const [name, cols] of Object.entries(specs)) {
+      const files = this.parquetFiles(join(this.lakeDir, "control", name.replace(/^control_/, "")));
+      await this.exec(
+        files.length
+          ? `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}], union_by_name = true)`
+          : `CREATE OR REPLACE TABLE ${name} (${cols})`,
+      );
+    }
+  }
+
+  async writeControl(
+    name: "model_runs" | "expectation_results" | "loaded_files",
+    fileStem: string,
+    valuesSql: string,
+  ): Promise<void> {
+    const dir = join(this.lakeDir, "control", name);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${fileStem}.parquet`);
+    await this.exec(`COPY (${valuesSql}) TO ${sqlString(file + ".tmp")} (FORMAT PARQUET)`);
+    renameSync(file + ".tmp", file);
+  }
+
+  /**
+   * landing_records: one row per line of the landing JSONL files (and per row of CSV/Parquet extracts, as a JSON
+   * object), for partitions inside the window and files not loaded by an earlier run (control/loaded_files).
+   */
+  async registerLanding(windowStartDate?: string, windowEndDate?: string): Promise<string[]> {
+    const landing = join(this.lakeDir, "landing");
+    const loadedDir = join(this.lakeDir, "control", "loaded_files");
+    const loaded = new Set<string>();
+    if (this.parquetFiles(loadedDir).length > 0) {
+      const rows = await this.query<{ source_file: string }>(
+        `SELECT DISTINCT source_file FROM read_parquet(${sqlString(join(loadedDir, "*.parquet"))})`,
+      );
+      rows.forEach((r) => loaded.add(r.source_file));
+    }
+    const files: { path: string; rel: string; source: string; type: string; date: string; ext: string }[] =
+      [];
+    const sources = existsSync(landing) ? readdirSync(landing).sort() : [];
+    for (const source of sources) {
+      if (!(SOURCE_SYSTEMS as readonly string[]).includes(source)) continue;
+      for (const type of readdirSync(join(landing, source)).sort()) {
+        if (!(EVENT_TYPES as readonly string[]).includes(type)) continue;
+        for (const part of readdirSync(join(landing, source, type)).sort()) {
+          const m = /^ingest_date=(\d{4}-\d{2}-\d{2})$/.exec(part);
+          if (!m) continue;
+          const date = m[1] as string;
+          if (windowStartDate && date < windowStartDate) continue;
+          if (windowEndDate && date >= windowEndDate) continue;
+          for (const f of readdirSync(join(landing, source, type, part)).sort()) {
+            const ext = /\.(jsonl|csv|parquet)$/.exec(f)?.[1];
+            const path = join(landing, source, type, part, f);
+            if (!ext || !statSync(path).isFile()) continue;
+            const rel = relative(this.lakeDir, path).split("\\").join("/");
+            if (!loaded.has(rel)) files.push({ path, rel, source, type, date, ext });
+          }
+        }
+      }
+    }
+    const parts: string[] = [];
+    const meta = (f: (typeof files)[number]) =>
+      `${sqlString(f.source)} AS source_system, ${sqlString(f.type)} AS event_type, DATE ${sqlString(f.date)} AS ingest_date, ${sqlString(f.rel)} AS source_file`;
+    const jsonl = files.filter((f) => f.ext === "jsonl");
+    // One read_text per partition directory keeps the statement small; line numbers are exact (1-based).
+    const groups = new Map<string, typeof jsonl>();
+    for (const f of jsonl) {
+      const key = `${f.source}/${f.type}/${f.date}`;
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    for (const group of groups.values()) {
+      const f0 = group[0]!;
+      const prefix = this.lakeDir.endsWith("/") ? this.lakeDir : this.lakeDir + "/";
+      parts.push(`SELECT ${sqlString(f0.source)} AS source_system, ${sqlString(f0.type)} AS event_type,
+          DATE ${sqlString(f0.date)} AS ingest_date, replace(filename, ${sqlString(prefix)}, '') AS source_file,
+          CAST(line_no AS BIGINT) AS line_no, 'jsonl' AS record_format, rtrim(raw_line, chr(13)) AS raw_line
+        FROM (SELECT filename, unnest(lines) AS raw_line, unnest(range(1, len(lines) + 1)) AS line_no
+              FROM (SELECT filename, string_split(content, chr(10)) AS lines
+                    FROM read_text([${group.map((f) => sqlString(f.path)).join(", ")}])))`);
+    }
+    for (const f of files.filter((x) => x.ext !== "jsonl")) {
+      const reader =
+        f.ext === "csv"
+          ? `read_csv(${sqlString(f.path)}, header = true, all_varchar = true, hive_partitioning = false)`
+          : `read_parquet(${sqlString(f.path)}, hive_partitioning = false)`;
+      parts.push(`SELECT ${meta(f)}, CAST(row_number() OVER () AS BIGINT) AS line_no, ${sqlString(f.ext)} AS record_format,
+          CAST(to_json(r) AS VARCHAR) AS raw_line FROM ${reader} AS r`);
+    }
+    const empty =
+      "SELECT CAST(NULL AS VARCHAR) AS source_system, CAST(NULL AS VARCHAR) AS event_type, CAST(NULL AS DATE) AS ingest_date, CAST(NULL AS VARCHAR) AS source_file, CAST(NULL AS BIGINT) AS line_no, CAST(NULL AS VARCHAR) AS record_format, CAST(NULL AS VARCHAR) AS raw_line WHERE false";
+    await this.exec(
+      `CREATE OR REPLACE TABLE landing_records AS ${parts.length ? parts.join("\nUNION ALL\n") : empty}`,
+    );
+    return files.map((f) => f.rel);
+  }
+
+  /** Runs one model: stage its SELECT, check expectations, quarantine, materialize, write Parquet. */
+  async runModel(model: Model, rc: RunContext): Promise<ModelRunResult> {
+    const target = `${model.layer}.${model.name}`;
+    await this.exec(`CREATE OR REPLACE TEMP TABLE __stage AS ${model.sql}`);
+    const rowsIn = await this.count("SELECT * FROM __stage");
+    const cols = (
+      await this.query<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE __stage)`)
+    ).map((r) => r.column_name);
+    const pass = (e: Expectation) => `coalesce((${e.condition}), false)`;
+    const expectations: ExpectationResult[] = [];
+    if (model.expectations.length > 0) {
+      const row = (
+        await this.query<Record<string, string>>(
+          `SELECT ${model.expectations.map((e, i) => `count(*) FILTER (WHERE NOT ${pass(e)}) AS e${i}`).join(", ")} FROM __stage`,
+        )
+      )[0]!;
+      model.expectations.forEach((e, i) => {
+        const failed = Number(row[`e${i}`] ?? 0);
+        expectations.push({ name: e.name, code: e.code, action: e.action, failed, passed: failed === 0 });
+      });
+    }
+    const failedExpectations = expectations
+      .filter((e) => e.action === "fail" && !e.passed)
+      .map((e) => e.name);
+    if (failedExpectations.length > 0)
+      return { rowsIn, rowsOut: 0, rowsWritten: 0, quarantined: 0, expectations, failedExpectations };
+
+    const drops = model.expectations.filter((e) => e.action === "drop");
+    let quarantined = 0;
+    if (drops.length > 0) {
+      const firstFailure = (field: "code" | "name") =>
+        `CASE ${drops.map((e) => `WHEN NOT ${pass(e)} THEN ${sqlString(e[field])}`).join(" ")} END`;
+      const has = (c: string) => cols.includes(c);
+      await this.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS
+        SELECT ${sqlString(model.layer)} AS stage, ${sqlString(model.name)} AS "table",
+          ${firstFailure("code")} AS reason, ${firstFailure("name")} AS rule,
+          ${sqlString(rc.loadId)} AS load_id,
+          ${has("source_file") ? "s.source_file" : "CAST(NULL AS VARCHAR)"} AS source_file,
+          ${has("line_no") ? "s.line_no" : "CAST(NULL AS BIGINT)"} AS line_no,
+          ${has("raw_record") ? "s.raw_record" : "CAST(to_json(s) AS VARCHAR)"} AS record,
+          CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ) AS quarantined_at
+        FROM __stage AS s WHERE NOT (${drops.map(pass).join(" AND ")})`);
+      quarantined = await this.count("SELECT * FROM __quarantine");
+      if (quarantined > 0) {
+        const dir = join(
+          this.lakeDir,
+          "quarantine",
+          model.layer,
+          model.name,
+          `ingest_date=${rc.runAt.slice(0, 10)}`,
+        );
+        mkdirSync(dir, { recursive: true });
+        await this.exec(
+          `COPY (SELECT * FROM __quarantine ORDER BY source_file, line_no, record) TO ${sqlString(join(dir, `${rc.loadId}.jsonl`))} (FORMAT JSON)`,
+        );
+      }
+      await this.exec(`DELETE FROM __stage WHERE NOT (${drops.map(pass).join(" AND ")})`);
+    }
+
+    const exists = await this.relationExists(target);
+    if (model.materialized !== "full" && model.uniqueKey.length > 0) {
+      const keys = model.uniqueKey.map(ident).join(", ");
+      const dup = await this.count(`SELECT ${keys} FROM __stage GROUP BY ${keys} HAVING count(*) > 1`);
+      if (dup > 0 && model.materialized === "incremental")
+        throw new Error(
+          `${target}: the model returned ${dup} duplicate keys (${keys}); MERGE needs one row per key`,
+        );
+    }
+    let rowsWritten: number;
+    if (model.materialized === "full" || !exists) {
+      rowsWritten = model.materialized === "scd2" ? -1 : await this.count("SELECT * FROM __stage");
+      if (model.materialized === "scd2") {
+        await this.exec(`CREATE OR REPLACE TEMP TABLE __existing AS SELECT * FROM __stage WHERE false`);
+        await this.materializeScd2(model, target, cols, exists);
+        rowsWritten = await this.count(`SELECT * FROM ${target}`);
+      } else {
+        await this.replaceTable(target, "SELECT * FROM __stage", exists);
+      }
+    } else if (model.materialized === "incremental") {
+      await this.replaceTable(target, `SELECT * FROM ${target}`, exists);
+      const on = model.uniqueKey.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(" AND ");
+      const set = cols.map((c) => `${ident(c)} = s.${ident(c)}`).join(", ");
+      const res = await this.query<{ Count: string }>(
+        `MERGE INTO ${target} AS t USING __stage AS s ON ${on}
+         WHEN MATCHED${model.updateWhen ? ` AND (${model.updateWhen})` : ""} THEN UPDATE SET ${set}
+         WHEN NOT MATCHED THEN INSERT (${cols.map(ident).join(", ")}) VALUES (${cols.map((c) => `s.${ident(c)}`).join(", ")})`,
+      );
+      rowsWritten = Number(res[0]?.Count ?? 0);
+    } else {
+      await this.exec(
+        `CREATE OR REPLACE TEMP TABLE __existing AS SELECT ${cols.map(ident).join(", ")} FROM ${target}`,
+      );
+      await this.materializeScd2(model, target, cols, exists);
+      rowsWritten = await this.count(
+        `SELECT * FROM ${target} EXCEPT ALL SELECT * FROM (SELECT * FROM __existing_full)`,
+      );
+    }
+    for (const col of model.eraseBy) {
+      await this.exec(
+        `DELETE FROM ${target} WHERE ${ident(col)} IN (SELECT customer_id FROM control_erasure)`,
+      );
+    }
+    await this.writeTable(model.layer, model.name);
+    const rowsOut = await this.count(`SELECT * FROM ${target}`);
+    return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
+  }
+
+  /** Makes `target` a DuckDB table holding `selectSql` (it may be a view over Parquet before). */
+  private async replaceTable(target: string, selectSql: string, exists: boolean): Promise<void> {
+    await this.exec(`CREATE OR REPLACE TEMP TABLE __replacement AS ${selectSql}`);
+    if (exists) {
+      const isView = (
+        await this.query(
+          `SELECT 1 FROM duckdb_views() WHERE schema_name || '.' || view_name = ${sqlString(target)}`,
+        )
+      ).length;
+      await this.exec(isView ? `DROP VIEW ${target}` : `DROP TABLE ${target}`);
+    }
+    await this.exec(`CREATE TABLE ${target} AS SELECT * FROM __replacement`);
+    await this.exec(`DROP TABLE __replacement`);
+  }
+
+  /**
+   * SCD2: existing versions ∪ new versions, one row per (key, valid_from), consecutive versions with the same
+   * compare value collapsed, then valid_to = next version's valid_from and is_current on the last one.
+   * Re-applying the same versions changes nothing (idempotent); versions arriving late slot into place.
+   */
+  private async materializeScd2(
+    model: Model,
+    target: string,
+    cols: string[],
+    exists: boolean,
+  ): Promise<void> {
+    const keys = model.uniqueKey.map(ident).join(", ");
+    const vf = ident(model.validFrom!);
+    const cmp = ident(model.compare!);
+    const list = cols.map(ident).join(", ");
+    if (exists) await this.exec(`CREATE OR REPLACE TEMP TABLE __existing_full AS SELECT * FROM ${target}`);
+    else await this.exec(`CREATE OR REPLACE TEMP TABLE __existing_full AS SELECT * FROM __stage WHERE false`);
+    await this.replaceTable(
+      target,
+      `WITH all_versions AS (
+         SELECT ${list}, 0 AS __src FROM __existing UNION ALL SELECT ${list}, 1 AS __src FROM __stage),
+       one_per_instant AS (
+         SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ${keys}, ${vf} ORDER BY ${cmp} DESC, __src ASC) AS __rn
+                        FROM all_versions) WHERE __rn = 1),
+       changes AS (
+         SELECT *, lag(${cmp}) OVER (PARTITION BY ${keys} ORDER BY ${vf}) AS __prev FROM one_per_instant)
+       SELECT ${list}, lead(${vf}) OVER (PARTITION BY ${keys} ORDER BY ${vf}) AS valid_to,
+              lead(${vf}) OVER (PARTITION BY ${keys} ORDER BY ${vf}) IS NULL AS is_current
+       FROM changes WHERE __prev IS NULL OR __prev <> ${cmp}`,
+      exists,
+    );
+  }
+
+  /** Writes a table as one Parquet file (write to .tmp, then rename: readers never see a half file). */
+  async writeTable(layer: string, name: string): Promise<void> {
+    const dir = this.tableDir(layer, name);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "part-00000.parquet");
+    await this.exec(
+      `COPY ${layer}.${name} TO ${sqlString(file + ".tmp")} (FORMAT PARQUET, COMPRESSION ZSTD)`,
+    );
+    for (const f of readdirSync(dir)) if (f.endsWith(".parquet")) rmSync(join(dir, f));
+    renameSync(file + ".tmp", file);
+  }
+}

@@ -1,0 +1,22 @@
+-- Spark SQL spellings for DuckDB 1.5 (see /work/shared/PORTABLE-SQL.md §2). Loaded once per connection by the
+-- DuckDB adapter; the models call only these names (tests/pipeline/portability.test.ts holds the allow-list).
+CREATE TYPE IF NOT EXISTS timestamp_ltz AS TIMESTAMPTZ;
+CREATE OR REPLACE MACRO get_json_object(j, p) AS CASE WHEN json_valid(j) THEN json_extract_string(j, p) END;
+CREATE OR REPLACE MACRO json_object_keys(j) AS CASE WHEN json_valid(j) AND json_type(j) = 'OBJECT' THEN json_keys(j) END;
+CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p);
+CREATE OR REPLACE MACRO rlike(s, p) AS regexp_matches(s, p);
+CREATE OR REPLACE MACRO regexp_replace(s, p, r) AS system.main.regexp_replace(s, p, system.main.regexp_replace(r, '\$([0-9])', '\\\1', 'g'), 'g');
+CREATE OR REPLACE MACRO regexp_extract(s, p, i) AS system.main.regexp_extract(s, p, i);
+CREATE OR REPLACE MACRO initcap(s) AS array_to_string(list_transform(string_split(lower(s), ' '), lambda w: upper(w[1]) || w[2:]), ' ');
+CREATE OR REPLACE MACRO split(s, p) AS string_split_regex(s, p);
+CREATE OR REPLACE MACRO array_join(a, d) AS array_to_string(list_filter(a, lambda x: x IS NOT NULL), d);
+CREATE OR REPLACE MACRO array_except(a, b) AS list_distinct(list_filter(a, lambda x: NOT list_contains(b, x)));
+CREATE OR REPLACE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT));
+CREATE OR REPLACE MACRO explode(a) AS unnest(a);
+CREATE OR REPLACE MACRO sha2(s, n) AS CASE WHEN n = 256 THEN sha256(s) END;
+CREATE OR REPLACE MACRO datediff(end_d, start_d) AS date_diff('day', CAST(start_d AS DATE), CAST(end_d AS DATE));
+CREATE OR REPLACE MACRO unix_timestamp(t) AS CAST(epoch(t) AS BIGINT);
+CREATE OR REPLACE MACRO dayofweek(d) AS isodow(CAST(d AS DATE)) % 7 + 1;
+CREATE OR REPLACE MACRO max_by(x, y) AS arg_max_null(x, y);
+CREATE OR REPLACE MACRO min_by(x, y) AS arg_min_null(x, y);
+CREATE OR REPLACE MACRO nvl(a, b) AS coalesce(a, b);

@@ -1,0 +1,131 @@
+/**
+ * SQL models: `models/<layer>/<name>.sql`, one SELECT per table, with a metadata header of `-- @key value`
+ * comment lines (parsed the same way by the Databricks runtime, notebooks/c360_runtime.py).
+ *
+ *   -- @materialized incremental            full | incremental | scd2
+ *   -- @unique_key order_id                 comma-separated; MERGE key (incremental) or business key (scd2)
+ *   -- @update_when s.occurred_at > t.occurred_at   MERGE condition for updating a matched row (incremental)
+ *   -- @valid_from occurred_at              scd2: column that starts a version
+ *   -- @compare record_hash                 scd2: column whose change opens a new version
+ *   -- @erase_by customer_id                rows whose column holds an erased customer id are deleted
+ *   -- @zorder customer_key                 Databricks OPTIMIZE ... ZORDER BY (gold)
+ *   -- @inputs bronze.events, silver.customers
+ *   -- @expect <warn|drop|fail> <reason_code> <rule_name>: <SQL boolean over the output columns>
+ *
+ * The layer is the folder name. A row passes a rule only when the condition is TRUE (NULL fails).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const LAYERS = ["bronze", "silver", "gold"] as const;
+export type Layer = (typeof LAYERS)[number];
+export type Materialization = "full" | "incremental" | "scd2";
+export type ExpectationAction = "warn" | "drop" | "fail";
+
+export interface Expectation {
+  name: string;
+  code: string;
+  action: ExpectationAction;
+  condition: string;
+}
+
+export interface Model {
+  /** `<layer>.<name>`, also the table name in the engine. */
+  id: string;
+  layer: Layer;
+  name: string;
+  path: string;
+  sql: string;
+  materialized: Materialization;
+  uniqueKey: string[];
+  updateWhen?: string;
+  validFrom?: string;
+  compare?: string;
+  eraseBy: string[];
+  zorder: string[];
+  inputs: string[];
+  expectations: Expectation[];
+}
+
+export const MODELS_DIR = join(__dirname, "..", "models");
+
+const list = (v: string | undefined): string[] =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function parseModel(layer: Layer, name: string, path: string, text: string): Model {
+  const meta = new Map<string, string>();
+  const expectations: Expectation[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^--\s*@(\w+)\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const [, key, value] = m as unknown as [string, string, string];
+    if (key === "expect") {
+      const e = /^(warn|drop|fail)\s+([a-z_]+)\s+([a-z0-9_]+)\s*:\s*(.+)$/.exec(value.trim());
+      if (!e) throw new Error(`${path}: malformed @expect: ${value}`);
+      expectations.push({
+        action: e[1] as ExpectationAction,
+        code: e[2] as string,
+        name: e[3] as string,
+        condition: (e[4] as string).trim(),
+      });
+    } else meta.set(key, value.trim());
+  }
+  const materialized = (meta.get("materialized") ?? "full") as Materialization;
+  if (!["full", "incremental", "scd2"].includes(materialized))
+    throw new Error(`${path}: unknown materialization ${materialized}`);
+  const model: Model = {
+    id: `${layer}.${name}`,
+    layer,
+    name,
+    path,
+    sql: text.replace(/;\s*$/, ""),
+    materialized,
+    uniqueKey: list(meta.get("unique_key")),
+    updateWhen: meta.get("update_when"),
+    validFrom: meta.get("valid_from"),
+    compare: meta.get("compare"),
+    eraseBy: list(meta.get("erase_by")),
+    zorder: list(meta.get("zorder")),
+    inputs: list(meta.get("inputs")),
+    expectations,
+  };
+  if (materialized !== "full" && model.uniqueKey.length === 0)
+    throw new Error(`${path}: ${materialized} needs @unique_key`);
+  if (materialized === "scd2" && (!model.validFrom || !model.compare))
+    throw new Error(`${path}: scd2 needs @valid_from and @compare`);
+  return model;
+}
+
+/** Models of one layer in dependency order (inputs from the same layer first), ties by name. */
+export function loadModels(layer: Layer, dir = MODELS_DIR): Model[] {
+  const files = readdirSync(join(dir, layer))
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
+  const models = files.map((f) => {
+    const path = join(dir, layer, f);
+    return parseModel(layer, f.replace(/\.sql$/, ""), path, readFileSync(path, "utf8"));
+  });
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const ordered: Model[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (m: Model): void => {
+    if (state.get(m.id) === "done") return;
+    if (state.get(m.id) === "visiting") throw new Error(`dependency cycle at ${m.id}`);
+    state.set(m.id, "visiting");
+    for (const input of m.inputs) {
+      const dep = byId.get(input);
+      if (dep) visit(dep);
+    }
+    state.set(m.id, "done");
+    ordered.push(m);
+  };
+  models.forEach(visit);
+  return ordered;
+}
+
+export function loadAllModels(dir = MODELS_DIR): Model[] {
+  return LAYERS.flatMap((l) => loadModels(l, dir));
+}
