@@ -1,5 +1,9 @@
 /** Shared set-up for the functions' integration tests: isolated Cosmos database and lake containers per test. */
 import { randomBytes } from "node:crypto";
+import type { Server } from "node:https";
+import type { AddressInfo } from "node:net";
+
+import { createHttpsServer } from "@vercel/cosmosdb-server";
 
 import type { Dependencies } from "../../functions/src/core/dependencies";
 import { setDependencies } from "../../functions/src/core/dependencies";
@@ -7,25 +11,62 @@ import { type BatchSummary } from "../../functions/src/core/processor";
 import { comparableProfile, type CustomerProfileDocument } from "../../functions/src/core/profile";
 import { localDependencies } from "../../functions/src/local/driver";
 import { deliver, type Delivery } from "../../functions/src/local/hub";
-import { type LocalServices, startLocalServices } from "../../local/services";
+import {
+  COSMOS_EMULATOR_KEY,
+  type CosmosSettings,
+  type LocalServices,
+  startLocalServices,
+} from "../../local/services";
+import { type FaultProxy, startFaultProxy } from "./fault-proxy";
+
+/**
+ * A Cosmos DB server of our own, in this worker, with keep-alive connections: the shared one closes
+ * every connection after a response, so each request pays a TLS handshake (about 3x slower).
+ */
+export async function startKeepAliveCosmos(): Promise<{ settings: CosmosSettings; stop(): Promise<void> }> {
+  const server = createHttpsServer({ keepAlive: true } as never) as Server;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    settings: {
+      endpoint: `https://127.0.0.1:${port}/`,
+      key: COSMOS_EMULATOR_KEY,
+      allowSelfSignedCertificate: true,
+      managed: true,
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 export interface Fixture {
   services: LocalServices;
+  cosmos: CosmosSettings;
+  /** Present with `viaProxy`: faults injected on the wire between the SDK and the server. */
+  proxy?: FaultProxy;
   deps: Dependencies;
   databaseName: string;
   prefix: string;
   cleanup(): Promise<void>;
 }
 
-export async function fixture(name: string, services?: LocalServices): Promise<Fixture> {
-  const own = services ?? (await startLocalServices());
+export async function fixture(name: string, options: { viaProxy?: boolean } = {}): Promise<Fixture> {
+  const own = await startLocalServices();
+  const keepAlive = await startKeepAliveCosmos();
+  const proxy = options.viaProxy ? await startFaultProxy(keepAlive.settings.endpoint) : undefined;
+  const cosmos = proxy ? { ...keepAlive.settings, endpoint: proxy.endpoint } : keepAlive.settings;
   const tag = randomBytes(4).toString("hex");
   const databaseName = `fn-${name}-${tag}`;
   const prefix = `t${tag}-`;
-  const deps = await localDependencies(own, databaseName, "profiles", prefix);
+  const deps = await localDependencies({ storage: own.storage, cosmos }, databaseName, "profiles", prefix);
   setDependencies(deps);
   return {
     services: own,
+    cosmos,
+    proxy,
     deps,
     databaseName,
     prefix,
@@ -35,7 +76,9 @@ export async function fixture(name: string, services?: LocalServices): Promise<F
       for (const c of ["landing", "quarantine", "control"]) {
         await deps.lake.service.getContainerClient(prefix + c).deleteIfExists();
       }
-      if (!services) await own.stop();
+      await proxy?.stop();
+      await keepAlive.stop();
+      await own.stop();
     },
   };
 }
