@@ -56,7 +56,7 @@ behaviour AS (
   SELECT
     i.customer_key,
     count(*) AS total_sessions,
-    sum(s.event_count) AS total_events,
+    CAST(sum(s.event_count) AS BIGINT) AS total_events,
     CAST(max(s.session_end) AS DATE) AS last_seen_date
   FROM silver.sessions AS s
   INNER JOIN identity AS i ON i.source_customer_id = s.customer_id

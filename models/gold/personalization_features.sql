@@ -31,7 +31,7 @@ views AS (
 ),
 
 bought AS (
-  SELECT p.customer_key, p.category, sum(p.quantity) AS purchased_quantity, sum(p.total_price) AS purchase_amount
+  SELECT p.customer_key, p.category, CAST(sum(p.quantity) AS BIGINT) AS purchased_quantity, sum(p.total_price) AS purchase_amount
   FROM purchases AS p
   GROUP BY p.customer_key, p.category
 ),

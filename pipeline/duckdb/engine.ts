@@ -149,12 +149,19 @@ export class DuckDbEngine {
       );
       return 0;
     }
-    await this.exec(`CREATE OR REPLACE TABLE control_erasure AS
+    await this.exec(`CREATE OR REPLACE TEMP TABLE __erasure_requests AS
       SELECT DISTINCT json_extract_string(j, '$.customerId') AS customer_id,
              TRY_CAST(json_extract_string(j, '$.requestedAt') AS TIMESTAMPTZ) AS requested_at,
              json_extract_string(j, '$.requestId') AS request_id
       FROM (SELECT unnest(string_split(content, chr(10))) AS j FROM read_text([${files.map(sqlString).join(", ")}]))
       WHERE json_valid(j) AND json_extract_string(j, '$.customerId') IS NOT NULL`);
+    // An erased person is erased under every source id resolved to the same customer_key (identity map of the last run).
+    const expand = (await this.relationExists("silver.customer_identity"))
+      ? `UNION SELECT i2.source_customer_id, r.requested_at, r.request_id FROM __erasure_requests AS r
+         JOIN silver.customer_identity AS i1 ON i1.source_customer_id = r.customer_id
+         JOIN silver.customer_identity AS i2 ON i2.customer_key = i1.customer_key`
+      : "";
+    await this.exec(`CREATE OR REPLACE TABLE control_erasure AS SELECT * FROM __erasure_requests ${expand}`);
     return this.count("SELECT * FROM control_erasure");
   }
 

@@ -1,0 +1,854 @@
+import { mkdirSync,readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { type LayerSummary, runLayer, runPipeline } from "../../pipeline";
+import { readTable, tempLake, writeDay1, writeDay2 } from "./fixture";
+
+jest.setTimeout(60_000);
+
+const pick = (rows: Record<string, unknown>[], cols: string[]) =>
+  rows.map((r) => Object.fromEntries(cols.map((c) => [c, r[c]])));
+const META = new Set(["load_id", "processed_at", "ingested_at", "run_at"]);
+const strip = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !META.has(k))));
+const model = (s: LayerSummary, id: string) => s.models.find((m) => m.model === id)!;
+
+describe("pipeline on DuckDB: golden fixture", () => {
+  const lake = tempLake();
+  let layers: LayerSummary[];
+  beforeAll(async () => {
+    writeDay1(lake);
+    writeDay2(lake);
+    const s = await runPipeline({ lakeDir: lake, loadId: "L1", windowEnd: "2024-05-01" });
+    layers = s.layers;
+    expect(s.status).toBe("succeeded");
+  });
+  afterAll(() => rmSync(lake, { recursive: true, force: true }));
+
+  test("bronze keeps every line, quarantines the unparseable one with its position, rescues extra envelope fields", async () => {
+    const b = model(layers[0]!, "bronze.events");
+    expect([b.rowsIn, b.rowsOut, b.quarantined]).toEqual([24, 23, 1]);
+    const dir = join(lake, "quarantine", "bronze", "events");
+    const file = join(dir, readdirSync(dir)[0]!, "L1.jsonl");
+    const q = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(q).toHaveLength(1);
+    expect(q[0]).toMatchObject({
+      reason: "unparseable_line",
+      rule: "parseable_record",
+      source_file: "landing/ecommerce/order/ingest_date=2024-04-10/ec-o1.jsonl",
+      line_no: 2,
+      record: "{this is not json",
+    });
+    const rows = await readTable(lake, "bronze.events", "source_file, line_no");
+    const o6 = rows.filter((r) => r.event_id === "ev-o6");
+    expect(o6.map((r) => r.rescued_fields)).toEqual(["traceId", ""]);
+    const csv = rows.find((r) => r.record_format === "csv" && r.line_no === "2")!;
+    expect(csv).toMatchObject({
+      event_type: "product",
+      source_system: "catalog",
+      occurred_at: "2024-04-10 00:00:00+00",
+    });
+    expect(JSON.parse(csv.payload as string)).toEqual({
+      productId: "P2",
+      sku: "SKU2",
+      name: "Novel",
+      category: "books",
+      price: "20.00",
+      currency: "USD",
+      stockQuantity: "5",
+    });
+  });
+
+  test("silver dedups redeliveries and keeps the latest version per natural key; drop expectations quarantine", async () => {
+    const orders = await readTable(lake, "silver.orders", "order_id");
+    expect(
+      pick(orders, [
+        "order_id",
+        "customer_id",
+        "total_amount",
+        "event_id",
+        "promotion_code",
+        "rescued_fields",
+      ]),
+    ).toEqual([
+      {
+        order_id: "O1",
+        customer_id: "C1",
+        total_amount: "100.00",
+        event_id: "ev-o1b",
+        promotion_code: "LATE",
+        rescued_fields: "",
+      },
+      {
+        order_id: "O2",
+        customer_id: "C2",
+        total_amount: "50.50",
+        event_id: "ev-o2",
+        promotion_code: null,
+        rescued_fields: "",
+      },
+      {
+        order_id: "O3",
+        customer_id: "POS-9",
+        total_amount: "30.00",
+        event_id: "ev-o3",
+        promotion_code: null,
+        rescued_fields: "",
+      },
+      {
+        order_id: "O6",
+        customer_id: "U9",
+        total_amount: "10.00",
+        event_id: "ev-o6",
+        promotion_code: null,
+        rescued_fields: "giftWrap",
+      },
+    ]);
+    const so = model(layers[1]!, "silver.orders");
+    expect(so.quarantined).toBe(1);
+    expect(so.expectations.find((e) => e.name === "non_negative_total")).toMatchObject({
+      code: "negative_amount",
+      failed: 1,
+    });
+    const items = await readTable(lake, "silver.order_items", "order_id, item_id");
+    expect(pick(items, ["order_id", "item_id", "product_id", "category", "quantity", "total_price"])).toEqual(
+      [
+        {
+          order_id: "O1",
+          item_id: "I1",
+          product_id: "P1",
+          category: "Apparel",
+          quantity: "2",
+          total_price: "80.00",
+        },
+        {
+          order_id: "O1",
+          item_id: "I2",
+          product_id: "P2",
+          category: "Books",
+          quantity: "1",
+          total_price: "20.00",
+        },
+        {
+          order_id: "O2",
+          item_id: "I1",
+          product_id: "P2",
+          category: "Books",
+          quantity: "1",
+          total_price: "50.50",
+        },
+        {
+          order_id: "O3",
+          item_id: "I1",
+          product_id: "P3",
+          category: "Home",
+          quantity: "3",
+          total_price: "30.00",
+        },
+        {
+          order_id: "O6",
+          item_id: "I1",
+          product_id: "P3",
+          category: "Home",
+          quantity: "1",
+          total_price: "10.00",
+        },
+      ],
+    );
+    const products = await readTable(lake, "silver.products", "product_id");
+    expect(pick(products, ["product_id", "product_name", "category", "price"])).toEqual([
+      { product_id: "P1", product_name: "Shirt", category: "Apparel", price: "40.00" },
+      { product_id: "P2", product_name: "Novel", category: "Books", price: "20.00" },
+      { product_id: "P3", product_name: "Lamp", category: "Home", price: "10.00" },
+    ]);
+  });
+
+  test("SCD2 customers: standardized versions with validity ranges; invalid email quarantined", async () => {
+    const c = await readTable(lake, "silver.customers", "customer_id, valid_from");
+    expect(
+      pick(c, [
+        "customer_id",
+        "first_name",
+        "email",
+        "phone",
+        "loyalty_tier",
+        "valid_from",
+        "valid_to",
+        "is_current",
+      ]),
+    ).toEqual([
+      {
+        customer_id: "C1",
+        first_name: "Ann",
+        email: "ann.lee@example.com",
+        phone: "+14155552671",
+        loyalty_tier: "BRONZE",
+        valid_from: "2024-03-01 09:00:00+00",
+        valid_to: "2024-04-01 07:00:00+00",
+        is_current: false,
+      },
+      {
+        customer_id: "C1",
+        first_name: "Ann",
+        email: "ann.lee@example.com",
+        phone: "+14155552671",
+        loyalty_tier: "SILVER",
+        valid_from: "2024-04-01 07:00:00+00",
+        valid_to: null,
+        is_current: true,
+      },
+      {
+        customer_id: "C2",
+        first_name: "Ann",
+        email: "ann.lee@example.com",
+        phone: null,
+        loyalty_tier: "BRONZE",
+        valid_from: "2024-03-02 00:00:00+00",
+        valid_to: null,
+        is_current: true,
+      },
+      {
+        customer_id: "C3",
+        first_name: "Bo",
+        email: "bo@example.org",
+        phone: "+442079460958",
+        loyalty_tier: "BRONZE",
+        valid_from: "2024-03-05 00:00:00+00",
+        valid_to: null,
+        is_current: true,
+      },
+    ]);
+    const m = model(layers[1]!, "silver.customers");
+    expect(m.expectations.find((e) => e.name === "valid_email")).toMatchObject({ failed: 1, action: "drop" });
+    const dir = join(lake, "quarantine", "silver", "customers");
+    const q = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!, "L1.jsonl"), "utf8").trim());
+    expect(q).toMatchObject({ reason: "invalid_email", rule: "valid_email", line_no: 5 });
+  });
+
+  test("identity resolution: email, external id and unmatched ids, with the rule recorded", async () => {
+    const i = await readTable(lake, "silver.customer_identity", "source_customer_id");
+    expect(pick(i, ["source_customer_id", "customer_key", "match_rule"])).toEqual([
+      { source_customer_id: "C1", customer_key: "C1", match_rule: "source_id" },
+      { source_customer_id: "C2", customer_key: "C1", match_rule: "email" },
+      { source_customer_id: "C3", customer_key: "C3", match_rule: "source_id" },
+      { source_customer_id: "POS-9", customer_key: "C3", match_rule: "external_id" },
+      { source_customer_id: "U9", customer_key: "U9", match_rule: "unmatched" },
+    ]);
+  });
+
+  test("sessionization splits on a 30-minute gap and keeps anonymous visitors", async () => {
+    const s = await readTable(lake, "silver.sessions", "session_key");
+    expect(
+      pick(s, ["session_key", "event_count", "duration_sec", "is_converted", "is_bounce", "channel"]),
+    ).toEqual([
+      {
+        session_key: "A1:1",
+        event_count: "1",
+        duration_sec: "0",
+        is_converted: false,
+        is_bounce: true,
+        channel: "APP",
+      },
+      {
+        session_key: "C1:1",
+        event_count: "4",
+        duration_sec: "720",
+        is_converted: true,
+        is_bounce: false,
+        channel: "WEB",
+      },
+      {
+        session_key: "C1:2",
+        event_count: "1",
+        duration_sec: "0",
+        is_converted: false,
+        is_bounce: true,
+        channel: "WEB",
+      },
+    ]);
+  });
+
+  test("gold.customer_360 and value tiers", async () => {
+    const g = await readTable(lake, "gold.customer_360", "customer_key");
+    expect(
+      pick(g, [
+        "customer_key",
+        "email",
+        "source_id_count",
+        "total_orders",
+        "total_spent",
+        "avg_order_value",
+        "days_since_last_order",
+        "total_sessions",
+        "total_events",
+        "support_tickets",
+        "value_segment",
+      ]),
+    ).toEqual([
+      {
+        customer_key: "C1",
+        email: "ann.lee@example.com",
+        source_id_count: "2",
+        total_orders: "2",
+        total_spent: "150.50",
+        avg_order_value: "75.25",
+        days_since_last_order: "11",
+        total_sessions: "2",
+        total_events: "5",
+        support_tickets: "1",
+        value_segment: "New",
+      },
+      {
+        customer_key: "C3",
+        email: "bo@example.org",
+        source_id_count: "2",
+        total_orders: "1",
+        total_spent: "30.00",
+        avg_order_value: "30.00",
+        days_since_last_order: "11",
+        total_sessions: "0",
+        total_events: "0",
+        support_tickets: "0",
+        value_segment: "New",
+      },
+      {
+        customer_key: "U9",
+        email: null,
+        source_id_count: "1",
+        total_orders: "1",
+        total_spent: "10.00",
+        avg_order_value: "10.00",
+        days_since_last_order: "21",
+        total_sessions: "0",
+        total_events: "0",
+        support_tickets: "0",
+        value_segment: "New",
+      },
+    ]);
+  });
+
+  test("gold.customer_segments: RFM quintiles and named segments", async () => {
+    const g = await readTable(lake, "gold.customer_segments", "customer_key");
+    expect(pick(g, ["customer_key", "r_score", "f_score", "m_score", "rfm_cell", "rfm_segment"])).toEqual([
+      { customer_key: "C1", r_score: 2, f_score: 3, m_score: 3, rfm_cell: "233", rfm_segment: "At Risk" },
+      {
+        customer_key: "C3",
+        r_score: 3,
+        f_score: 1,
+        m_score: 2,
+        rfm_cell: "312",
+        rfm_segment: "Need Attention",
+      },
+      { customer_key: "U9", r_score: 1, f_score: 2, m_score: 1, rfm_cell: "121", rfm_segment: "Lost" },
+    ]);
+  });
+
+  test("gold.customer_lifetime_value: seed 000 projection and seed 001 factors", async () => {
+    const g = await readTable(lake, "gold.customer_lifetime_value", "customer_key");
+    expect(
+      pick(g, [
+        "customer_key",
+        "lifespan_days",
+        "historical_clv_3y",
+        "churn_probability",
+        "recency_factor",
+        "frequency_factor",
+        "factor_clv",
+      ]),
+    ).toEqual([
+      {
+        customer_key: "C1",
+        lifespan_days: "10",
+        historical_clv_3y: "16479.75",
+        churn_probability: "0.10",
+        recency_factor: "1.20",
+        frequency_factor: "0.70",
+        factor_clv: "126.42",
+      },
+      {
+        customer_key: "C3",
+        lifespan_days: "0",
+        historical_clv_3y: "0.00",
+        churn_probability: "0.10",
+        recency_factor: "1.20",
+        frequency_factor: "0.70",
+        factor_clv: "25.20",
+      },
+      {
+        customer_key: "U9",
+        lifespan_days: "0",
+        historical_clv_3y: "0.00",
+        churn_probability: "0.10",
+        recency_factor: "1.20",
+        frequency_factor: "0.70",
+        factor_clv: "8.40",
+      },
+    ]);
+  });
+
+  test("gold.churn_features", async () => {
+    const g = await readTable(lake, "gold.churn_features", "customer_key");
+    expect(
+      pick(g.slice(0, 1), [
+        "customer_key",
+        "days_since_last_purchase",
+        "days_since_last_activity",
+        "tenure_days",
+        "orders_90d",
+        "sessions_30d",
+        "active_days_90d",
+        "activity_rate_90d",
+        "interaction_to_purchase_ratio",
+        "cart_abandonment_rate",
+        "is_churn_risk",
+      ]),
+    ).toEqual([
+      {
+        customer_key: "C1",
+        days_since_last_purchase: "11",
+        days_since_last_activity: "11",
+        tenure_days: "121",
+        orders_90d: "2",
+        sessions_30d: "2",
+        active_days_90d: "2",
+        activity_rate_90d: "0.0222",
+        interaction_to_purchase_ratio: "0.5000",
+        cart_abandonment_rate: "0.0000",
+        is_churn_risk: false,
+      },
+    ]);
+  });
+
+  test("gold.personalization_features: category affinity and top product", async () => {
+    const g = await readTable(lake, "gold.personalization_features", "customer_key, category");
+    expect(
+      pick(g, [
+        "customer_key",
+        "category",
+        "purchased_quantity",
+        "purchase_amount",
+        "product_views",
+        "affinity_score",
+        "preference_rank",
+        "top_product_id",
+      ]),
+    ).toEqual([
+      {
+        customer_key: "C1",
+        category: "Apparel",
+        purchased_quantity: "2",
+        purchase_amount: "80.00",
+        product_views: "1",
+        affinity_score: "0.5221",
+        preference_rank: 1,
+        top_product_id: "P1",
+      },
+      {
+        customer_key: "C1",
+        category: "Books",
+        purchased_quantity: "2",
+        purchase_amount: "70.50",
+        product_views: "1",
+        affinity_score: "0.4779",
+        preference_rank: 2,
+        top_product_id: "P2",
+      },
+      {
+        customer_key: "C3",
+        category: "Home",
+        purchased_quantity: "3",
+        purchase_amount: "30.00",
+        product_views: "0",
+        affinity_score: "0.7000",
+        preference_rank: 1,
+        top_product_id: "P3",
+      },
+      {
+        customer_key: "U9",
+        category: "Home",
+        purchased_quantity: "1",
+        purchase_amount: "10.00",
+        product_views: "0",
+        affinity_score: "0.7000",
+        preference_rank: 1,
+        top_product_id: "P3",
+      },
+    ]);
+  });
+
+  test("gold.customer_behavior (daily)", async () => {
+    const g = await readTable(lake, "gold.customer_behavior", "customer_key, activity_date");
+    expect(
+      pick(g, [
+        "customer_key",
+        "activity_date",
+        "events",
+        "sessions",
+        "product_views",
+        "cart_adds",
+        "checkouts",
+        "orders",
+        "revenue",
+        "support_interactions",
+      ]),
+    ).toEqual([
+      {
+        customer_key: "C1",
+        activity_date: "2024-04-10",
+        events: "5",
+        sessions: "2",
+        product_views: "2",
+        cart_adds: "1",
+        checkouts: "1",
+        orders: "1",
+        revenue: "100.00",
+        support_interactions: "1",
+      },
+      {
+        customer_key: "C1",
+        activity_date: "2024-04-20",
+        events: "0",
+        sessions: "0",
+        product_views: "0",
+        cart_adds: "0",
+        checkouts: "0",
+        orders: "1",
+        revenue: "50.50",
+        support_interactions: "0",
+      },
+      {
+        customer_key: "C3",
+        activity_date: "2024-04-20",
+        events: "0",
+        sessions: "0",
+        product_views: "0",
+        cart_adds: "0",
+        checkouts: "0",
+        orders: "1",
+        revenue: "30.00",
+        support_interactions: "0",
+      },
+      {
+        customer_key: "U9",
+        activity_date: "2024-04-10",
+        events: "0",
+        sessions: "0",
+        product_views: "0",
+        cart_adds: "0",
+        checkouts: "0",
+        orders: "1",
+        revenue: "10.00",
+        support_interactions: "0",
+      },
+    ]);
+  });
+
+  test("gold.customer_journey", async () => {
+    const g = await readTable(lake, "gold.customer_journey", "customer_key");
+    expect(
+      pick(g, [
+        "customer_key",
+        "first_touch_channel",
+        "first_purchase_channel",
+        "days_to_first_order",
+        "customer_lifespan_days",
+        "sessions_before_first_order",
+        "conversion_profile",
+        "journey_stage",
+      ]),
+    ).toEqual([
+      {
+        customer_key: "C1",
+        first_touch_channel: "WEB",
+        first_purchase_channel: "ECOMMERCE",
+        days_to_first_order: "100",
+        customer_lifespan_days: "10",
+        sessions_before_first_order: "1",
+        conversion_profile: "Non-Converter",
+        journey_stage: "Repeat Customer",
+      },
+      {
+        customer_key: "C3",
+        first_touch_channel: null,
+        first_purchase_channel: "POS",
+        days_to_first_order: "110",
+        customer_lifespan_days: "0",
+        sessions_before_first_order: "0",
+        conversion_profile: "Non-Converter",
+        journey_stage: "First Purchase",
+      },
+      {
+        customer_key: "U9",
+        first_touch_channel: null,
+        first_purchase_channel: "ECOMMERCE",
+        days_to_first_order: null,
+        customer_lifespan_days: "0",
+        sessions_before_first_order: "0",
+        conversion_profile: "Non-Converter",
+        journey_stage: "First Purchase",
+      },
+    ]);
+  });
+
+  test("gold.sales_summary, channel_performance, top_customers", async () => {
+    const s = await readTable(lake, "gold.sales_summary", "order_date");
+    expect(
+      pick(s, ["order_date", "orders", "customers", "revenue", "avg_order_value", "items_sold"]),
+    ).toEqual([
+      {
+        order_date: "2024-04-10",
+        orders: "2",
+        customers: "2",
+        revenue: "110.00",
+        avg_order_value: "55.00",
+        items_sold: "4",
+      },
+      {
+        order_date: "2024-04-20",
+        orders: "2",
+        customers: "2",
+        revenue: "80.50",
+        avg_order_value: "40.25",
+        items_sold: "4",
+      },
+    ]);
+    const c = await readTable(lake, "gold.channel_performance", "channel_type, channel");
+    expect(
+      pick(c, [
+        "channel_type",
+        "channel",
+        "orders",
+        "revenue",
+        "revenue_share",
+        "sessions",
+        "conversion_rate",
+        "bounce_rate",
+      ]),
+    ).toEqual([
+      {
+        channel_type: "digital",
+        channel: "APP",
+        orders: null,
+        revenue: null,
+        revenue_share: null,
+        sessions: "1",
+        conversion_rate: "0.0000",
+        bounce_rate: "1.0000",
+      },
+      {
+        channel_type: "digital",
+        channel: "WEB",
+        orders: null,
+        revenue: null,
+        revenue_share: null,
+        sessions: "2",
+        conversion_rate: "0.5000",
+        bounce_rate: "0.5000",
+      },
+      {
+        channel_type: "sales",
+        channel: "ECOMMERCE",
+        orders: "2",
+        revenue: "110.00",
+        revenue_share: "0.5774",
+        sessions: null,
+        conversion_rate: null,
+        bounce_rate: null,
+      },
+      {
+        channel_type: "sales",
+        channel: "POS",
+        orders: "2",
+        revenue: "80.50",
+        revenue_share: "0.4226",
+        sessions: null,
+        conversion_rate: null,
+        bounce_rate: null,
+      },
+    ]);
+    const t = await readTable(lake, "gold.top_customers", "revenue_rank");
+    expect(pick(t, ["revenue_rank", "customer_key", "total_spent", "factor_clv"])).toEqual([
+      { revenue_rank: 1, customer_key: "C1", total_spent: "150.50", factor_clv: "126.42" },
+      { revenue_rank: 2, customer_key: "C3", total_spent: "30.00", factor_clv: "25.20" },
+      { revenue_rank: 3, customer_key: "U9", total_spent: "10.00", factor_clv: "8.40" },
+    ]);
+  });
+
+  test("gold.lead_scores: seed 002 weights", async () => {
+    const g = await readTable(lake, "gold.lead_scores", "customer_key");
+    expect(
+      pick(g, [
+        "customer_key",
+        "total_interactions",
+        "engagement_score",
+        "win_rate",
+        "lead_score",
+        "lead_quality",
+      ]),
+    ).toEqual([
+      {
+        customer_key: "C1",
+        total_interactions: "3",
+        engagement_score: "1.90",
+        win_rate: "1.0000",
+        lead_score: "79.75",
+        lead_quality: "warm",
+      },
+      {
+        customer_key: "C3",
+        total_interactions: "0",
+        engagement_score: "1.50",
+        win_rate: "1.0000",
+        lead_score: "34.73",
+        lead_quality: "cold",
+      },
+      {
+        customer_key: "U9",
+        total_interactions: "0",
+        engagement_score: "1.50",
+        win_rate: "1.0000",
+        lead_score: "30.74",
+        lead_quality: "cold",
+      },
+    ]);
+  });
+
+  test("gold.data_quality_metrics: per table and run", async () => {
+    const g = await readTable(lake, "gold.data_quality_metrics", "table_name, metric");
+    const get = (t: string, m: string) => g.find((r) => r.table_name === t && r.metric === m)?.metric_value;
+    expect(get("bronze.events", "quarantined")).toBe("1.000000");
+    expect(get("silver.orders", "validity")).toBe("0.800000");
+    expect(get("silver.customers", "failed:valid_email")).toBe("1.000000");
+    expect(get("silver.customers", "completeness:phone")).toBe("0.666667");
+    expect(get("silver.orders", "uniqueness:order_id")).toBe("1.000000");
+  });
+});
+
+describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail expectations", () => {
+  const lakes: string[] = [];
+  afterAll(() => lakes.forEach((l) => rmSync(l, { recursive: true, force: true })));
+  const TABLES: [string, string][] = [
+    ["bronze.events", "source_file, line_no"],
+    ["silver.customers", "customer_id, valid_from"],
+    ["silver.orders", "order_id"],
+    ["silver.order_items", "order_id, item_id"],
+    ["silver.behavioral_events", "event_id"],
+    ["silver.sessions", "session_key"],
+    ["silver.support_interactions", "interaction_id"],
+    ["silver.products", "product_id"],
+    ["silver.customer_identity", "source_customer_id"],
+    ["gold.customer_360", "customer_key"],
+    ["gold.customer_segments", "customer_key"],
+    ["gold.customer_lifetime_value", "customer_key"],
+    ["gold.churn_features", "customer_key"],
+    ["gold.personalization_features", "customer_key, category"],
+    ["gold.customer_behavior", "customer_key, activity_date"],
+    ["gold.customer_journey", "customer_key"],
+    ["gold.sales_summary", "order_date"],
+    ["gold.channel_performance", "channel_type, channel"],
+    ["gold.top_customers", "revenue_rank"],
+    ["gold.lead_scores", "customer_key"],
+  ];
+  const snapshot = async (lake: string, skip: string[] = []) => {
+    const out: Record<string, unknown> = {};
+    for (const [t, o] of TABLES)
+      if (!skip.includes(t))
+        out[t] = strip(await readTable(lake, t, o)).map((r) => ({ ...r, load_id: undefined }));
+    return out;
+  };
+
+  test("re-running the same window leaves every table identical", async () => {
+    const lake = tempLake();
+    lakes.push(lake);
+    writeDay1(lake);
+    writeDay2(lake);
+    await runPipeline({ lakeDir: lake, loadId: "A", windowEnd: "2024-05-01" });
+    const first = await snapshot(lake);
+    const again = await runPipeline({ lakeDir: lake, loadId: "B", windowEnd: "2024-05-01" });
+    expect(again.status).toBe("succeeded");
+    expect(model(again.layers[0]!, "bronze.events").rowsIn).toBe(0);
+    expect(await snapshot(lake)).toEqual(first);
+  });
+
+  test("two incremental windows give the same tables as one full run", async () => {
+    const inc = tempLake();
+    const full = tempLake();
+    lakes.push(inc, full);
+    writeDay1(inc);
+    writeDay1(full);
+    await runPipeline({
+      lakeDir: inc,
+      loadId: "D1",
+      windowStart: "2024-04-10",
+      windowEnd: "2024-04-11",
+      layers: ["bronze", "silver"],
+    });
+    writeDay2(inc);
+    writeDay2(full);
+    const d2 = await runPipeline({
+      lakeDir: inc,
+      loadId: "D2",
+      windowStart: "2024-04-20",
+      windowEnd: "2024-04-21",
+    });
+    expect(d2.status).toBe("succeeded");
+    await runPipeline({ lakeDir: full, loadId: "F", windowStart: "2024-04-10", windowEnd: "2024-04-21" });
+    // bronze rows differ only by which load ingested them; everything else must match exactly
+    expect(await snapshot(inc)).toEqual(await snapshot(full));
+  });
+
+  test("erasure requests remove the person from silver and gold under every resolved id", async () => {
+    const lake = tempLake();
+    lakes.push(lake);
+    writeDay1(lake);
+    writeDay2(lake);
+    await runPipeline({ lakeDir: lake, loadId: "E1", windowEnd: "2024-05-01" });
+    mkdirSync(join(lake, "control", "erasure"), { recursive: true });
+    writeFileSync(
+      join(lake, "control", "erasure", "req-1.jsonl"),
+      JSON.stringify({ customerId: "C3", requestedAt: "2024-04-30T00:00:00Z", requestId: "R1" }) + "\n",
+    );
+    const s = await runPipeline({
+      lakeDir: lake,
+      loadId: "E2",
+      windowEnd: "2024-05-01",
+      layers: ["silver", "gold"],
+    });
+    expect(s.status).toBe("succeeded");
+    expect((await readTable(lake, "silver.customers", "customer_id")).map((r) => r.customer_id)).toEqual([
+      "C1",
+      "C1",
+      "C2",
+    ]);
+    expect((await readTable(lake, "silver.orders", "order_id")).map((r) => r.order_id)).toEqual([
+      "O1",
+      "O2",
+      "O6",
+    ]);
+    expect(
+      (await readTable(lake, "silver.customer_identity", "source_customer_id")).map(
+        (r) => r.source_customer_id,
+      ),
+    ).toEqual(["C1", "C2", "U9"]);
+    expect((await readTable(lake, "gold.customer_360", "customer_key")).map((r) => r.customer_key)).toEqual([
+      "C1",
+      "U9",
+    ]);
+    expect(
+      (await readTable(lake, "gold.personalization_features", "customer_key")).map((r) => r.customer_key),
+    ).toEqual(["C1", "C1", "U9"]);
+  });
+
+  test("an invalid window fails the layer with a clear error instead of throwing", async () => {
+    const lake = tempLake();
+    lakes.push(lake);
+    writeDay1(lake);
+    await runLayer("bronze", { lakeDir: lake, loadId: "X" });
+    const s = await runLayer("silver", { lakeDir: lake, loadId: "X", windowStart: "bad-date" });
+    expect(s.status).toBe("failed");
+    expect(s.error).toMatch(/windowStart is not an ISO date/);
+  });
+});
