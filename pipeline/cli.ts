@@ -1,0 +1,61 @@
+/** `c360 pipeline run [--layer bronze|silver|gold] [--window <start>/<end>] [--lake <dir>] [--load-id <id>]`. */
+import type { Command } from "commander";
+
+import { type Layer, LAYERS, type LayerSummary, runPipeline } from "./index";
+
+export function formatSummary(layers: LayerSummary[]): string {
+  const rows = layers.flatMap((l) =>
+    l.models.map((m) => {
+      const failed = m.expectations.filter((e) => !e.passed);
+      return [
+        m.model,
+        m.materialization,
+        String(m.rowsIn),
+        String(m.rowsOut),
+        String(m.quarantined),
+        failed.length === 0 ? "all passed" : failed.map((e) => `${e.action}:${e.name}=${e.failed}`).join(" "),
+        `${(m.durationMs / 1000).toFixed(2)}s`,
+      ];
+    }),
+  );
+  const head = ["model", "materialized", "rows in", "rows out", "quarantined", "expectations", "duration"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+export function registerPipeline(program: Command): void {
+  const pipeline = program
+    .command("pipeline")
+    .description("medallion batch pipeline (bronze → silver → gold) on DuckDB");
+  pipeline
+    .command("run")
+    .description("run one layer or all layers over the local lake")
+    .option("--layer <layer>", "bronze | silver | gold (default: all, in order)")
+    .option("--window <start/end>", "ingest-date window, e.g. 2024-05-01/2024-05-02 (end exclusive)")
+    .option("--lake <dir>", "lake directory (default: C360_LAKE_DIR or ./lake)")
+    .option("--load-id <id>", "load id stamped on the rows (default: load_<timestamp>)")
+    .action(async (opts: { layer?: string; window?: string; lake?: string; loadId?: string }) => {
+      if (opts.layer && !(LAYERS as readonly string[]).includes(opts.layer))
+        throw new Error(`--layer must be one of ${LAYERS.join(", ")}`);
+      const [windowStart, windowEnd] = opts.window ? opts.window.split("/") : [];
+      const summary = await runPipeline({
+        lakeDir: opts.lake,
+        loadId: opts.loadId,
+        windowStart: windowStart || undefined,
+        windowEnd: windowEnd || undefined,
+        layers: opts.layer ? [opts.layer as Layer] : undefined,
+        onProgress: (e) => {
+          if (e.phase === "start") process.stderr.write(`[${e.layer} ${e.index}/${e.total}] ${e.model} ...`);
+          else
+            process.stderr.write(
+              ` ${e.summary!.rowsOut} rows, ${e.summary!.quarantined} quarantined (${e.summary!.durationMs} ms)\n`,
+            );
+        },
+      });
+      console.log(formatSummary(summary.layers));
+      for (const l of summary.layers) if (l.error) console.error(`${l.layer} failed: ${l.error}`);
+      console.log(`load ${summary.loadId}: ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s`);
+      if (summary.status !== "succeeded") process.exitCode = 1;
+    });
+}
