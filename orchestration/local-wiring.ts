@@ -1,0 +1,162 @@
+/**
+ * Production wiring of the local executor: what the outside world of Data Factory is on one machine.
+ * - DatabricksNotebook `/c360/notebooks/<layer>` → the batch pipeline's `runLayer(layer, …)` on DuckDB,
+ *   with the notebook's widgets (window_start, window_end, load_id, environment) as its parameters;
+ * - WebActivity PUT to the lake's blob endpoint → a file in the local lake directory
+ *   (`<container>/<path>`, e.g. control/runs/P_C360_Master/<runId>.json);
+ * - WebActivity to the alert webhook → recorded (returned, and appended to control/alerts/alerts.jsonl);
+ * - Validation on a lake folder dataset → the folder in the local lake directory.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+
+import type { LayerSummary, ProgressEvent } from "../pipeline";
+import type { Factory } from "./definitions";
+import { loadFactory } from "./definitions";
+import type { DatasetProbe, ExecutorEvent, NotebookRunner, PipelineRun, WebHandler } from "./executor";
+import { LocalDataFactory } from "./executor";
+import type { Json } from "./expressions";
+import { notebookFileFor } from "./validate";
+
+/** Global parameter values for a local run (the stack values in Azure). */
+export function localGlobals(environment = "local"): Record<string, Json> {
+  return {
+    environment,
+    databricksWorkspaceUrl: "local",
+    databricksWorkspaceResourceId: "local",
+    lakeBlobEndpoint: "local-lake://blob/",
+    lakeDfsEndpoint: "local-lake://dfs/",
+    alertWebhookUrl: "local-alerts://webhook",
+  };
+}
+
+export interface RecordedAlert {
+  at: string;
+  pipelineName: string;
+  activityName: string;
+  body: Json;
+}
+
+/** Maps `/c360/notebooks/bronze|silver|gold` to runLayer; a failed layer summary fails the activity. */
+export function layerNotebookRunner(
+  lakeDir: string,
+  onLayer?: (summary: LayerSummary) => void,
+  onProgress?: (e: ProgressEvent) => void,
+): NotebookRunner {
+  return async (req) => {
+    const file = notebookFileFor(req.notebookPath);
+    const layer = file?.match(/^notebooks\/(bronze|silver|gold)\.py$/)?.[1] as
+      "bronze" | "silver" | "gold" | undefined;
+    if (!layer) throw new Error(`no local runner for notebook ${req.notebookPath}`);
+    // Loaded lazily so that the executor and its tests do not load DuckDB.
+    const { runLayer } = await import("../pipeline");
+    const p = req.baseParameters;
+    const summary = await runLayer(layer, {
+      lakeDir,
+      loadId: p.load_id || undefined,
+      windowStart: p.window_start || undefined,
+      windowEnd: p.window_end || undefined,
+      environment: p.environment || undefined,
+      onProgress,
+    });
+    onLayer?.(summary);
+    if (summary.status === "failed") throw new Error(summary.error ?? `${layer} layer failed`);
+    return summary as unknown as Json;
+  };
+}
+
+/** Blob PUTs under the lake endpoint become files in lakeDir; alerts are recorded. */
+export function localWebHandler(
+  lakeDir: string,
+  globals: Record<string, Json>,
+  alerts: RecordedAlert[],
+): WebHandler {
+  const blob = String(globals.lakeBlobEndpoint);
+  const webhook = String(globals.alertWebhookUrl);
+  return async (req): Promise<{ status: number; body?: Json }> => {
+    if (req.url.startsWith(blob)) {
+      if (req.method !== "PUT") return { status: 405 };
+      const path = safeLakePath(lakeDir, req.url.slice(blob.length));
+      if (!path) return { status: 400 };
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, req.body ?? "");
+      return { status: 201, body: { path: relative(lakeDir, path) } };
+    }
+    if (req.url === webhook) {
+      let body: Json;
+      try {
+        body = JSON.parse(req.body ?? "null") as Json;
+      } catch {
+        body = req.body;
+      }
+      const alert = {
+        at: new Date().toISOString(),
+        pipelineName: req.pipelineName,
+        activityName: req.activityName,
+        body,
+      };
+      alerts.push(alert);
+      mkdirSync(join(lakeDir, "control", "alerts"), { recursive: true });
+      appendFileSync(join(lakeDir, "control", "alerts", "alerts.jsonl"), JSON.stringify(alert) + "\n");
+      return { status: 202, body: { accepted: true } };
+    }
+    return { status: 404 };
+  };
+}
+
+/** AzureBlobFSLocation {fileSystem, folderPath, fileName} → the same path under lakeDir. */
+export function localDatasetProbe(lakeDir: string): DatasetProbe {
+  return async (req) => {
+    const loc = (req.location ?? {}) as Record<string, Json>;
+    const rel = [loc.fileSystem, loc.folderPath, loc.fileName]
+      .filter((x) => typeof x === "string" && x !== "")
+      .join("/");
+    const path = safeLakePath(lakeDir, rel);
+    if (!path || !existsSync(path)) return { exists: false };
+    const st = statSync(path);
+    if (st.isDirectory()) return { exists: true, childItems: readdirSync(path).length };
+    return { exists: true, size: st.size };
+  };
+}
+
+function safeLakePath(lakeDir: string, rel: string): string | undefined {
+  const path = normalize(join(lakeDir, rel));
+  return relative(lakeDir, path).startsWith("..") ? undefined : path;
+}
+
+export interface LocalRunOptions {
+  lakeDir: string;
+  pipeline?: string;
+  parameters?: Record<string, unknown>;
+  environment?: string;
+  factory?: Factory;
+  /** Default 0.01: retry intervals and validation sleeps at 1/100 of their declared length. */
+  timeScale?: number;
+  onEvent?: (e: ExecutorEvent) => void;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export interface LocalRunResult {
+  run: PipelineRun;
+  layers: LayerSummary[];
+  alerts: RecordedAlert[];
+}
+
+/** Runs a pipeline of `adf/` (default the master) against the local lake with DuckDB. */
+export async function runAdfLocally(options: LocalRunOptions): Promise<LocalRunResult> {
+  const factory = options.factory ?? loadFactory();
+  const globals = localGlobals(options.environment);
+  const layers: LayerSummary[] = [];
+  const alerts: RecordedAlert[] = [];
+  const adf = new LocalDataFactory({
+    factory,
+    globalParameters: globals,
+    notebookRunner: layerNotebookRunner(options.lakeDir, (s) => layers.push(s), options.onProgress),
+    webHandler: localWebHandler(options.lakeDir, globals, alerts),
+    datasetProbe: localDatasetProbe(options.lakeDir),
+    timeScale: options.timeScale ?? 0.01,
+    onEvent: options.onEvent,
+  });
+  const run = await adf.runPipeline(options.pipeline ?? "P_C360_Master", options.parameters ?? {});
+  return { run, layers, alerts };
+}

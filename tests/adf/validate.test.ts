@@ -1,0 +1,83 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { loadFactory } from "../../orchestration/definitions";
+import { notebookFileFor, validateFactory } from "../../orchestration/validate";
+
+describe("adf validate", () => {
+  it("the committed definitions are structurally valid", () => {
+    const factory = loadFactory();
+    expect([...factory.pipelines.keys()]).toEqual([
+      "P_C360_Bronze",
+      "P_C360_Gold",
+      "P_C360_Master",
+      "P_C360_Silver",
+    ]);
+    expect([...factory.triggers.keys()]).toEqual(["T_Bronze_Every15Min", "T_Daily_Full"]);
+    expect(validateFactory(factory)).toEqual([]);
+  });
+
+  it("maps Databricks workspace notebook paths to the repository's notebooks/", () => {
+    expect(notebookFileFor("/c360/notebooks/silver")).toBe("notebooks/silver.py");
+    expect(notebookFileFor("/c360/notebooks/../secrets")).toBeUndefined();
+    expect(notebookFileFor("/Users/me/silver")).toBeUndefined();
+  });
+
+  it("reports every problem of a deliberately broken factory precisely", () => {
+    const dir = mkdtempSync(join(tmpdir(), "adf-broken-"));
+    try {
+      cpSync(join(__dirname, "fixtures", "broken"), dir, { recursive: true });
+      // Kept out of the repository so that the formatter does not trip over it.
+      writeFileSync(join(dir, "pipeline", "P_Bad.json"), '{ "name": "P_Bad", "properties": ');
+      const problems = validateFactory(loadFactory(dir), { repoRoot: join(__dirname, "..", "..") });
+      expect(problems.sort()).toEqual(
+        [
+          "pipeline/P_Bad.json: not valid JSON (Unexpected end of JSON input)",
+          'linkedService/Ls_Wrong.json: resource name "Ls_Other" does not match the file name',
+          'pipeline/P_Broken.json: activity "C": unknown dependency condition "Done" (use Succeeded, Failed, Skipped, Completed)',
+          'pipeline/P_Broken.json: activity "C" depends on "Nowhere", which is not an activity of the same scope',
+          "pipeline/P_Broken.json: dependency cycle: A → B → A",
+          'pipeline/P_Broken.json: activity "Run_Missing": executes pipeline "P_DoesNotExist", which does not exist',
+          'pipeline/P_Broken.json: activity "Nb": linked service "Ls_Missing" does not exist',
+          'pipeline/P_Broken.json: activity "Nb": notebookPath "/c360/notebooks/platinum" maps to notebooks/platinum.py, which does not exist',
+          'pipeline/P_Broken.json: activity "Nb": "@pipeline().parameters.undeclared": pipeline().parameters.undeclared is not a declared parameter of P_Broken',
+          'pipeline/P_Broken.json: activity "Nb": "@pipeline().globalParameters.nope": pipeline().globalParameters.nope is not a declared global parameter',
+          'pipeline/P_Broken.json: activity "Nb": "@base64(pipeline().parameters.windowStart)": function base64() is not supported by the local executor',
+          "pipeline/P_Broken.json: activity \"Nb\": \"@{activity('Ghost').output}\": activity('Ghost') refers to an activity that does not exist",
+          'pipeline/P_Broken.json: activity "Nb": "@pipeline().runId": pipeline().runId is not a system variable',
+          'pipeline/P_Broken.json: activity "Nb2": invalid time span "2 hours" (expected d.hh:mm:ss)',
+          'pipeline/P_Broken.json: activity "Nb2": notebookPath "/Users/someone/bronze" is not under /c360/notebooks/<name> (the folder the infra uploads notebooks/ to)',
+          'pipeline/P_Broken.json: activity "Nb2": linked service Ls_Db: required parameter "url" is not given',
+          'pipeline/P_Broken.json: activity "Lookup1": type "Lookup" is not supported by the local executor',
+          'pipeline/P_Caller.json: activity "Call": pipeline P_Ok: passes parameter "extra", which is not declared',
+          'pipeline/P_Caller.json: activity "Call": pipeline P_Ok: required parameter "needed" is not given',
+          "pipeline/P_Caller.json: ExecutePipeline cycle: P_Caller → P_Caller",
+          'linkedService/Ls_Db.json: "@{linkedService().resourceId}": linkedService().resourceId is not a declared parameter of Ls_Db',
+          'dataset/Ds_X.json: linked service "Ls_Nope" does not exist',
+          'dataset/Ds_X.json: "@dataset().path": dataset().path is not a declared parameter of Ds_X',
+          'trigger/T_Orphan.json: targets pipeline "P_Gone", which does not exist',
+          'trigger/T_Sched.json: "@trigger().outputs.windowStartTime": trigger().outputs is only available in a TumblingWindowTrigger',
+        ].sort(),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("catches a single broken reference in an otherwise valid copy of adf/", () => {
+    const dir = mkdtempSync(join(tmpdir(), "adf-one-"));
+    try {
+      cpSync(join(__dirname, "..", "..", "adf"), dir, { recursive: true });
+      const file = join(dir, "pipeline", "P_C360_Master.json");
+      const master = JSON.parse(readFileSync(file, "utf8"));
+      master.properties.activities[2].typeProperties.pipeline.referenceName = "P_C360_Gld";
+      writeFileSync(file, JSON.stringify(master));
+      expect(validateFactory(loadFactory(dir))).toEqual([
+        'pipeline/P_C360_Master.json: activity "Run_Gold": executes pipeline "P_C360_Gld", which does not exist',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
