@@ -1,0 +1,189 @@
+/**
+ * Observability: diagnostic settings on every data service (all logs and metrics to Log
+ * Analytics) and the alerts of seed 000 §8.2, sent to the action group:
+ * - data quality score below 95 % (warning),
+ * - processing latency above 10 s (critical),
+ * - data freshness: data older than one hour (warning),
+ * - function failures, and Data Factory pipeline failures (seed 002 "pipeline failure").
+ *
+ * The three data metrics are custom metrics the real-time and batch paths emit to Application
+ * Insights under the names in `CUSTOM_METRICS`.
+ */
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as pulumi from "@pulumi/pulumi";
+
+export const CUSTOM_METRICS = {
+  dataQualityScore: "c360.data_quality_score",
+  processingLatencySeconds: "c360.processing_latency_seconds",
+  dataAgeSeconds: "c360.data_age_seconds",
+} as const;
+
+/** Thresholds from seed 000 §8.2 (alert rules) and §8.1 (targets). */
+export const THRESHOLDS = {
+  dataQualityScoreMin: 0.95,
+  processingLatencySecondsMax: 10,
+  dataAgeSecondsMax: 3600,
+} as const;
+
+export interface DiagnosticTarget {
+  /** Short logical name, e.g. `lake-blob`. */
+  name: string;
+  resourceId: pulumi.Input<string>;
+  logs: boolean;
+  metrics: boolean;
+}
+
+export interface ObservabilityArgs {
+  resourceGroupName: pulumi.Input<string>;
+  tags: Record<string, string>;
+  workspaceId: pulumi.Input<string>;
+  appInsightsId: pulumi.Input<string>;
+  actionGroupId: pulumi.Input<string>;
+  functionAppName: pulumi.Input<string>;
+  factoryId: pulumi.Input<string>;
+  targets: DiagnosticTarget[];
+  environment: string;
+}
+
+export class ObservabilityComponent extends pulumi.ComponentResource {
+  readonly alertNames: string[] = [];
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("c360:monitoring:Observability", name, {}, opts);
+
+    for (const target of args.targets) {
+      new monitor.DiagnosticSetting(
+        `${name}-diag-${target.name}`,
+        {
+          name: "to-log-analytics",
+          resourceUri: target.resourceId,
+          workspaceId: args.workspaceId,
+          logAnalyticsDestinationType: "Dedicated",
+          logs: target.logs ? [{ categoryGroup: "allLogs", enabled: true }] : [],
+          metrics: target.metrics ? [{ category: "AllMetrics", enabled: true }] : [],
+        },
+        { parent: this },
+      );
+    }
+
+    const queryAlert = (
+      key: string,
+      spec: {
+        description: string;
+        severity: number;
+        query: pulumi.Input<string>;
+        column: string;
+        aggregation: "Average" | "Maximum" | "Total";
+        operator: "LessThan" | "GreaterThan";
+        threshold: number;
+      },
+    ): void => {
+      const ruleName = `c360-${args.environment}-${key}`;
+      this.alertNames.push(ruleName);
+      new monitor.ScheduledQueryRule(
+        `${name}-${key}`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          tags: args.tags,
+          ruleName,
+          kind: "LogAlert",
+          description: spec.description,
+          severity: spec.severity,
+          enabled: true,
+          scopes: [args.appInsightsId],
+          evaluationFrequency: "PT5M",
+          windowSize: "PT15M",
+          autoMitigate: true,
+          criteria: {
+            allOf: [
+              {
+                query: spec.query,
+                timeAggregation: spec.aggregation,
+                metricMeasureColumn: spec.aggregation === "Total" ? undefined : spec.column,
+                operator: spec.operator,
+                threshold: spec.threshold,
+                failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+              },
+            ],
+          },
+          actions: { actionGroups: [args.actionGroupId] },
+        },
+        { parent: this },
+      );
+    };
+    const metricQuery = (metric: string, column: string, fn: "avg" | "max"): string =>
+      `customMetrics | where name == "${metric}" | summarize ${column} = ${fn}(valueSum / valueCount) by bin(timestamp, 5m)`;
+
+    queryAlert("data-quality", {
+      description: "DataQualityAlert (seed 000 §8.2): data quality score below 95%",
+      severity: 2,
+      query: metricQuery(CUSTOM_METRICS.dataQualityScore, "score", "avg"),
+      column: "score",
+      aggregation: "Average",
+      operator: "LessThan",
+      threshold: THRESHOLDS.dataQualityScoreMin,
+    });
+    queryAlert("processing-latency", {
+      description: "ProcessingLatencyAlert (seed 000 §8.2): processing latency above 10 seconds",
+      severity: 0,
+      query: metricQuery(CUSTOM_METRICS.processingLatencySeconds, "latency", "avg"),
+      column: "latency",
+      aggregation: "Average",
+      operator: "GreaterThan",
+      threshold: THRESHOLDS.processingLatencySecondsMax,
+    });
+    queryAlert("data-freshness", {
+      description: "DataFreshnessAlert (seed 000 §8.2): newest data older than one hour",
+      severity: 2,
+      query: metricQuery(CUSTOM_METRICS.dataAgeSeconds, "age", "max"),
+      column: "age",
+      aggregation: "Maximum",
+      operator: "GreaterThan",
+      threshold: THRESHOLDS.dataAgeSecondsMax,
+    });
+    queryAlert("function-failures", {
+      description: "Function invocations that failed (HTTP and Event Hub triggers)",
+      severity: 1,
+      query: pulumi.interpolate`requests | where cloud_RoleName =~ "${args.functionAppName}" and success == false`,
+      column: "",
+      aggregation: "Total",
+      operator: "GreaterThan",
+      threshold: 0,
+    });
+
+    const pipelineAlert = `c360-${args.environment}-pipeline-failures`;
+    this.alertNames.push(pipelineAlert);
+    new monitor.MetricAlert(
+      `${name}-pipeline-failures`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        tags: args.tags,
+        ruleName: pipelineAlert,
+        location: "global",
+        description: "Data Factory pipeline runs that failed (seed 002: pipeline failure)",
+        severity: 1,
+        enabled: true,
+        scopes: [args.factoryId],
+        evaluationFrequency: "PT5M",
+        windowSize: "PT15M",
+        criteria: {
+          odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+          allOf: [
+            {
+              criterionType: "StaticThresholdCriterion",
+              name: "failed-runs",
+              metricName: "PipelineFailedRuns",
+              metricNamespace: "Microsoft.DataFactory/factories",
+              operator: "GreaterThan",
+              threshold: 0,
+              timeAggregation: "Total",
+            },
+          ],
+        },
+        actions: [{ actionGroupId: args.actionGroupId }],
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ alertNames: this.alertNames });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Orchestration: a Data Factory with a system-assigned identity (every linked service
+ * authenticates with it), its global parameters set per stack, and every linked service,
+ * dataset, pipeline and trigger loaded from `adf/` (see ../adf.ts for the mapping).
+ *
+ * Triggers are created stopped (ARM never starts them); `docs/infra.md` shows how to start them.
+ */
+import * as datafactory from "@pulumi/azure-native/datafactory";
+import * as pulumi from "@pulumi/pulumi";
+
+import type { AdfDefinitions } from "../adf";
+import { pipelineCreationOrder } from "../adf";
+import type { Placement } from "../shared";
+
+export interface OrchestrationArgs {
+  placement: Placement;
+  factoryName: string;
+  definitions: AdfDefinitions;
+  /** Values of the factory's global parameters; every declared one must be given. */
+  globalParameterValues: Record<string, pulumi.Input<string>>;
+}
+
+export class OrchestrationComponent extends pulumi.ComponentResource {
+  readonly factoryId: pulumi.Output<string>;
+  readonly factoryName: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  readonly pipelineNames: string[];
+  readonly triggerNames: string[];
+
+  constructor(name: string, args: OrchestrationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("c360:orchestration:Orchestration", name, {}, opts);
+    const { placement, definitions } = args;
+
+    const globalParameters: Record<string, { type: string; value: pulumi.Input<string> }> = {};
+    for (const [parameter, type] of Object.entries(definitions.globalParameters)) {
+      const value = args.globalParameterValues[parameter];
+      if (value === undefined)
+        throw new Error(
+          `adf/factory declares global parameter ${parameter}, which the infra does not provide`,
+        );
+      globalParameters[parameter] = { type, value };
+    }
+
+    const factory = new datafactory.Factory(
+      `${name}-factory`,
+      {
+        resourceGroupName: placement.resourceGroupName,
+        location: placement.location,
+        tags: placement.tags,
+        factoryName: args.factoryName,
+        identity: { type: "SystemAssigned" },
+        globalParameters,
+        // Authoring and monitoring stay reachable; the data stores it reaches are private in prod.
+        publicNetworkAccess: "Enabled",
+      },
+      { parent: this },
+    );
+    const common = { resourceGroupName: placement.resourceGroupName, factoryName: factory.name };
+
+    const linkedServices = definitions.linkedServices.map(
+      (ls) =>
+        new datafactory.LinkedService(
+          `${name}-ls-${ls.name}`,
+          { ...common, linkedServiceName: ls.name, properties: ls.properties },
+          { parent: this },
+        ),
+    );
+    const datasets = definitions.datasets.map(
+      (ds) =>
+        new datafactory.Dataset(
+          `${name}-ds-${ds.name}`,
+          { ...common, datasetName: ds.name, properties: ds.properties },
+          { parent: this, dependsOn: linkedServices },
+        ),
+    );
+    const pipelines = new Map<string, datafactory.Pipeline>();
+    for (const p of pipelineCreationOrder(definitions.pipelines)) {
+      const calls = p.references.pipeline
+        .map((ref) => pipelines.get(ref))
+        .filter((x): x is datafactory.Pipeline => x !== undefined);
+      pipelines.set(
+        p.name,
+        new datafactory.Pipeline(
+          `${name}-pl-${p.name}`,
+          { ...common, pipelineName: p.name, ...p.properties },
+          { parent: this, dependsOn: [...linkedServices, ...datasets, ...calls] },
+        ),
+      );
+    }
+    for (const t of definitions.triggers) {
+      new datafactory.Trigger(
+        `${name}-tr-${t.name}`,
+        { ...common, triggerName: t.name, properties: t.properties },
+        { parent: this, dependsOn: [...pipelines.values()] },
+      );
+    }
+
+    this.factoryId = factory.id;
+    this.factoryName = factory.name;
+    this.principalId = factory.identity.apply((i) => i?.principalId ?? "");
+    this.pipelineNames = [...pipelines.keys()];
+    this.triggerNames = definitions.triggers.map((t) => t.name);
+    this.registerOutputs({
+      factoryId: this.factoryId,
+      factoryName: this.factoryName,
+      pipelineNames: this.pipelineNames,
+    });
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * Stack configuration: every key of the `c360` namespace, read once, validated, typed.
+ *
+ * `parseConfig` is pure (raw strings in, a typed config or a `ConfigError` naming the key out),
+ * so tests can reach every error without Pulumi; `loadConfig` feeds it from `pulumi.Config`.
+ * Keys and their meaning are declared in Pulumi.yaml and documented in docs/infra.md.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const CONFIG_NAMESPACE = "c360";
+
+export type Environment = "dev" | "prod";
+export type CosmosThroughputMode = "serverless" | "provisioned" | "autoscale";
+export type StorageRedundancy = "LRS" | "ZRS" | "GRS" | "GZRS";
+export type CosmosBackupTier = "Continuous7Days" | "Continuous30Days";
+
+export interface C360Config {
+  environment: Environment;
+  location: string;
+  namePrefix: string;
+  privateNetworking: boolean;
+  /** Address space of the platform VNet; used only when private networking is on. */
+  vnetAddressSpace: string;
+  storageRedundancy: StorageRedundancy;
+  lake: { coolAfterDays: number; archiveAfterDays: number; deleteAfterDays: number; softDeleteDays: number };
+  eventHubs: {
+    partitions: number;
+    throughputUnits: number;
+    maxThroughputUnits: number;
+    retentionHours: number;
+    captureIntervalSeconds: number;
+  };
+  cosmos: {
+    throughputMode: CosmosThroughputMode;
+    throughput: number;
+    backupTier: CosmosBackupTier;
+    zoneRedundant: boolean;
+  };
+  functions: { maximumInstanceCount: number; instanceMemoryMB: number; corsOrigins: string[] };
+  databricks: {
+    sparkVersion: string;
+    nodeType: string;
+    driverNodeType: string;
+    minWorkers: number;
+    maxWorkers: number;
+    autoterminationMinutes: number;
+    /** Quartz cron expression of the medallion job. */
+    jobSchedule: string;
+    jobScheduleTimezone: string;
+    jobSchedulePaused: boolean;
+  };
+  logRetentionDays: number;
+  alertEmails: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`config ${CONFIG_NAMESPACE}:${key}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Every key the program reads, with its description and type (mirrored in Pulumi.yaml). */
+export const CONFIG_KEYS = {
+  environment: "dev or prod; selects the defaults that differ between stacks",
+  location: "Azure region of every resource, e.g. westeurope",
+  namePrefix: "workload prefix of every resource name: 2-8 lowercase letters/digits, starting with a letter",
+  privateNetworking:
+    "true: private endpoints, publicNetworkAccess Disabled and deny-by-default firewalls on data services",
+  vnetAddressSpace: "CIDR of the platform VNet (used when privateNetworking is true), at least a /22",
+  storageRedundancy: "LRS, ZRS, GRS or GZRS for the lake and the functions storage",
+  lakeCoolAfterDays: "days after last modification before lake blobs move to the cool tier",
+  lakeArchiveAfterDays: "days before landing files move to the archive tier (greater than the cool days)",
+  lakeDeleteAfterDays: "days before landing and quarantine files are deleted (greater than the archive days)",
+  lakeSoftDeleteDays: "blob and container soft-delete retention of the lake, 1-365",
+  eventHubsPartitions:
+    "partitions per event hub, 1-32 (order holds per partition; partition key is the customer id)",
+  eventHubsThroughputUnits: "Event Hubs Standard throughput units, 1-40",
+  eventHubsMaxThroughputUnits: "auto-inflate ceiling; equal to the throughput units disables auto-inflate",
+  eventHubsRetentionHours: "event retention per hub in hours, 1-168",
+  eventHubsCaptureIntervalSeconds: "capture window to the lake in seconds, 60-900",
+  cosmosThroughputMode: "serverless, provisioned or autoscale",
+  cosmosThroughput:
+    "RU/s for provisioned (>= 400, multiple of 100) or max RU/s for autoscale (>= 1000, multiple of 1000); ignored when serverless",
+  cosmosBackupTier: "Continuous7Days or Continuous30Days (continuous backup, point-in-time restore)",
+  cosmosZoneRedundant: "true: the Cosmos DB region is zone redundant",
+  functionsMaximumInstanceCount: "Flex Consumption scale-out ceiling, 40-1000",
+  functionsInstanceMemoryMB: "Flex Consumption instance memory: 512, 2048 or 4096",
+  functionsCorsOrigins:
+    "comma-separated https origins allowed to call the API (empty: none; '*' is rejected)",
+  databricksSparkVersion: "Databricks runtime of the job cluster, e.g. 15.4.x-scala2.12",
+  databricksNodeType: "worker node type, e.g. Standard_D4ds_v5",
+  databricksDriverNodeType: "driver node type",
+  databricksMinWorkers: "autoscale minimum workers of the job cluster, >= 1",
+  databricksMaxWorkers: "autoscale maximum workers, >= the minimum and <= 100",
+  databricksAutoterminationMinutes:
+    "idle minutes before an interactive cluster under the policy terminates, 10-120",
+  databricksJobSchedule:
+    "Quartz cron expression of the medallion job (seconds minutes hours day-of-month month day-of-week)",
+  databricksJobScheduleTimezone: "time zone of the job schedule, e.g. UTC",
+  databricksJobSchedulePaused:
+    "true: the Databricks job schedule is created paused (Data Factory is the primary scheduler)",
+  logRetentionDays: "Log Analytics retention, 30-730 days",
+  alertEmails: "comma-separated e-mail addresses of the alert action group (at least one)",
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type RawConfig = Partial<Record<ConfigKey, string | undefined>> & Record<string, string | undefined>;
+
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[A-Za-z]{2,}$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+// Quartz: 6 or 7 fields (seconds minutes hours day-of-month month day-of-week [year]).
+const QUARTZ = /^(\S+\s+){5}\S+(\s+\S+)?$/;
+const NODE_TYPE = /^Standard_[A-Za-z0-9_]+$/;
+const SPARK_VERSION = /^\d+\.\d+\.x-(?:[a-z-]+-)?scala2\.\d+$/;
+
+class Reader {
+  constructor(private readonly raw: RawConfig) {}
+
+  private value(key: ConfigKey): string | undefined {
+    const v = this.raw[key];
+    return v === undefined || v.trim() === "" ? undefined : v.trim();
+  }
+
+  string(key: ConfigKey, fallback?: string): string {
+    const v = this.value(key) ?? fallback;
+    if (v === undefined) throw new ConfigError(key, "is required but not set");
+    return v;
+  }
+
+  optionalString(key: ConfigKey): string | undefined {
+    return this.value(key);
+  }
+
+  matching(key: ConfigKey, re: RegExp, what: string, fallback?: string): string {
+    const v = this.string(key, fallback);
+    if (!re.test(v)) throw new ConfigError(key, `"${v}" is not ${what}`);
+    return v;
+  }
+
+  oneOf<T extends string>(key: ConfigKey, allowed: readonly T[], fallback?: T): T {
+    const v = this.string(key, fallback);
+    const found = allowed.find((a) => a === v);
+    if (found === undefined) throw new ConfigError(key, `"${v}" is not one of ${allowed.join(", ")}`);
+    return found;
+  }
+
+  int(key: ConfigKey, min: number, max: number, fallback?: number): number {
+    const text = this.value(key) ?? (fallback === undefined ? undefined : String(fallback));
+    if (text === undefined) throw new ConfigError(key, "is required but not set");
+    if (!/^-?\d+$/.test(text)) throw new ConfigError(key, `"${text}" is not an integer`);
+    const n = Number(text);
+    if (n < min || n > max) throw new ConfigError(key, `${n} is outside ${min}..${max}`);
+    return n;
+  }
+
+  bool(key: ConfigKey, fallback?: boolean): boolean {
+    const text = this.value(key) ?? (fallback === undefined ? undefined : String(fallback));
+    if (text === undefined) throw new ConfigError(key, "is required but not set");
+    if (text === "true") return true;
+    if (text === "false") return false;
+    throw new ConfigError(key, `"${text}" is not true or false`);
+  }
+
+  list(key: ConfigKey): string[] {
+    const v = this.value(key);
+    if (v === undefined) return [];
+    return v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+  }
+}
+
+function checkCidr(key: ConfigKey, value: string): void {
+  const m = CIDR.exec(value);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255))
+    throw new ConfigError(key, `"${value}" is not an IPv4 CIDR`);
+  const bits = Number(m[5]);
+  if (bits > 22 || bits < 8)
+    throw new ConfigError(key, `"${value}" must be a /8../22 network (four /24 subnets are carved from it)`);
+}
+
+/** Validates raw config strings (as Pulumi hands them over) into the typed config. */
+export function parseConfig(raw: RawConfig): C360Config {
+  for (const key of Object.keys(raw)) {
+    if (!(key in CONFIG_KEYS))
+      throw new ConfigError(key, `is not a known key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`);
+  }
+  const r = new Reader(raw);
+  const environment = r.oneOf<Environment>("environment", ["dev", "prod"]);
+  const location = r.matching("location", /^[a-z][a-z0-9]{2,}$/, "an Azure region name such as westeurope");
+  const namePrefix = r.matching(
+    "namePrefix",
+    /^[a-z][a-z0-9]{1,7}$/,
+    "2-8 lowercase letters or digits starting with a letter",
+  );
+  const privateNetworking = r.bool("privateNetworking");
+  const vnetAddressSpace = r.string("vnetAddressSpace", "10.60.0.0/20");
+  checkCidr("vnetAddressSpace", vnetAddressSpace);
+
+  const coolAfterDays = r.int("lakeCoolAfterDays", 1, 3650, 30);
+  const archiveAfterDays = r.int("lakeArchiveAfterDays", 1, 3650, 365);
+  const deleteAfterDays = r.int("lakeDeleteAfterDays", 1, 36500, 2555);
+  if (archiveAfterDays <= coolAfterDays)
+    throw new ConfigError(
+      "lakeArchiveAfterDays",
+      `${archiveAfterDays} must be greater than lakeCoolAfterDays (${coolAfterDays})`,
+    );
+  if (deleteAfterDays <= archiveAfterDays)
+    throw new ConfigError(
+      "lakeDeleteAfterDays",
+      `${deleteAfterDays} must be greater than lakeArchiveAfterDays (${archiveAfterDays})`,
+    );
+
+  const throughputUnits = r.int("eventHubsThroughputUnits", 1, 40);
+  const maxThroughputUnits = r.int("eventHubsMaxThroughputUnits", 1, 40, throughputUnits);
+  if (maxThroughputUnits < throughputUnits)
+    throw new ConfigError(
+      "eventHubsMaxThroughputUnits",
+      `${maxThroughputUnits} is below eventHubsThroughputUnits (${throughputUnits})`,
+    );
+
+  const throughputMode = r.oneOf<CosmosThroughputMode>("cosmosThroughputMode", [
+    "serverless",
+    "provisioned",
+    "autoscale",
+  ]);
+  let throughput = 0;
+  if (throughputMode === "provisioned") {
+    throughput = r.int("cosmosThroughput", 400, 1_000_000);
+    if (throughput % 100 !== 0)
+      throw new ConfigError("cosmosThroughput", `${throughput} is not a multiple of 100`);
+  } else if (throughputMode === "autoscale") {
+    throughput = r.int("cosmosThroughput", 1000, 1_000_000);
+    if (throughput % 1000 !== 0)
+      throw new ConfigError(
+        "cosmosThroughput",
+        `${throughput} is not a multiple of 1000 (autoscale max RU/s)`,
+      );
+  }
+
+  const corsOrigins = r.list("functionsCorsOrigins");
+  for (const origin of corsOrigins) {
+    if (origin === "*") throw new ConfigError("functionsCorsOrigins", `"*" is not allowed; list the origins`);
+    if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin))
+      throw new ConfigError("functionsCorsOrigins", `"${origin}" is not an https origin`);
+  }
+
+  const minWorkers = r.int("databricksMinWorkers", 1, 100, 1);
+  const maxWorkers = r.int("databricksMaxWorkers", 1, 100);
+  if (maxWorkers < minWorkers)
+    throw new ConfigError(
+      "databricksMaxWorkers",
+      `${maxWorkers} is below databricksMinWorkers (${minWorkers})`,
+    );
+  const nodeType = r.matching("databricksNodeType", NODE_TYPE, "an Azure VM size such as Standard_D4ds_v5");
+
+  const alertEmails = r.list("alertEmails");
+  if (alertEmails.length === 0) throw new ConfigError("alertEmails", "needs at least one e-mail address");
+  for (const email of alertEmails) {
+    if (!EMAIL.test(email)) throw new ConfigError("alertEmails", `"${email}" is not an e-mail address`);
+  }
+
+  return {
+    environment,
+    location,
+    namePrefix,
+    privateNetworking,
+    vnetAddressSpace,
+    storageRedundancy: r.oneOf<StorageRedundancy>("storageRedundancy", ["LRS", "ZRS", "GRS", "GZRS"]),
+    lake: {
+      coolAfterDays,
+      archiveAfterDays,
+      deleteAfterDays,
+      softDeleteDays: r.int("lakeSoftDeleteDays", 1, 365, 14),
+    },
+    eventHubs: {
+      partitions: r.int("eventHubsPartitions", 1, 32),
+      throughputUnits,
+      maxThroughputUnits,
+      retentionHours: r.int("eventHubsRetentionHours", 1, 168, 168),
+      captureIntervalSeconds: r.int("eventHubsCaptureIntervalSeconds", 60, 900, 300),
+    },
+    cosmos: {
+      throughputMode,
+      throughput,
+      backupTier: r.oneOf<CosmosBackupTier>(
+        "cosmosBackupTier",
+        ["Continuous7Days", "Continuous30Days"],
+        "Continuous7Days",
+      ),
+      zoneRedundant: r.bool("cosmosZoneRedundant", false),
+    },
+    functions: {
+      maximumInstanceCount: r.int("functionsMaximumInstanceCount", 40, 1000, 100),
+      instanceMemoryMB: Number(r.oneOf("functionsInstanceMemoryMB", ["512", "2048", "4096"], "2048")),
+      corsOrigins,
+    },
+    databricks: {
+      sparkVersion: r.matching(
+        "databricksSparkVersion",
+        SPARK_VERSION,
+        "a Databricks runtime key such as 15.4.x-scala2.12",
+      ),
+      nodeType,
+      driverNodeType: r.matching(
+        "databricksDriverNodeType",
+        NODE_TYPE,
+        "an Azure VM size such as Standard_D4ds_v5",
+        nodeType,
+      ),
+      minWorkers,
+      maxWorkers,
+      autoterminationMinutes: r.int("databricksAutoterminationMinutes", 10, 120, 30),
+      jobSchedule: r.matching("databricksJobSchedule", QUARTZ, "a Quartz cron expression with 6 or 7 fields"),
+      jobScheduleTimezone: r.matching(
+        "databricksJobScheduleTimezone",
+        /^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/,
+        "a time zone id such as UTC",
+        "UTC",
+      ),
+      jobSchedulePaused: r.bool("databricksJobSchedulePaused", true),
+    },
+    logRetentionDays: r.int("logRetentionDays", 30, 730, 30),
+    alertEmails,
+  };
+}
+
+/** Reads the stack's `c360:*` keys from Pulumi and validates them (call once, in index.ts). */
+export function loadConfig(): C360Config {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const raw: RawConfig = {};
+  for (const key of Object.keys(CONFIG_KEYS)) raw[key] = config.get(key);
+  return parseConfig(raw);
+}

@@ -1,0 +1,215 @@
+/**
+ * Offline plan: runs the Pulumi program under mocks with the config of `Pulumi.<stack>.yaml`
+ * and prints every resource it would create, grouped by component, with its key settings.
+ *
+ *   npm run infra:plan -- --stack dev [--json]
+ *
+ * No cloud account and no Pulumi CLI are involved: it proves the program and the config, not
+ * Azure's acceptance of them (that is `pulumi preview`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+import { parseConfig } from "./config";
+import { platformMocks, type RecordedResource } from "./mocks";
+import type { PlatformOutputs } from "./program";
+import { readStackConfig, REPO_ROOT } from "./stack-file";
+
+export interface PlanResult {
+  stack: string;
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+}
+
+async function resolve(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return new Promise((done) => value.apply((v) => done(v)));
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(resolve));
+  if (typeof value === "object" && value !== null) {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/** Waits until no new resource has been registered for a few event-loop turns. */
+async function settle(recorded: RecordedResource[]): Promise<void> {
+  let last = -1;
+  let stableTurns = 0;
+  while (stableTurns < 5) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (recorded.length === last) stableTurns += 1;
+    else {
+      stableTurns = 0;
+      last = recorded.length;
+    }
+  }
+}
+
+/** Runs the program for one stack under mocks. Call once per process (Pulumi's runtime is global). */
+export async function planStack(stack: string, repoRoot = REPO_ROOT): Promise<PlanResult> {
+  const recorded: RecordedResource[] = [];
+  const config = parseConfig(readStackConfig(stack, repoRoot));
+  await pulumi.runtime.setMocks(platformMocks(recorded), "c360", stack, false);
+  // Imported after the mocks are in place, as Pulumi's unit-testing guide prescribes.
+  const { createPlatform } = await import("./program");
+  const platform: PlatformOutputs = createPlatform(config, { repoRoot });
+  const outputs = (await resolve(platform)) as Record<string, unknown>;
+  await settle(recorded);
+  return { stack, resources: recorded, outputs };
+}
+
+/** Settings shown per resource type in the printed plan (dotted paths into the inputs). */
+const KEY_SETTINGS: Record<string, string[]> = {
+  "azure-native:storage:StorageAccount": [
+    "accountName",
+    "sku.name",
+    "isHnsEnabled",
+    "allowSharedKeyAccess",
+    "allowBlobPublicAccess",
+    "minimumTlsVersion",
+    "publicNetworkAccess",
+    "networkRuleSet.defaultAction",
+  ],
+  "azure-native:storage:BlobContainer": ["containerName", "publicAccess"],
+  "azure-native:storage:BlobServiceProperties": [
+    "deleteRetentionPolicy.days",
+    "containerDeleteRetentionPolicy.days",
+  ],
+  "azure-native:eventhub:Namespace": [
+    "namespaceName",
+    "sku.capacity",
+    "maximumThroughputUnits",
+    "disableLocalAuth",
+    "minimumTlsVersion",
+    "publicNetworkAccess",
+  ],
+  "azure-native:eventhub:EventHub": [
+    "eventHubName",
+    "partitionCount",
+    "retentionDescription.retentionTimeInHours",
+    "captureDescription.destination.blobContainer",
+  ],
+  "azure-native:eventhub:ConsumerGroup": ["eventHubName", "consumerGroupName"],
+  "azure-native:cosmosdb:DatabaseAccount": [
+    "accountName",
+    "disableLocalAuth",
+    "disableKeyBasedMetadataWriteAccess",
+    "backupPolicy.type",
+    "publicNetworkAccess",
+    "capabilities",
+  ],
+  "azure-native:cosmosdb:SqlResourceSqlDatabase": ["databaseName", "options"],
+  "azure-native:cosmosdb:SqlResourceSqlContainer": [
+    "containerName",
+    "resource.partitionKey.paths",
+    "resource.defaultTtl",
+  ],
+  "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": ["principalId", "scope"],
+  "azure-native:web:AppServicePlan": ["name", "sku.name", "sku.tier"],
+  "azure-native:web:WebApp": [
+    "name",
+    "httpsOnly",
+    "siteConfig.minTlsVersion",
+    "siteConfig.ftpsState",
+    "functionAppConfig.runtime.name",
+    "virtualNetworkSubnetId",
+  ],
+  "azure-native:keyvault:Vault": [
+    "vaultName",
+    "properties.enableRbacAuthorization",
+    "properties.softDeleteRetentionInDays",
+    "properties.enablePurgeProtection",
+    "properties.publicNetworkAccess",
+  ],
+  "azure-native:authorization:RoleAssignment": ["roleDefinitionId", "principalId", "scope"],
+  "azure-native:datafactory:Factory": ["factoryName", "identity.type"],
+  "azure-native:datafactory:Pipeline": ["pipelineName"],
+  "azure-native:datafactory:Trigger": ["triggerName", "properties.type"],
+  "azure-native:datafactory:LinkedService": ["linkedServiceName", "properties.type"],
+  "azure-native:datafactory:Dataset": ["datasetName", "properties.type"],
+  "azure-native:databricks:Workspace": ["workspaceName", "sku.name", "parameters.enableNoPublicIp.value"],
+  "databricks:index/notebook:Notebook": ["path"],
+  "databricks:index/workspaceFile:WorkspaceFile": ["path"],
+  "databricks:index/job:Job": ["name", "schedule.quartzCronExpression", "schedule.pauseStatus"],
+  "azure-native:monitor:ScheduledQueryRule": [
+    "ruleName",
+    "severity",
+    "criteria.allOf.0.operator",
+    "criteria.allOf.0.threshold",
+  ],
+  "azure-native:monitor:MetricAlert": ["ruleName", "severity"],
+  "azure-native:monitor:DiagnosticSetting": ["resourceUri"],
+  "azure-native:network:PrivateEndpoint": ["privateLinkServiceConnections.0.groupIds"],
+};
+
+export function valueAt(value: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, key) => {
+    if (Array.isArray(v)) return v[Number(key)];
+    if (typeof v === "object" && v !== null) return (v as Record<string, unknown>)[key];
+    return undefined;
+  }, value);
+}
+
+/** Component of each resource: the longest component name its logical name starts with. */
+export function groupByComponent(resources: RecordedResource[]): Map<string, RecordedResource[]> {
+  const components = resources.filter((r) => !r.custom && r.type.startsWith("c360:"));
+  const groups = new Map<string, RecordedResource[]>();
+  for (const c of components) groups.set(`${c.type} ${c.name}`, []);
+  groups.set("(stack)", []);
+  for (const r of resources.filter((x) => x.custom)) {
+    const owner = components
+      .filter((c) => r.name.startsWith(`${c.name}-`))
+      .sort((a, b) => b.name.length - a.name.length)[0];
+    groups.get(owner ? `${owner.type} ${owner.name}` : "(stack)")?.push(r);
+  }
+  return groups;
+}
+
+export function formatPlan(plan: PlanResult): string {
+  const lines: string[] = [
+    `c360 offline plan — stack ${plan.stack}: ${plan.resources.filter((r) => r.custom).length} resources`,
+    "",
+  ];
+  for (const [component, members] of groupByComponent(plan.resources)) {
+    if (members.length === 0) continue;
+    lines.push(`${component}  (${members.length})`);
+    for (const r of members) {
+      const settings = (KEY_SETTINGS[r.type] ?? [])
+        .map((path) => [path, valueAt(r.inputs, path)] as const)
+        .filter(([, v]) => v !== undefined)
+        .map(([path, v]) => `${path}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+      lines.push(`  + ${r.type}  ${r.name}${settings.length ? `\n      ${settings.join("  ")}` : ""}`);
+    }
+    lines.push("");
+  }
+  lines.push("outputs:");
+  for (const [key, value] of Object.entries(plan.outputs)) lines.push(`  ${key}: ${JSON.stringify(value)}`);
+  return lines.join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+  const stackIndex = argv.indexOf("--stack");
+  const stack = stackIndex >= 0 ? argv[stackIndex + 1] : undefined;
+  if (!stack) throw new Error("usage: npm run infra:plan -- --stack <dev|prod> [--json]");
+  const plan = await planStack(stack);
+  if (argv.includes("--json")) {
+    process.stdout.write(
+      `${JSON.stringify({ stack, resources: plan.resources, outputs: plan.outputs }, null, 2)}\n`,
+    );
+  } else {
+    process.stdout.write(`${formatPlan(plan)}\n`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,309 @@
+/**
+ * The whole platform: builds every component from a validated config and wires them together.
+ * `index.ts` calls this with the stack's config; the tests and the offline plan call it under
+ * Pulumi's mocks with the config of `Pulumi.<stack>.yaml`.
+ */
+import { join } from "node:path";
+
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
+
+import { EVENT_TYPES } from "../contracts/vocabulary";
+import { loadAdfDefinitions } from "./adf";
+import { AccessComponent, type Grant } from "./components/access";
+import { AnalyticsComponent } from "./components/analytics";
+import { FunctionsComponent } from "./components/functions";
+import { LakeComponent } from "./components/lake";
+import { MonitoringComponent } from "./components/monitoring";
+import { NetworkComponent } from "./components/network";
+import { ObservabilityComponent } from "./components/observability";
+import { OrchestrationComponent } from "./components/orchestration";
+import { ProfileStoreComponent } from "./components/profile-store";
+import { SecretsComponent } from "./components/secrets";
+import { StreamingComponent } from "./components/streaming";
+import type { C360Config } from "./config";
+import { naming } from "./naming";
+import type { Placement } from "./shared";
+
+export interface PlatformOptions {
+  /** Repository root: where `adf/`, `notebooks/`, `models/` and `contracts/schemas/` are read from. */
+  repoRoot: string;
+}
+
+export interface PlatformOutputs {
+  resourceGroupName: pulumi.Output<string>;
+  lakeAccountName: pulumi.Output<string>;
+  lakeDfsEndpoint: pulumi.Output<string>;
+  eventHubsNamespace: pulumi.Output<string>;
+  eventHubNames: Record<string, string>;
+  cosmosEndpoint: pulumi.Output<string>;
+  cosmosDatabase: string;
+  functionAppName: pulumi.Output<string>;
+  functionBaseUrl: pulumi.Output<string>;
+  dataFactoryName: pulumi.Output<string>;
+  dataFactoryPipelines: string[];
+  databricksWorkspaceUrl: pulumi.Output<string>;
+  databricksJobId: pulumi.Output<string>;
+  keyVaultUri: pulumi.Output<string>;
+  appInsightsName: pulumi.Output<string>;
+  alertRules: string[];
+}
+
+export function createPlatform(cfg: C360Config, options: PlatformOptions): PlatformOutputs {
+  const names = naming(cfg);
+  const client = authorization.getClientConfigOutput();
+  const subscriptionId = client.subscriptionId;
+  const tenantId = client.tenantId;
+  const tags = { workload: "c360", environment: cfg.environment, "managed-by": "pulumi" };
+
+  const group = new resources.ResourceGroup("c360-rg", {
+    resourceGroupName: names.dashed("rg"),
+    location: cfg.location,
+    tags,
+  });
+  const placement: Placement = { resourceGroupName: group.name, location: cfg.location, tags };
+  const idOf = (provider: string, name: string): pulumi.Output<string> =>
+    pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${group.name}/providers/${provider}/${name}`;
+
+  const monitoring = new MonitoringComponent("c360-monitoring", {
+    placement,
+    workspaceName: names.dashed("log"),
+    appInsightsName: names.dashed("appi"),
+    actionGroupName: names.dashed("ag"),
+    retentionDays: cfg.logRetentionDays,
+    alertEmails: cfg.alertEmails,
+  });
+
+  const network = cfg.privateNetworking
+    ? new NetworkComponent("c360-network", {
+        placement,
+        vnetName: names.dashed("vnet"),
+        addressSpace: cfg.vnetAddressSpace,
+      })
+    : undefined;
+  const privateLink = network?.privateLink;
+
+  const accessConnectorName = names.dashed("dbac");
+  const lake = new LakeComponent("c360-lake", {
+    placement,
+    accountName: names.compact("st", "dl"),
+    config: cfg,
+    privateLink,
+    // The Databricks access connector reaches the firewalled lake as a resource instance.
+    resourceAccessRules: [
+      { tenantId, resourceId: idOf("Microsoft.Databricks/accessConnectors", accessConnectorName) },
+    ],
+  });
+
+  const streaming = new StreamingComponent("c360-streaming", {
+    placement,
+    namespaceName: names.dashed("evhns"),
+    config: cfg,
+    subscriptionId,
+    lakeAccountId: lake.accountId,
+    landingContainerId: lake.containerIds.landing,
+    privateLink,
+  });
+
+  const profiles = new ProfileStoreComponent("c360-profiles", {
+    placement,
+    accountName: names.dashed("cosmos"),
+    config: cfg,
+    privateLink,
+  });
+
+  const secrets = new SecretsComponent("c360-secrets", {
+    placement,
+    vaultName: names.compact("kv"),
+    tenantId,
+    privateNetworking: cfg.privateNetworking,
+    privateLink,
+  });
+
+  const functions = new FunctionsComponent("c360-functions", {
+    placement,
+    appName: names.dashed("func"),
+    planName: names.dashed("asp"),
+    storageAccountName: names.compact("st", "fn"),
+    config: cfg,
+    eventHubsNamespace: streaming.fullyQualifiedNamespace,
+    cosmosEndpoint: profiles.endpoint,
+    cosmosDatabase: profiles.databaseName,
+    cosmosProfilesContainer: profiles.profilesContainer,
+    lakeBlobEndpoint: lake.blobEndpoint,
+    appInsightsConnectionString: monitoring.appInsightsConnectionString,
+    subnetId: network?.functionsSubnetId,
+    privateLink,
+  });
+
+  const analytics = new AnalyticsComponent("c360-analytics", {
+    placement,
+    workspaceName: names.dashed("dbw"),
+    accessConnectorName,
+    managedResourceGroupId: pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${names.dashed("rg", "dbw")}`,
+    config: cfg,
+    repoRoot: options.repoRoot,
+    lakeDfsEndpoint: lake.dfsEndpoint,
+    vnet: network
+      ? {
+          id: network.vnetId,
+          hostSubnetName: network.databricksHostSubnetName,
+          containerSubnetName: network.databricksContainerSubnetName,
+        }
+      : undefined,
+  });
+
+  const orchestration = new OrchestrationComponent("c360-orchestration", {
+    placement,
+    factoryName: names.dashed("adf"),
+    definitions: loadAdfDefinitions(join(options.repoRoot, "adf")),
+    globalParameterValues: {
+      environment: cfg.environment,
+      databricksWorkspaceUrl: analytics.workspaceUrl,
+      databricksWorkspaceResourceId: analytics.workspaceId,
+      lakeBlobEndpoint: lake.blobEndpoint,
+      lakeDfsEndpoint: lake.dfsEndpoint,
+      // No webhook receiver is provisioned: alerting goes through Azure Monitor (pipeline-failure alert).
+      alertWebhookUrl: "",
+    },
+  });
+
+  const grants: Grant[] = [
+    ...(["landing", "quarantine", "control"] as const).map((zone) => ({
+      name: `func-lake-${zone}`,
+      principalId: functions.principalId,
+      role: "storageBlobDataContributor" as const,
+      scope: lake.containerIds[zone],
+      description: `Function App writes the lake's ${zone} container`,
+    })),
+    ...(["storageBlobDataOwner", "storageQueueDataContributor", "storageTableDataContributor"] as const).map(
+      (role) => ({
+        name: `func-host-${role}`,
+        principalId: functions.principalId,
+        role,
+        scope: functions.hostStorageAccountId,
+        description: "Functions host, Event Hubs checkpoints and the Flex deployment package",
+      }),
+    ),
+    ...EVENT_TYPES.flatMap((eventType) => [
+      {
+        name: `func-receive-${streaming.hubNames[eventType]}`,
+        principalId: functions.principalId,
+        role: "eventHubsDataReceiver" as const,
+        scope: streaming.hubIds[eventType],
+        description: `Event Hub trigger reads ${streaming.hubNames[eventType]}`,
+      },
+      {
+        name: `func-send-${streaming.hubNames[eventType]}`,
+        principalId: functions.principalId,
+        role: "eventHubsDataSender" as const,
+        scope: streaming.hubIds[eventType],
+        description: `POST /api/events publishes to ${streaming.hubNames[eventType]}`,
+      },
+    ]),
+    {
+      name: "func-appinsights",
+      principalId: functions.principalId,
+      role: "monitoringMetricsPublisher",
+      scope: monitoring.appInsightsId,
+      description: "Entra ID-authenticated telemetry ingestion (local auth is disabled)",
+    },
+    {
+      name: "adf-lake",
+      principalId: orchestration.principalId,
+      role: "storageBlobDataContributor",
+      scope: lake.accountId,
+      description: "Data Factory checks layer output and writes run records (control zone)",
+    },
+    {
+      name: "adf-databricks",
+      principalId: orchestration.principalId,
+      role: "contributor",
+      scope: analytics.workspaceId,
+      description:
+        "Data Factory runs notebooks with its managed identity (requires Contributor on the workspace)",
+    },
+    {
+      name: "adf-keyvault",
+      principalId: orchestration.principalId,
+      role: "keyVaultSecretsUser",
+      scope: secrets.vaultId,
+      description: "Data Factory reads source-system secrets from Key Vault",
+    },
+    {
+      name: "dbac-lake",
+      principalId: analytics.accessConnectorPrincipalId,
+      role: "storageBlobDataContributor",
+      scope: lake.accountId,
+      description: "Unity Catalog access connector reads and writes the medallion zones",
+    },
+  ];
+  new AccessComponent("c360-access", {
+    resourceGroupName: group.name,
+    subscriptionId,
+    grants,
+    cosmosGrants: [
+      {
+        name: "func-cosmos-data",
+        principalId: functions.principalId,
+        accountName: profiles.accountName,
+        accountId: profiles.accountId,
+        scopeSuffix: `/dbs/${profiles.databaseName}`,
+        description: "Function App reads and writes profiles (Cosmos DB Built-in Data Contributor)",
+      },
+    ],
+  });
+
+  const observability = new ObservabilityComponent("c360-observability", {
+    resourceGroupName: group.name,
+    tags,
+    workspaceId: monitoring.workspaceId,
+    appInsightsId: monitoring.appInsightsId,
+    actionGroupId: monitoring.actionGroupId,
+    functionAppName: functions.appName,
+    factoryId: orchestration.factoryId,
+    environment: cfg.environment,
+    targets: [
+      { name: "lake", resourceId: lake.accountId, logs: false, metrics: true },
+      {
+        name: "lake-blob",
+        resourceId: pulumi.interpolate`${lake.accountId}/blobServices/default`,
+        logs: true,
+        metrics: true,
+      },
+      { name: "func-storage", resourceId: functions.hostStorageAccountId, logs: false, metrics: true },
+      {
+        name: "func-storage-blob",
+        resourceId: pulumi.interpolate`${functions.hostStorageAccountId}/blobServices/default`,
+        logs: true,
+        metrics: true,
+      },
+      { name: "eventhubs", resourceId: streaming.namespaceId, logs: true, metrics: true },
+      { name: "cosmos", resourceId: profiles.accountId, logs: true, metrics: true },
+      { name: "keyvault", resourceId: secrets.vaultId, logs: true, metrics: true },
+      { name: "functions", resourceId: functions.appId, logs: true, metrics: true },
+      { name: "datafactory", resourceId: orchestration.factoryId, logs: true, metrics: true },
+      { name: "databricks", resourceId: analytics.workspaceId, logs: true, metrics: false },
+    ],
+  });
+
+  return {
+    resourceGroupName: group.name,
+    lakeAccountName: lake.accountName,
+    lakeDfsEndpoint: lake.dfsEndpoint,
+    eventHubsNamespace: streaming.fullyQualifiedNamespace,
+    eventHubNames: streaming.hubNames,
+    cosmosEndpoint: profiles.endpoint,
+    cosmosDatabase: profiles.databaseName,
+    functionAppName: functions.appName,
+    functionBaseUrl: functions.baseUrl,
+    dataFactoryName: orchestration.factoryName,
+    dataFactoryPipelines: orchestration.pipelineNames,
+    databricksWorkspaceUrl: analytics.workspaceUrl,
+    databricksJobId: analytics.jobId,
+    keyVaultUri: secrets.vaultUri,
+    appInsightsName: monitoring.appInsightsName,
+    alertRules: observability.alertNames,
+  };
+}
