@@ -1,4 +1,4 @@
-import { mkdirSync,readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { type LayerSummary, runLayer, runPipeline } from "../../pipeline";

@@ -1,0 +1,212 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { DuckDBInstance } from "@duckdb/node-api";
+
+import { loadAllModels } from "../../pipeline";
+
+jest.setTimeout(90_000);
+
+const models = loadAllModels();
+const ENGINE_RELATIONS = [
+  "landing_records",
+  "run_context",
+  "control_erasure",
+  "control_model_runs",
+  "control_expectation_results",
+];
+
+/** Functions whose semantics match in Spark SQL and DuckDB 1.5 as-is or through pipeline/duckdb/shims.sql (PORTABLE-SQL.md §1). */
+const ALLOWED = new Set([
+  // ✅ as-is
+  "lower",
+  "upper",
+  "trim",
+  "length",
+  "coalesce",
+  "nullif",
+  "least",
+  "greatest",
+  "count",
+  "sum",
+  "min",
+  "max",
+  "avg",
+  "count_star",
+  "row_number",
+  "ntile",
+  "lag",
+  "lead",
+  "round",
+  "abs",
+  "date_add",
+  "concat_ws",
+  "json_array_length",
+  "array_sort",
+  // 🔧 shimmed in DuckDB
+  "get_json_object",
+  "json_object_keys",
+  "regexp_like",
+  "regexp_replace",
+  "initcap",
+  "split",
+  "array_join",
+  "array_except",
+  "sequence",
+  "explode",
+  "sha2",
+  "datediff",
+  "unix_timestamp",
+  "substring",
+  // operators as DuckDB's parser names them
+  "||",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "~~",
+  "!~~",
+  "=",
+  "<>",
+  "<",
+  ">",
+  "<=",
+  ">=",
+]);
+
+function functionNames(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) node.forEach((n) => functionNames(n, out));
+  else if (node && typeof node === "object") {
+    const o = node as Record<string, unknown>;
+    if (o.class === "FUNCTION" && typeof o.function_name === "string") out.add(o.function_name.toLowerCase());
+    Object.values(o).forEach((v) => functionNames(v, out));
+  }
+}
+
+describe("portability guard", () => {
+  test("every model parses as Spark SQL (dt-sql-parser SparkSQL grammar), and the check rejects DuckDB-isms", () => {
+    const dir = mkdtempSync(join(tmpdir(), "c360-spark-"));
+    try {
+      const bad = join(dir, "bad.sql");
+      writeFileSync(bad, "SELECT x::int, * EXCLUDE (y) FROM t");
+      const out = JSON.parse(
+        execFileSync(
+          process.execPath,
+          [join(__dirname, "spark-parse.mjs"), bad, ...models.map((m) => m.path)],
+          {
+            encoding: "utf8",
+          },
+        ),
+      ) as Record<string, string[]>;
+      expect(out[bad]!.length).toBeGreaterThan(0);
+      const failures = Object.fromEntries(
+        Object.entries(out).filter(([f, errs]) => f !== bad && errs.length > 0),
+      );
+      expect(failures).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("models call only allow-listed functions (DuckDB json_serialize_sql walk)", async () => {
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    try {
+      const used: Record<string, string[]> = {};
+      for (const m of models) {
+        const r = await c.runAndReadAll(
+          `SELECT json_serialize_sql(${"'" + m.sql.replace(/'/g, "''") + "'"}) AS j`,
+        );
+        const ast = JSON.parse(String(r.getRowObjectsJson()[0]!.j)) as {
+          error: boolean;
+          error_message?: string;
+        };
+        expect({ model: m.id, error: ast.error_message ?? null }).toEqual({ model: m.id, error: null });
+        const names = new Set<string>();
+        functionNames(ast, names);
+        const outside = [...names].filter((n) => !ALLOWED.has(n));
+        if (outside.length) used[m.id] = outside;
+      }
+      expect(used).toEqual({});
+      // the walk does see function names (guards against a walk that finds nothing)
+      const r = await c.runAndReadAll(`SELECT json_serialize_sql('SELECT hash(a) FROM t') AS j`);
+      const names = new Set<string>();
+      functionNames(JSON.parse(String(r.getRowObjectsJson()[0]!.j)), names);
+      expect([...names]).toEqual(["hash"]);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+
+  test("models avoid constructs that differ silently between engines", () => {
+    const traps: [RegExp, string][] = [
+      [/\\/, "backslash in a literal (Spark unescapes it)"],
+      [/[A-Za-z0-9 ]''[A-Za-z0-9]/, "doubled quote inside a literal"],
+      [/`/, "backtick identifiers"],
+      [/::/, "DuckDB cast syntax"],
+      [/\*\s+(EXCEPT|EXCLUDE)/i, "star except/exclude"],
+      [/\bQUALIFY\b/i, "QUALIFY"],
+      [/\[0\]/, "0-based array index"],
+      [/\bconcat\(/i, "concat() NULL semantics differ; use ||"],
+      [/\bfirst\(|\blast\(|\bany_value\(/i, "nondeterministic first/last"],
+      [/<=>/, "null-safe equality operator"],
+    ];
+    const hits = models.flatMap((m) => {
+      const body = m.sql
+        .split("\n")
+        .filter((l) => !l.trim().startsWith("--"))
+        .join("\n");
+      return traps.filter(([re]) => re.test(body)).map(([, why]) => `${m.id}: ${why}`);
+    });
+    expect(hits).toEqual([]);
+  });
+
+  test("model inputs exist and layers only read the same or earlier layers", () => {
+    const ids = new Set(models.map((m) => m.id));
+    const order = { bronze: 0, silver: 1, gold: 2 } as const;
+    const problems = models.flatMap((m) =>
+      m.inputs
+        .filter((i) => !ENGINE_RELATIONS.includes(i))
+        .flatMap((i) => {
+          if (!ids.has(i)) return [`${m.id} reads unknown ${i}`];
+          const layer = i.split(".")[0] as keyof typeof order;
+          return order[layer] > order[m.layer] ? [`${m.id} reads later layer ${i}`] : [];
+        }),
+    );
+    expect(problems).toEqual([]);
+    expect(models.filter((m) => m.layer === "gold").map((m) => m.name)).toEqual([
+      "channel_performance",
+      "customer_360",
+      "churn_features",
+      "customer_behavior",
+      "customer_journey",
+      "customer_lifetime_value",
+      "customer_segments",
+      "data_quality_metrics",
+      "lead_scores",
+      "personalization_features",
+      "sales_summary",
+      "top_customers",
+    ]);
+  });
+
+  test("notebooks compile and run exactly the three layers the models define", () => {
+    const nb = join(__dirname, "..", "..", "notebooks");
+    for (const layer of ["bronze", "silver", "gold"]) {
+      const file = join(nb, `${layer}.py`);
+      execFileSync("python3", ["-m", "py_compile", file]);
+      const text = readFileSync(file, "utf8");
+      expect(text.startsWith("# Databricks notebook source")).toBe(true);
+      expect(text).toContain(`run_layer(spark, dbutils, "${layer}", lake_root)`);
+      expect(models.some((m) => m.layer === layer)).toBe(true);
+    }
+    execFileSync("python3", ["-m", "py_compile", join(nb, "c360_runtime.py")]);
+    const runtime = readFileSync(join(nb, "c360_runtime.py"), "utf8");
+    for (const w of ["environment", "window_start", "window_end", "load_id"])
+      expect(runtime).toContain(`"${w}"`);
+  });
+});
