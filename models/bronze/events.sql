@@ -20,70 +20,75 @@ WITH source AS (
     l.line_no,
     l.record_format,
     l.raw_line AS raw_record,
-    substring(trim(l.raw_line), 1, 1) = '{' AND get_json_object(l.raw_line, '$') IS NOT NULL AS is_parseable
+    l.record_format = 'jsonl' AS is_envelope,
+    -- NULL for anything but a JSON object (invalid JSON, arrays, scalars) in both engines
+    json_object_keys(l.raw_line) AS record_keys
   FROM landing_records AS l
   WHERE trim(l.raw_line) <> ''
 ),
 
-envelopes AS (
-  -- Extract rows are bare records: the path names their type and source, the row itself is the payload.
+parsed AS (
+  -- One parse of the envelope into a struct of strings; extract rows are bare records: the path names their
+  -- type and source, the row itself is the payload.
   SELECT
     s.*,
-    s.record_format = 'jsonl' AS is_envelope
+    s.record_keys IS NOT NULL AS is_parseable,
+    CASE
+      WHEN s.is_envelope THEN from_json(
+        s.raw_record,
+        'eventId STRING, eventType STRING, schemaVersion STRING, source STRING, occurredAt STRING, customerId STRING, payload STRING'
+      )
+    END AS envelope,
+    CASE WHEN NOT s.is_envelope THEN from_json(s.raw_record, 'productId STRING, customerId STRING, updatedAt STRING') END AS extract_row
   FROM source AS s
 ),
 
-parsed AS (
+fields AS (
   SELECT
-    e.*,
+    p.*,
     CASE
-      WHEN e.is_envelope THEN get_json_object(e.raw_record, '$.eventId')
-      ELSE e.path_event_type || ':' || coalesce(
-        get_json_object(e.raw_record, '$.productId'), get_json_object(e.raw_record, '$.customerId'), 'row'
-      ) || ':' || e.source_file || ':' || CAST(e.line_no AS STRING)
+      WHEN p.is_envelope THEN p.envelope.eventId
+      ELSE p.path_event_type || ':' || coalesce(p.extract_row.productId, p.extract_row.customerId, 'row') || ':'
+        || p.source_file || ':' || CAST(p.line_no AS STRING)
     END AS event_id,
-    CASE WHEN e.is_envelope THEN get_json_object(e.raw_record, '$.eventType') ELSE e.path_event_type END AS event_type,
-    CASE WHEN e.is_envelope THEN get_json_object(e.raw_record, '$.schemaVersion') ELSE '1.0' END AS schema_version,
-    CASE WHEN e.is_envelope THEN get_json_object(e.raw_record, '$.source') ELSE e.path_source_system END AS source_system,
+    CASE WHEN p.is_envelope THEN p.envelope.eventType ELSE p.path_event_type END AS event_type,
+    CASE WHEN p.is_envelope THEN p.envelope.schemaVersion ELSE '1.0' END AS schema_version,
+    CASE WHEN p.is_envelope THEN p.envelope.source ELSE p.path_source_system END AS source_system,
     CASE
-      WHEN e.is_envelope THEN get_json_object(e.raw_record, '$.occurredAt')
-      ELSE coalesce(get_json_object(e.raw_record, '$.updatedAt'), CAST(e.ingest_date AS STRING) || 'T00:00:00Z')
+      WHEN p.is_envelope THEN p.envelope.occurredAt
+      ELSE coalesce(p.extract_row.updatedAt, CAST(p.ingest_date AS STRING) || 'T00:00:00Z')
     END AS occurred_at_raw,
-    CASE WHEN e.is_envelope THEN get_json_object(e.raw_record, '$.customerId') END AS customer_id,
-    CASE WHEN e.is_envelope THEN get_json_object(e.raw_record, '$.payload') ELSE e.raw_record END AS payload,
+    CASE WHEN p.is_envelope THEN p.envelope.customerId END AS customer_id,
+    CASE WHEN p.is_envelope THEN p.envelope.payload ELSE p.raw_record END AS payload,
     CASE
-      WHEN e.is_envelope THEN coalesce(array_join(array_sort(array_except(
-        json_object_keys(e.raw_record),
-        split('eventId,eventType,schemaVersion,source,occurredAt,customerId,payload', ',')
-      )), ','), '')
+      WHEN p.is_envelope THEN coalesce(array_join(array_sort(array_except(p.record_keys, k.envelope_fields)), ','), '')
       ELSE ''
     END AS rescued_fields
-  FROM envelopes AS e
-),
-
-final AS (
-  SELECT
-    p.event_id,
-    p.event_type,
-    p.schema_version,
-    p.source_system,
-    TRY_CAST(p.occurred_at_raw AS TIMESTAMP_LTZ) AS occurred_at,
-    p.occurred_at_raw,
-    p.customer_id,
-    p.payload,
-    p.rescued_fields,
-    p.raw_record,
-    p.is_parseable,
-    p.record_format,
-    p.path_source_system,
-    p.path_event_type,
-    p.ingest_date,
-    p.source_file,
-    p.line_no,
-    rc.run_at AS ingested_at,
-    rc.load_id
   FROM parsed AS p
-  CROSS JOIN run_context AS rc
+  CROSS JOIN (
+    SELECT split('eventId,eventType,schemaVersion,source,occurredAt,customerId,payload', ',') AS envelope_fields
+  ) AS k
 )
 
-SELECT * FROM final
+SELECT
+  f.event_id,
+  f.event_type,
+  f.schema_version,
+  f.source_system,
+  TRY_CAST(f.occurred_at_raw AS TIMESTAMP_LTZ) AS occurred_at,
+  f.occurred_at_raw,
+  f.customer_id,
+  f.payload,
+  f.rescued_fields,
+  f.raw_record,
+  f.is_parseable,
+  f.record_format,
+  f.path_source_system,
+  f.path_event_type,
+  f.ingest_date,
+  f.source_file,
+  f.line_no,
+  rc.run_at AS ingested_at,
+  rc.load_id
+FROM fields AS f
+CROSS JOIN run_context AS rc

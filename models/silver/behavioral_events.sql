@@ -20,7 +20,8 @@ WITH source AS (
 ),
 
 redelivered AS (
-  SELECT * FROM (
+  -- one parse of the payload into a struct of strings
+  SELECT r.*, from_json(r.payload, 'sessionId STRING, action STRING, channel STRING, deviceType STRING, pageUrl STRING, productId STRING, category STRING, searchQuery STRING, timeOnPageSec STRING, anonymousId STRING, country STRING') AS pj FROM (
     SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
     FROM source AS s
   ) AS r
@@ -30,23 +31,22 @@ redelivered AS (
 SELECT
   r.event_id,
   trim(r.customer_id) AS customer_id,
-  trim(get_json_object(r.payload, '$.anonymousId')) AS anonymous_id,
-  trim(get_json_object(r.payload, '$.sessionId')) AS session_id,
+  trim(r.pj.anonymousId) AS anonymous_id,
+  trim(r.pj.sessionId) AS session_id,
   r.source_system,
-  upper(trim(get_json_object(r.payload, '$.action'))) AS action,
-  upper(trim(get_json_object(r.payload, '$.channel'))) AS channel,
-  upper(trim(get_json_object(r.payload, '$.deviceType'))) AS device_type,
-  trim(get_json_object(r.payload, '$.pageUrl')) AS page_url,
-  trim(get_json_object(r.payload, '$.productId')) AS product_id,
-  initcap(trim(get_json_object(r.payload, '$.category'))) AS category,
-  trim(get_json_object(r.payload, '$.searchQuery')) AS search_query,
-  TRY_CAST(get_json_object(r.payload, '$.timeOnPageSec') AS BIGINT) AS time_on_page_sec,
-  upper(trim(get_json_object(r.payload, '$.country'))) AS country_code,
+  upper(trim(r.pj.action)) AS action,
+  upper(trim(r.pj.channel)) AS channel,
+  upper(trim(r.pj.deviceType)) AS device_type,
+  trim(r.pj.pageUrl) AS page_url,
+  trim(r.pj.productId) AS product_id,
+  initcap(trim(r.pj.category)) AS category,
+  trim(r.pj.searchQuery) AS search_query,
+  TRY_CAST(r.pj.timeOnPageSec AS BIGINT) AS time_on_page_sec,
+  upper(trim(r.pj.country)) AS country_code,
   r.occurred_at,
   CAST(r.occurred_at AS DATE) AS event_date,
   coalesce(array_join(array_sort(array_except(
-    json_object_keys(r.payload),
-    split('sessionId,action,channel,deviceType,pageUrl,productId,category,searchQuery,timeOnPageSec,anonymousId,country', ',')
+    json_object_keys(r.payload), k.known_fields
   )), ','), '') AS rescued_fields,
   r.schema_version,
   r.source_file,
@@ -54,4 +54,5 @@ SELECT
   rc.load_id,
   rc.run_at AS processed_at
 FROM redelivered AS r
+CROSS JOIN (SELECT split('sessionId,action,channel,deviceType,pageUrl,productId,category,searchQuery,timeOnPageSec,anonymousId,country', ',') AS known_fields) AS k
 CROSS JOIN run_context AS rc

@@ -30,7 +30,8 @@ WITH source AS (
 ),
 
 redelivered AS (
-  SELECT * FROM (
+  -- one parse of the payload into a struct of strings
+  SELECT r.*, from_json(r.payload, 'customerId STRING, firstName STRING, lastName STRING, email STRING, phone STRING, dateOfBirth STRING, gender STRING, address STRING, customerSegment STRING, loyaltyTier STRING, loyaltyPoints STRING, registrationDate STRING, status STRING, preferredChannel STRING, consent STRING, preferences STRING, externalIds STRING') AS pj FROM (
     SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
     FROM source AS s
   ) AS r
@@ -39,33 +40,32 @@ redelivered AS (
 
 renamed AS (
   SELECT
-    trim(get_json_object(r.payload, '$.customerId')) AS customer_id,
+    trim(r.pj.customerId) AS customer_id,
     trim(r.customer_id) AS envelope_customer_id,
     r.source_system,
-    initcap(trim(get_json_object(r.payload, '$.firstName'))) AS first_name,
-    initcap(trim(get_json_object(r.payload, '$.lastName'))) AS last_name,
-    lower(trim(get_json_object(r.payload, '$.email'))) AS email,
-    trim(get_json_object(r.payload, '$.phone')) AS phone_raw,
-    regexp_replace(get_json_object(r.payload, '$.phone'), '[^0-9]', '') AS phone_digits,
-    TRY_CAST(get_json_object(r.payload, '$.dateOfBirth') AS DATE) AS date_of_birth,
-    upper(trim(get_json_object(r.payload, '$.gender'))) AS gender,
-    initcap(trim(get_json_object(r.payload, '$.address.city'))) AS city,
-    upper(trim(get_json_object(r.payload, '$.address.stateCode'))) AS state_code,
-    trim(get_json_object(r.payload, '$.address.postalCode')) AS postal_code,
-    upper(trim(get_json_object(r.payload, '$.address.countryCode'))) AS country_code,
-    upper(trim(get_json_object(r.payload, '$.customerSegment'))) AS customer_segment,
-    upper(trim(get_json_object(r.payload, '$.loyaltyTier'))) AS loyalty_tier,
-    TRY_CAST(get_json_object(r.payload, '$.loyaltyPoints') AS BIGINT) AS loyalty_points,
-    TRY_CAST(get_json_object(r.payload, '$.registrationDate') AS DATE) AS registration_date,
-    upper(trim(get_json_object(r.payload, '$.status'))) AS status,
-    upper(trim(get_json_object(r.payload, '$.preferredChannel'))) AS preferred_channel,
-    TRY_CAST(get_json_object(r.payload, '$.consent.email') AS BOOLEAN) AS consent_email,
-    TRY_CAST(get_json_object(r.payload, '$.consent.sms') AS BOOLEAN) AS consent_sms,
-    get_json_object(r.payload, '$.preferences.categories') AS preferred_categories_json,
-    get_json_object(r.payload, '$.externalIds') AS external_ids_json,
+    initcap(trim(r.pj.firstName)) AS first_name,
+    initcap(trim(r.pj.lastName)) AS last_name,
+    lower(trim(r.pj.email)) AS email,
+    trim(r.pj.phone) AS phone_raw,
+    regexp_replace(r.pj.phone, '[^0-9]', '') AS phone_digits,
+    TRY_CAST(r.pj.dateOfBirth AS DATE) AS date_of_birth,
+    upper(trim(r.pj.gender)) AS gender,
+    initcap(trim(get_json_object(r.pj.address, '$.city'))) AS city,
+    upper(trim(get_json_object(r.pj.address, '$.stateCode'))) AS state_code,
+    trim(get_json_object(r.pj.address, '$.postalCode')) AS postal_code,
+    upper(trim(get_json_object(r.pj.address, '$.countryCode'))) AS country_code,
+    upper(trim(r.pj.customerSegment)) AS customer_segment,
+    upper(trim(r.pj.loyaltyTier)) AS loyalty_tier,
+    TRY_CAST(r.pj.loyaltyPoints AS BIGINT) AS loyalty_points,
+    TRY_CAST(r.pj.registrationDate AS DATE) AS registration_date,
+    upper(trim(r.pj.status)) AS status,
+    upper(trim(r.pj.preferredChannel)) AS preferred_channel,
+    TRY_CAST(get_json_object(r.pj.consent, '$.email') AS BOOLEAN) AS consent_email,
+    TRY_CAST(get_json_object(r.pj.consent, '$.sms') AS BOOLEAN) AS consent_sms,
+    get_json_object(r.pj.preferences, '$.categories') AS preferred_categories_json,
+    r.pj.externalIds AS external_ids_json,
     coalesce(array_join(array_sort(array_except(
-      json_object_keys(r.payload),
-      split('customerId,firstName,lastName,email,phone,dateOfBirth,gender,address,customerSegment,loyaltyTier,loyaltyPoints,registrationDate,status,preferredChannel,consent,preferences,externalIds', ',')
+      json_object_keys(r.payload), k.known_fields
     )), ','), '') AS rescued_fields,
     r.schema_version,
     r.event_id,
@@ -73,6 +73,7 @@ renamed AS (
     r.source_file,
     r.line_no
   FROM redelivered AS r
+CROSS JOIN (SELECT split('customerId,firstName,lastName,email,phone,dateOfBirth,gender,address,customerSegment,loyaltyTier,loyaltyPoints,registrationDate,status,preferredChannel,consent,preferences,externalIds', ',') AS known_fields) AS k
 ),
 
 cleaned AS (

@@ -36,20 +36,20 @@ latest AS (
   SELECT * FROM (
     SELECT o.*, row_number() OVER (PARTITION BY o.order_id ORDER BY o.occurred_at DESC NULLS LAST, o.event_id DESC) AS version_rank
     FROM orders AS o
-    WHERE o.order_id IS NOT NULL AND o.customer_id IS NOT NULL AND json_array_length(get_json_object(o.payload, '$.items')) > 0
+    WHERE o.order_id IS NOT NULL
   ) AS v
   WHERE v.version_rank = 1
 ),
 
 accepted AS (
   -- Only the order version silver.orders accepted (its expectations passed) contributes items.
-  SELECT l.*
+  SELECT l.*, get_json_object(l.payload, '$.items') AS items_json
   FROM latest AS l
   INNER JOIN silver.orders AS so ON so.order_id = l.order_id AND so.event_id = l.event_id
 ),
 
 positions AS (
-  SELECT l.*, explode(sequence(0, json_array_length(get_json_object(l.payload, '$.items')) - 1)) AS item_index
+  SELECT l.*, explode(sequence(0, json_array_length(l.items_json) - 1)) AS item_index
   FROM accepted AS l
 ),
 
@@ -58,7 +58,10 @@ items AS (
     p.order_id,
     p.customer_id,
     p.item_index,
-    get_json_object(p.payload, '$.items[' || CAST(p.item_index AS STRING) || ']') AS item,
+    from_json(
+      get_json_object(p.items_json, '$[' || CAST(p.item_index AS STRING) || ']'),
+      'itemId STRING, productId STRING, productName STRING, category STRING, quantity STRING, unitPrice STRING, totalPrice STRING, discountAmount STRING'
+    ) AS item,
     p.event_id,
     p.occurred_at,
     p.source_file,
@@ -68,16 +71,16 @@ items AS (
 
 SELECT
   i.order_id,
-  trim(get_json_object(i.item, '$.itemId')) AS item_id,
+  trim(i.item.itemId) AS item_id,
   i.customer_id,
   i.item_index + 1 AS line_number,
-  trim(get_json_object(i.item, '$.productId')) AS product_id,
-  trim(get_json_object(i.item, '$.productName')) AS product_name,
-  initcap(trim(get_json_object(i.item, '$.category'))) AS category,
-  TRY_CAST(get_json_object(i.item, '$.quantity') AS BIGINT) AS quantity,
-  TRY_CAST(get_json_object(i.item, '$.unitPrice') AS DECIMAL(18, 2)) AS unit_price,
-  TRY_CAST(get_json_object(i.item, '$.totalPrice') AS DECIMAL(18, 2)) AS total_price,
-  coalesce(TRY_CAST(get_json_object(i.item, '$.discountAmount') AS DECIMAL(18, 2)), 0) AS discount_amount,
+  trim(i.item.productId) AS product_id,
+  trim(i.item.productName) AS product_name,
+  initcap(trim(i.item.category)) AS category,
+  TRY_CAST(i.item.quantity AS BIGINT) AS quantity,
+  TRY_CAST(i.item.unitPrice AS DECIMAL(18, 2)) AS unit_price,
+  TRY_CAST(i.item.totalPrice AS DECIMAL(18, 2)) AS total_price,
+  coalesce(TRY_CAST(i.item.discountAmount AS DECIMAL(18, 2)), 0) AS discount_amount,
   i.event_id,
   i.occurred_at,
   i.source_file,

@@ -26,8 +26,8 @@ WITH source AS (
 ),
 
 redelivered AS (
-  -- Redeliveries keep their eventId: the first landed copy wins.
-  SELECT * FROM (
+  -- Redeliveries keep their eventId: the first landed copy wins. One parse of the payload into a struct of strings.
+  SELECT r.*, from_json(r.payload, 'orderId STRING, channel STRING, orderedAt STRING, transactionType STRING, status STRING, currency STRING, totalAmount STRING, taxAmount STRING, shippingAmount STRING, discountAmount STRING, paymentMethod STRING, storeId STRING, promotionCode STRING, items STRING, loyaltyPointsEarned STRING, loyaltyPointsRedeemed STRING') AS pj FROM (
     SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
     FROM source AS s
   ) AS r
@@ -36,27 +36,26 @@ redelivered AS (
 
 renamed AS (
   SELECT
-    trim(get_json_object(r.payload, '$.orderId')) AS order_id,
+    trim(r.pj.orderId) AS order_id,
     trim(r.customer_id) AS customer_id,
     r.source_system,
-    upper(trim(get_json_object(r.payload, '$.channel'))) AS channel,
-    TRY_CAST(get_json_object(r.payload, '$.orderedAt') AS TIMESTAMP_LTZ) AS ordered_at,
-    upper(trim(get_json_object(r.payload, '$.transactionType'))) AS transaction_type,
-    upper(trim(get_json_object(r.payload, '$.status'))) AS status,
-    upper(trim(get_json_object(r.payload, '$.currency'))) AS currency,
-    TRY_CAST(get_json_object(r.payload, '$.totalAmount') AS DECIMAL(18, 2)) AS total_amount,
-    coalesce(TRY_CAST(get_json_object(r.payload, '$.taxAmount') AS DECIMAL(18, 2)), 0) AS tax_amount,
-    coalesce(TRY_CAST(get_json_object(r.payload, '$.shippingAmount') AS DECIMAL(18, 2)), 0) AS shipping_amount,
-    coalesce(TRY_CAST(get_json_object(r.payload, '$.discountAmount') AS DECIMAL(18, 2)), 0) AS discount_amount,
-    upper(trim(get_json_object(r.payload, '$.paymentMethod'))) AS payment_method,
-    get_json_object(r.payload, '$.storeId') AS store_id,
-    get_json_object(r.payload, '$.promotionCode') AS promotion_code,
-    coalesce(TRY_CAST(get_json_object(r.payload, '$.loyaltyPointsEarned') AS BIGINT), 0) AS loyalty_points_earned,
-    coalesce(TRY_CAST(get_json_object(r.payload, '$.loyaltyPointsRedeemed') AS BIGINT), 0) AS loyalty_points_redeemed,
-    coalesce(json_array_length(get_json_object(r.payload, '$.items')), 0) AS item_count,
+    upper(trim(r.pj.channel)) AS channel,
+    TRY_CAST(r.pj.orderedAt AS TIMESTAMP_LTZ) AS ordered_at,
+    upper(trim(r.pj.transactionType)) AS transaction_type,
+    upper(trim(r.pj.status)) AS status,
+    upper(trim(r.pj.currency)) AS currency,
+    TRY_CAST(r.pj.totalAmount AS DECIMAL(18, 2)) AS total_amount,
+    coalesce(TRY_CAST(r.pj.taxAmount AS DECIMAL(18, 2)), 0) AS tax_amount,
+    coalesce(TRY_CAST(r.pj.shippingAmount AS DECIMAL(18, 2)), 0) AS shipping_amount,
+    coalesce(TRY_CAST(r.pj.discountAmount AS DECIMAL(18, 2)), 0) AS discount_amount,
+    upper(trim(r.pj.paymentMethod)) AS payment_method,
+    r.pj.storeId AS store_id,
+    r.pj.promotionCode AS promotion_code,
+    coalesce(TRY_CAST(r.pj.loyaltyPointsEarned AS BIGINT), 0) AS loyalty_points_earned,
+    coalesce(TRY_CAST(r.pj.loyaltyPointsRedeemed AS BIGINT), 0) AS loyalty_points_redeemed,
+    coalesce(json_array_length(r.pj.items), 0) AS item_count,
     coalesce(array_join(array_sort(array_except(
-      json_object_keys(r.payload),
-      split('orderId,channel,orderedAt,transactionType,status,currency,totalAmount,taxAmount,shippingAmount,discountAmount,paymentMethod,storeId,promotionCode,items,loyaltyPointsEarned,loyaltyPointsRedeemed', ',')
+      json_object_keys(r.payload), k.known_fields
     )), ','), '') AS rescued_fields,
     r.schema_version,
     r.event_id,
@@ -66,6 +65,7 @@ renamed AS (
     r.raw_record,
     r.load_id AS bronze_load_id
   FROM redelivered AS r
+CROSS JOIN (SELECT split('orderId,channel,orderedAt,transactionType,status,currency,totalAmount,taxAmount,shippingAmount,discountAmount,paymentMethod,storeId,promotionCode,items,loyaltyPointsEarned,loyaltyPointsRedeemed', ',') AS known_fields) AS k
 ),
 
 latest AS (

@@ -9,7 +9,7 @@
 -- @expect warn invalid_enum_value known_category: category IN ('Apparel', 'Footwear', 'Electronics', 'Home', 'Beauty', 'Sports', 'Toys', 'Grocery', 'Books', 'Jewelry')
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH source AS (
-  SELECT b.*
+  SELECT b.*, from_json(b.payload, 'productId STRING, sku STRING, name STRING, category STRING, subcategory STRING, brand STRING, price STRING, currency STRING, stockQuantity STRING, updatedAt STRING') AS pj
   FROM bronze.events AS b
   CROSS JOIN run_context AS rc
   WHERE b.event_type = 'product'
@@ -19,18 +19,17 @@ WITH source AS (
 
 renamed AS (
   SELECT
-    trim(get_json_object(s.payload, '$.productId')) AS product_id,
-    trim(get_json_object(s.payload, '$.sku')) AS sku,
-    trim(get_json_object(s.payload, '$.name')) AS product_name,
-    initcap(trim(get_json_object(s.payload, '$.category'))) AS category,
-    trim(get_json_object(s.payload, '$.subcategory')) AS subcategory,
-    trim(get_json_object(s.payload, '$.brand')) AS brand,
-    TRY_CAST(get_json_object(s.payload, '$.price') AS DECIMAL(18, 2)) AS price,
-    upper(trim(get_json_object(s.payload, '$.currency'))) AS currency,
-    TRY_CAST(get_json_object(s.payload, '$.stockQuantity') AS BIGINT) AS stock_quantity,
+    trim(s.pj.productId) AS product_id,
+    trim(s.pj.sku) AS sku,
+    trim(s.pj.name) AS product_name,
+    initcap(trim(s.pj.category)) AS category,
+    trim(s.pj.subcategory) AS subcategory,
+    trim(s.pj.brand) AS brand,
+    TRY_CAST(s.pj.price AS DECIMAL(18, 2)) AS price,
+    upper(trim(s.pj.currency)) AS currency,
+    TRY_CAST(s.pj.stockQuantity AS BIGINT) AS stock_quantity,
     coalesce(array_join(array_sort(array_except(
-      json_object_keys(s.payload),
-      split('productId,sku,name,category,subcategory,brand,price,currency,stockQuantity,updatedAt', ',')
+      json_object_keys(s.payload), k.known_fields
     )), ','), '') AS rescued_fields,
     s.record_format,
     s.event_id,
@@ -38,6 +37,7 @@ renamed AS (
     s.source_file,
     s.line_no
   FROM source AS s
+CROSS JOIN (SELECT split('productId,sku,name,category,subcategory,brand,price,currency,stockQuantity,updatedAt', ',') AS known_fields) AS k
 ),
 
 latest AS (

@@ -21,7 +21,8 @@ WITH source AS (
 ),
 
 redelivered AS (
-  SELECT * FROM (
+  -- one parse of the payload into a struct of strings
+  SELECT r.*, from_json(r.payload, 'interactionId STRING, ticketId STRING, interactionType STRING, priority STRING, category STRING, status STRING, subject STRING, resolutionTimeMin STRING, satisfactionScore STRING, sentimentScore STRING, agentId STRING') AS pj FROM (
     SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
     FROM source AS s
   ) AS r
@@ -30,22 +31,21 @@ redelivered AS (
 
 renamed AS (
   SELECT
-    trim(get_json_object(r.payload, '$.interactionId')) AS interaction_id,
-    trim(get_json_object(r.payload, '$.ticketId')) AS ticket_id,
+    trim(r.pj.interactionId) AS interaction_id,
+    trim(r.pj.ticketId) AS ticket_id,
     trim(r.customer_id) AS customer_id,
     r.source_system,
-    upper(trim(get_json_object(r.payload, '$.interactionType'))) AS interaction_type,
-    upper(trim(get_json_object(r.payload, '$.priority'))) AS priority,
-    upper(trim(get_json_object(r.payload, '$.category'))) AS category,
-    upper(trim(get_json_object(r.payload, '$.status'))) AS status,
-    trim(get_json_object(r.payload, '$.subject')) AS subject,
-    TRY_CAST(get_json_object(r.payload, '$.resolutionTimeMin') AS BIGINT) AS resolution_time_min,
-    TRY_CAST(get_json_object(r.payload, '$.satisfactionScore') AS BIGINT) AS satisfaction_score,
-    TRY_CAST(get_json_object(r.payload, '$.sentimentScore') AS DOUBLE) AS sentiment_score,
-    trim(get_json_object(r.payload, '$.agentId')) AS agent_id,
+    upper(trim(r.pj.interactionType)) AS interaction_type,
+    upper(trim(r.pj.priority)) AS priority,
+    upper(trim(r.pj.category)) AS category,
+    upper(trim(r.pj.status)) AS status,
+    trim(r.pj.subject) AS subject,
+    TRY_CAST(r.pj.resolutionTimeMin AS BIGINT) AS resolution_time_min,
+    TRY_CAST(r.pj.satisfactionScore AS BIGINT) AS satisfaction_score,
+    TRY_CAST(r.pj.sentimentScore AS DOUBLE) AS sentiment_score,
+    trim(r.pj.agentId) AS agent_id,
     coalesce(array_join(array_sort(array_except(
-      json_object_keys(r.payload),
-      split('interactionId,ticketId,interactionType,priority,category,status,subject,resolutionTimeMin,satisfactionScore,sentimentScore,agentId', ',')
+      json_object_keys(r.payload), k.known_fields
     )), ','), '') AS rescued_fields,
     r.schema_version,
     r.event_id,
@@ -53,6 +53,7 @@ renamed AS (
     r.source_file,
     r.line_no
   FROM redelivered AS r
+CROSS JOIN (SELECT split('interactionId,ticketId,interactionType,priority,category,status,subject,resolutionTimeMin,satisfactionScore,sentimentScore,agentId', ',') AS known_fields) AS k
 ),
 
 latest AS (

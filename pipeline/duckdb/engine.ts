@@ -38,6 +38,7 @@ export interface RunContext {
   environment: string;
 }
 
+const TRACE = process.env.C360_PIPELINE_TRACE === "1";
 const SHIMS = readFileSync(join(__dirname, "shims.sql"), "utf8");
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string): string => {
@@ -74,11 +75,15 @@ export class DuckDbEngine {
   }
 
   async exec(sql: string): Promise<void> {
+    const t0 = Date.now();
     await this.conn.run(sql);
+    if (TRACE) console.error(`[duckdb ${Date.now() - t0} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
   }
 
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    const t0 = Date.now();
     const reader = await this.conn.runAndReadAll(sql);
+    if (TRACE) console.error(`[duckdb ${Date.now() - t0} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
     return reader.getRowObjectsJson() as T[];
   }
 

@@ -47,6 +47,7 @@ const ALLOWED = new Set([
   "array_sort",
   // 🔧 shimmed in DuckDB
   "get_json_object",
+  "from_json",
   "json_object_keys",
   "regexp_like",
   "regexp_replace",
