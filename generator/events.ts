@@ -270,6 +270,7 @@ export class EventFactory {
 
     const events: Emitted[] = [];
     let t = start;
+    let lastAt = start;
     const n = Math.min(steps.length, budget);
     for (let k = 0; k < n; k++) {
       const step = steps[k];
@@ -300,13 +301,14 @@ export class EventFactory {
           payload,
         ),
       );
+      lastAt = t;
       t += timeOnPageSec * 1000;
     }
     const completed = n === steps.length;
     if (checkout && completed && orderAllowed) {
       const order = this.order(
         customer,
-        t + rng.range(5, 90) * 1000,
+        lastAt + rng.range(5, 90) * 1000,
         channel === "WEB" ? "ECOMMERCE" : "MOBILE",
         cart,
       );
