@@ -9,13 +9,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { parseConfig } from "./config";
+import { checkBaseline } from "./baseline";
+import { type C360Config, parseConfig } from "./config";
 import { platformMocks, type RecordedResource } from "./mocks";
 import type { PlatformOutputs } from "./program";
 import { readStackConfig, REPO_ROOT } from "./stack-file";
 
 export interface PlanResult {
   stack: string;
+  config: C360Config;
   resources: RecordedResource[];
   outputs: Record<string, unknown>;
 }
@@ -58,7 +60,7 @@ export async function planStack(stack: string, repoRoot = REPO_ROOT): Promise<Pl
   const platform: PlatformOutputs = createPlatform(config, { repoRoot });
   const outputs = (await resolve(platform)) as Record<string, unknown>;
   await settle(recorded);
-  return { stack, resources: recorded, outputs };
+  return { stack, config, resources: recorded, outputs };
 }
 
 /** Settings shown per resource type in the printed plan (dotted paths into the inputs). */
@@ -185,6 +187,14 @@ export function formatPlan(plan: PlanResult): string {
     }
     lines.push("");
   }
+  const violations = checkBaseline(plan.resources, { privateNetworking: plan.config.privateNetworking });
+  lines.push(
+    violations.length === 0
+      ? "security baseline (BASELINE.md): every rule holds"
+      : "security baseline violations:",
+  );
+  for (const v of violations) lines.push(`  ! ${v.rule} ${v.resource}: ${v.message}`);
+  lines.push("");
   lines.push("outputs:");
   for (const [key, value] of Object.entries(plan.outputs)) lines.push(`  ${key}: ${JSON.stringify(value)}`);
   return lines.join("\n");

@@ -145,6 +145,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     config: cfg,
     repoRoot: options.repoRoot,
     lakeDfsEndpoint: lake.dfsEndpoint,
+    lakeAccountName: lake.accountName,
     vnet: network
       ? {
           id: network.vnetId,

@@ -117,6 +117,8 @@ export interface AnalyticsArgs {
   config: Pick<C360Config, "databricks" | "environment" | "alertEmails" | "privateNetworking">;
   repoRoot: string;
   lakeDfsEndpoint: pulumi.Input<string>;
+  /** Read by notebooks/c360_runtime.py through the Spark conf `c360.storage_account`. */
+  lakeAccountName: pulumi.Input<string>;
   /** VNet injection (private networking). */
   vnet?: {
     id: pulumi.Input<string>;
@@ -243,7 +245,10 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
               policyId: policy.id,
               applyPolicyDefaultValues: true,
               dataSecurityMode: "SINGLE_USER",
-              sparkConf: { "spark.sql.session.timeZone": "UTC" },
+              sparkConf: {
+                "spark.sql.session.timeZone": "UTC",
+                "c360.storage_account": args.lakeAccountName,
+              },
               sparkEnvVars: {
                 C360_ENVIRONMENT: config.environment,
                 C360_LAKE_DFS_ENDPOINT: args.lakeDfsEndpoint,

@@ -84,6 +84,7 @@ export class FunctionsComponent extends pulumi.ComponentResource {
       {
         placement,
         accountName: args.storageAccountName,
+        role: "functions-host",
         redundancy: config.storageRedundancy,
         hierarchicalNamespace: false,
         networkMode: config.privateNetworking ? "private" : "open",

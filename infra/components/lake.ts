@@ -91,6 +91,7 @@ export class LakeComponent extends pulumi.ComponentResource {
       {
         placement,
         accountName: args.accountName,
+        role: "lake",
         redundancy: config.storageRedundancy,
         hierarchicalNamespace: true,
         networkMode: config.privateNetworking ? "firewalled" : "open",

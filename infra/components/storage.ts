@@ -5,9 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StorageRedundancy } from "../config";
 import type { Placement } from "../shared";
 
+export type StorageRole = "lake" | "functions-host";
+
 export interface SecureAccountArgs {
   placement: Placement;
   accountName: string;
+  role: StorageRole;
   redundancy: StorageRedundancy;
   hierarchicalNamespace: boolean;
   /**
@@ -31,7 +34,8 @@ export function secureStorageAccount(
     {
       resourceGroupName: args.placement.resourceGroupName,
       location: args.placement.location,
-      tags: args.placement.tags,
+      // The role tag says what the account is for (the baseline checks key off it).
+      tags: { ...args.placement.tags, "c360-role": args.role },
       accountName: args.accountName,
       kind: "StorageV2",
       sku: { name: `Standard_${args.redundancy}` },

@@ -1,0 +1,487 @@
+/**
+ * The resource-graph assertions shared by the dev and prod suites. Each suite file runs the
+ * Pulumi program once (under mocks, with the stack's Pulumi.<stack>.yaml) in beforeAll and
+ * hands the recorded graph to these tests.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { SETTINGS } from "../../functions/src/core/config";
+import { STREAMS } from "../../functions/src/core/streams";
+import { loadAdfDefinitions, notebookPaths } from "../../infra/adf";
+import {
+  appSettings,
+  BASELINE_RULES,
+  type BaselineContext,
+  checkBaseline,
+  get,
+  ofType,
+  RESOURCE_TYPES as T,
+  storageRole,
+} from "../../infra/baseline";
+import { NOTEBOOK_DIR } from "../../infra/components/analytics";
+import { LAKE_ZONES } from "../../infra/components/lake";
+import { CUSTOM_METRICS, THRESHOLDS } from "../../infra/components/observability";
+import type { RecordedResource } from "../../infra/mocks";
+import { mockId } from "../../infra/mocks";
+import type { PlanResult } from "../../infra/plan";
+import { COSMOS_DATA_CONTRIBUTOR, type RoleName, ROLES } from "../../infra/shared";
+import { REPO_ROOT } from "../../infra/stack-file";
+
+type Breaker = (resources: RecordedResource[]) => string;
+
+function mutate(
+  resources: RecordedResource[],
+  predicate: (r: RecordedResource) => boolean,
+  change: (inputs: Record<string, unknown>) => void,
+): string {
+  const target = resources.find(predicate);
+  if (!target) throw new Error("breaker found no resource to break");
+  change(target.inputs);
+  return target.name;
+}
+const byType = (type: string) => (r: RecordedResource) => r.type === type;
+const storageOf = (role: string) => (r: RecordedResource) => r.type === T.storage && storageRole(r) === role;
+const set = (obj: Record<string, unknown>, path: string, value: unknown): void => {
+  const keys = path.split(".");
+  let cursor: Record<string, unknown> = obj;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof cursor[key] !== "object" || cursor[key] === null) cursor[key] = {};
+    cursor = cursor[key] as Record<string, unknown>;
+  }
+  cursor[keys[keys.length - 1]] = value;
+};
+
+/** One deliberate break per baseline rule; returns the logical name of the broken resource. */
+export const BREAKERS: Record<string, Breaker> = {
+  "lake-hns": (rs) => mutate(rs, storageOf("lake"), (i) => set(i, "isHnsEnabled", false)),
+  "storage-no-public-blob": (rs) =>
+    mutate(rs, storageOf("functions-host"), (i) => set(i, "allowBlobPublicAccess", true)),
+  "storage-no-shared-key": (rs) => mutate(rs, storageOf("lake"), (i) => set(i, "allowSharedKeyAccess", true)),
+  "storage-tls-https": (rs) =>
+    mutate(rs, storageOf("functions-host"), (i) => set(i, "minimumTlsVersion", "TLS1_0")),
+  "storage-container-private": (rs) =>
+    mutate(
+      rs,
+      (r) => r.type === T.container && get(r.inputs, "containerName") === "gold",
+      (i) => set(i, "publicAccess", "Blob"),
+    ),
+  "storage-network-deny": (rs) =>
+    mutate(rs, storageOf("lake"), (i) => set(i, "networkRuleSet.bypass", "None")),
+  "lake-soft-delete": (rs) =>
+    mutate(rs, byType(T.blobService), (i) => set(i, "deleteRetentionPolicy.enabled", false)),
+  "functions-separate-storage": (rs) => {
+    const lakeName = String(get(rs.find(storageOf("lake"))?.inputs, "accountName"));
+    return mutate(rs, byType(T.webApp), (i) => {
+      const list = get(i, "siteConfig.appSettings") as { name: string; value: unknown }[];
+      const entry = list.find((s) => s.name === "AzureWebJobsStorage__accountName");
+      if (entry) entry.value = lakeName;
+    });
+  },
+  "eventhubs-local-auth-tls": (rs) =>
+    mutate(rs, byType(T.namespace), (i) => set(i, "disableLocalAuth", false)),
+  "cosmos-local-auth": (rs) =>
+    mutate(rs, byType(T.cosmos), (i) => set(i, "disableKeyBasedMetadataWriteAccess", false)),
+  "cosmos-continuous-backup": (rs) =>
+    mutate(rs, byType(T.cosmos), (i) => set(i, "backupPolicy", { type: "Periodic" })),
+  "cosmos-data-plane-role": (rs) => {
+    mutate(rs, byType(T.cosmosRole), (i) => set(i, "principalId", "principal:someone-else"));
+    return String(rs.find(byType(T.webApp))?.name);
+  },
+  "function-app-hardening": (rs) =>
+    mutate(rs, byType(T.webApp), (i) => set(i, "siteConfig.cors.allowedOrigins", ["*"])),
+  "function-app-identity-settings": (rs) =>
+    mutate(rs, byType(T.webApp), (i) =>
+      (get(i, "siteConfig.appSettings") as unknown[]).push({
+        name: "CosmosDb__connection",
+        value: "AccountEndpoint=https://x.documents.azure.com:443/;AccountKey=c2VjcmV0;",
+      }),
+    ),
+  "function-flex-consumption": (rs) =>
+    mutate(rs, byType(T.plan), (i) => set(i, "sku", { name: "Y1", tier: "Dynamic" })),
+  "appinsights-aad-only": (rs) => mutate(rs, byType(T.appInsights), (i) => set(i, "disableLocalAuth", false)),
+  "keyvault-rbac-soft-delete-purge": (rs) =>
+    mutate(rs, byType(T.vault), (i) => set(i, "properties.enablePurgeProtection", false)),
+  "datafactory-managed-identity": (rs) =>
+    mutate(
+      rs,
+      (r) => r.type === T.linkedService && get(r.inputs, "properties.type") === "AzureBlobFS",
+      (i) => set(i, "properties.accountKey", { type: "SecureString", value: "key" }),
+    ),
+  "databricks-secure-connectivity": (rs) =>
+    mutate(rs, byType(T.databricks), (i) => set(i, "parameters.enableNoPublicIp.value", false)),
+  "private-networking": (rs) => mutate(rs, byType(T.cosmos), (i) => set(i, "publicNetworkAccess", "Enabled")),
+  "role-assignments-least-privilege": (rs) =>
+    mutate(rs, byType(T.roleAssignment), (i) =>
+      set(i, "scope", "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-c360"),
+    ),
+  "diagnostics-on-data-services": (rs) => {
+    const cosmos = rs.find(byType(T.cosmos));
+    const index = rs.findIndex((r) => r.type === T.diagnostic && get(r.inputs, "resourceUri") === cosmos?.id);
+    rs.splice(index, 1);
+    return String(cosmos?.name);
+  },
+};
+
+function expectedGrant(principal: string, role: RoleName, scope: string): string {
+  return `${principal} ${ROLES[role]} ${scope}`;
+}
+
+export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResult): void {
+  const resources = (): RecordedResource[] => getPlan().resources;
+  const ctx = (): BaselineContext => ({ privateNetworking: getPlan().config.privateNetworking });
+  const one = (type: string, predicate: (r: RecordedResource) => boolean = () => true): RecordedResource => {
+    const found = ofType(resources(), type).filter(predicate);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+  const id = (type: string, name: string): string => mockId(type, name);
+
+  describe(`${stack}: the resource graph`, () => {
+    it("holds every component, each with resources named after it", () => {
+      const components = resources()
+        .filter((r) => !r.custom)
+        .map((r) => `${r.type} ${r.name}`)
+        .sort();
+      const expected = [
+        "c360:access:Access c360-access",
+        "c360:analytics:Analytics c360-analytics",
+        "c360:functions:Functions c360-functions",
+        "c360:lake:Lake c360-lake",
+        "c360:monitoring:Monitoring c360-monitoring",
+        "c360:monitoring:Observability c360-observability",
+        "c360:orchestration:Orchestration c360-orchestration",
+        "c360:profile:ProfileStore c360-profiles",
+        "c360:secrets:Secrets c360-secrets",
+        "c360:streaming:Streaming c360-streaming",
+        ...(stack === "prod" ? ["c360:network:Network c360-network"] : []),
+      ].sort();
+      expect(components.filter((c) => c.startsWith("c360:"))).toEqual(expected);
+      expect(ofType(resources(), "azure-native:resources:ResourceGroup")).toHaveLength(1);
+    });
+
+    it("has the lake: ADLS Gen2 account, one container per zone, lifecycle from the config", () => {
+      const lake = one(T.storage, storageOf("lake"));
+      expect(get(lake.inputs, "isHnsEnabled")).toBe(true);
+      const containers = ofType(resources(), T.container)
+        .filter((c) => get(c.inputs, "accountName") === get(lake.inputs, "accountName"))
+        .map((c) => get(c.inputs, "containerName"));
+      expect(containers.sort()).toEqual([...LAKE_ZONES].sort());
+      const policy = one("azure-native:storage:ManagementPolicy");
+      const rules = get(policy.inputs, "policy.rules") as { name: string; definition: unknown }[];
+      const landing = rules.find((r) => r.name === "landing-cool-archive-delete");
+      const lakeCfg = getPlan().config.lake;
+      expect(get(landing?.definition, "actions.baseBlob.tierToCool.daysAfterModificationGreaterThan")).toBe(
+        lakeCfg.coolAfterDays,
+      );
+      expect(
+        get(landing?.definition, "actions.baseBlob.tierToArchive.daysAfterModificationGreaterThan"),
+      ).toBe(lakeCfg.archiveAfterDays);
+      expect(get(landing?.definition, "actions.baseBlob.delete.daysAfterModificationGreaterThan")).toBe(
+        lakeCfg.deleteAfterDays,
+      );
+      expect(
+        get(
+          rules.find((r) => r.name === "quarantine-delete")?.definition,
+          "actions.baseBlob.delete.daysAfterModificationGreaterThan",
+        ),
+      ).toBe(90);
+      // Delta zones are never archived or deleted by the lifecycle (that would corrupt the tables).
+      const delta = rules.find((r) => r.name === "delta-zones-cool");
+      expect(get(delta?.definition, "actions.baseBlob.tierToArchive")).toBeUndefined();
+      expect(get(delta?.definition, "actions.baseBlob.delete")).toBeUndefined();
+    });
+
+    it("has one hub per stream the functions consume, with both consumer groups and capture to the lake", () => {
+      const config = getPlan().config;
+      const namespace = one(T.namespace);
+      expect(get(namespace.inputs, "sku.capacity")).toBe(config.eventHubs.throughputUnits);
+      const hubs = ofType(resources(), "azure-native:eventhub:EventHub");
+      expect(hubs.map((h) => get(h.inputs, "eventHubName")).sort()).toEqual(
+        STREAMS.map((s) => s.hubName).sort(),
+      );
+      const lake = one(T.storage, storageOf("lake"));
+      for (const hub of hubs) {
+        expect(get(hub.inputs, "partitionCount")).toBe(config.eventHubs.partitions);
+        expect(get(hub.inputs, "captureDescription.enabled")).toBe(true);
+        expect(get(hub.inputs, "captureDescription.destination.storageAccountResourceId")).toBe(lake.id);
+        expect(get(hub.inputs, "captureDescription.destination.blobContainer")).toBe("landing");
+        expect(get(hub.inputs, "captureDescription.destination.identity.type")).toBe("SystemAssigned");
+        const groups = ofType(resources(), "azure-native:eventhub:ConsumerGroup")
+          .filter((g) => get(g.inputs, "eventHubName") === get(hub.inputs, "eventHubName"))
+          .map((g) => get(g.inputs, "consumerGroupName"));
+        expect(groups.sort()).toEqual(["databricks", "functions"]);
+      }
+    });
+
+    it("has the profile store: profiles partitioned by /customerId with a tuned index, plus leases, quarantine, erasure", () => {
+      const config = getPlan().config;
+      const account = one(T.cosmos);
+      const capabilities = get(account.inputs, "capabilities") as { name: string }[];
+      expect(capabilities.map((c) => c.name)).toEqual(
+        config.cosmos.throughputMode === "serverless" ? ["EnableServerless"] : [],
+      );
+      const db = one("azure-native:cosmosdb:SqlResourceSqlDatabase");
+      if (config.cosmos.throughputMode === "autoscale")
+        expect(get(db.inputs, "options.autoscaleSettings.maxThroughput")).toBe(config.cosmos.throughput);
+      const containers = ofType(resources(), "azure-native:cosmosdb:SqlResourceSqlContainer");
+      expect(containers.map((c) => get(c.inputs, "containerName")).sort()).toEqual([
+        "erasure",
+        "leases",
+        "profiles",
+        "quarantine",
+      ]);
+      const profiles = containers.find((c) => get(c.inputs, "containerName") === "profiles");
+      expect(get(profiles?.inputs, "resource.partitionKey.paths")).toEqual(["/customerId"]);
+      const included = (
+        get(profiles?.inputs, "resource.indexingPolicy.includedPaths") as { path: string }[]
+      ).map((p) => p.path);
+      expect(included).toEqual(
+        expect.arrayContaining(["/customerId/?", "/personal/email/?", "/valueSegment/?"]),
+      );
+      expect(get(profiles?.inputs, "resource.indexingPolicy.excludedPaths.0.path")).toBe("/*");
+    });
+
+    it("has the functions on Flex Consumption with their own storage and Application Insights", () => {
+      one(T.plan);
+      const app = one(T.webApp);
+      expect(get(app.inputs, "kind")).toBe("functionapp,linux");
+      expect(get(app.inputs, "functionAppConfig.runtime")).toEqual({ name: "node", version: "20" });
+      const host = one(T.storage, storageOf("functions-host"));
+      expect(get(app.inputs, "functionAppConfig.deployment.storage.value")).toBe(
+        `https://${get(host.inputs, "accountName")}.blob.core.windows.net/deployments`,
+      );
+      expect(appSettings(app).get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")).toBe("Authorization=AAD");
+      one(T.appInsights);
+      one("azure-native:operationalinsights:Workspace");
+    });
+
+    it("loads one Data Factory pipeline per JSON file under adf/pipeline, and every linked service, dataset and trigger", () => {
+      const files = (dir: string) =>
+        readdirSync(join(REPO_ROOT, "adf", dir))
+          .filter((f) => f.endsWith(".json"))
+          .map((f) => f.replace(/\.json$/, ""))
+          .sort();
+      const names = (type: string, key: string) =>
+        ofType(resources(), type)
+          .map((r) => get(r.inputs, key))
+          .sort();
+      expect(files("pipeline").length).toBeGreaterThan(0);
+      expect(names("azure-native:datafactory:Pipeline", "pipelineName")).toEqual(files("pipeline"));
+      expect(names(T.linkedService, "linkedServiceName")).toEqual(files("linkedService"));
+      expect(names("azure-native:datafactory:Dataset", "datasetName")).toEqual(files("dataset"));
+      expect(names("azure-native:datafactory:Trigger", "triggerName")).toEqual(files("trigger"));
+      // typeProperties are flattened into the azure-native shape.
+      const bronze = ofType(resources(), "azure-native:datafactory:Pipeline").find(
+        (p) => get(p.inputs, "pipelineName") === "P_C360_Bronze",
+      );
+      const activities = get(bronze?.inputs, "activities") as Record<string, unknown>[];
+      const notebook = activities.find((a) => a.type === "DatabricksNotebook");
+      expect(notebook?.notebookPath).toBe(`${NOTEBOOK_DIR}/bronze`);
+      expect(notebook?.typeProperties).toBeUndefined();
+      // Global parameters carry this stack's values.
+      const factory = one(T.factory);
+      expect(get(factory.inputs, "globalParameters.environment.value")).toBe(stack);
+      const lake = one(T.storage, storageOf("lake"));
+      expect(get(factory.inputs, "globalParameters.lakeDfsEndpoint.value")).toBe(
+        `https://${get(lake.inputs, "accountName")}.dfs.core.windows.net/`,
+      );
+      expect(get(factory.inputs, "globalParameters.databricksWorkspaceResourceId.value")).toBe(
+        one(T.databricks).id,
+      );
+    });
+
+    it("has the Databricks workspace content: notebooks, models, a cluster policy and the bronze → silver → gold job", () => {
+      one(T.databricks);
+      one(T.accessConnector);
+      const notebooks = ofType(resources(), "databricks:index/notebook:Notebook").map((n) =>
+        get(n.inputs, "path"),
+      );
+      const repoNotebooks = readdirSync(join(REPO_ROOT, "notebooks")).filter((f) => f.endsWith(".py"));
+      for (const file of repoNotebooks) {
+        if (
+          readFileSync(join(REPO_ROOT, "notebooks", file), "utf8").startsWith("# Databricks notebook source")
+        )
+          expect(notebooks).toContain(`${NOTEBOOK_DIR}/${file.replace(/\.py$/, "")}`);
+      }
+      const files = ofType(resources(), "databricks:index/workspaceFile:WorkspaceFile").map((f) =>
+        String(get(f.inputs, "path")),
+      );
+      expect(files).toContain("/c360/models/gold/customer_360.sql");
+      const policy = one("databricks:index/clusterPolicy:ClusterPolicy");
+      const definition = JSON.parse(String(get(policy.inputs, "definition"))) as Record<string, unknown>;
+      expect(get(definition, "spark_version.value")).toBe(getPlan().config.databricks.sparkVersion);
+      const job = one("databricks:index/job:Job");
+      const tasks = get(job.inputs, "tasks") as { taskKey: string; dependsOns?: { taskKey: string }[] }[];
+      expect(tasks.map((t) => [t.taskKey, (t.dependsOns ?? []).map((d) => d.taskKey)])).toEqual([
+        ["bronze", []],
+        ["silver", ["bronze"]],
+        ["gold", ["silver"]],
+      ]);
+      expect(get(job.inputs, "jobClusters.0.newCluster.policyId")).toBe(policy.id);
+      expect(get(job.inputs, "emailNotifications.onFailures")).toEqual(getPlan().config.alertEmails);
+    });
+
+    it("points every ADF notebook activity and every job task at a notebook that exists in notebooks/ and is uploaded", () => {
+      const uploaded = new Set(
+        ofType(resources(), "databricks:index/notebook:Notebook").map((n) => String(get(n.inputs, "path"))),
+      );
+      const job = one("databricks:index/job:Job");
+      const jobPaths = (get(job.inputs, "tasks") as { notebookTask: { notebookPath: string } }[]).map(
+        (t) => t.notebookTask.notebookPath,
+      );
+      const adfPaths = notebookPaths(loadAdfDefinitions(join(REPO_ROOT, "adf")).pipelines);
+      expect(adfPaths.length).toBeGreaterThan(0);
+      for (const path of [...adfPaths, ...jobPaths]) {
+        expect(path.startsWith(`${NOTEBOOK_DIR}/`)).toBe(true);
+        expect(existsSync(join(REPO_ROOT, "notebooks", `${path.slice(NOTEBOOK_DIR.length + 1)}.py`))).toBe(
+          true,
+        );
+        expect(uploaded.has(path)).toBe(true);
+      }
+    });
+
+    it("has Key Vault, the action group to the configured recipients and the seeds' alerts", () => {
+      one(T.vault);
+      const group = one("azure-native:monitor:ActionGroup");
+      expect(
+        (get(group.inputs, "emailReceivers") as { emailAddress: string }[]).map((r) => r.emailAddress),
+      ).toEqual(getPlan().config.alertEmails);
+      const rules = ofType(resources(), "azure-native:monitor:ScheduledQueryRule");
+      const byName = (suffix: string) =>
+        rules.find((r) => String(get(r.inputs, "ruleName")).endsWith(suffix));
+      const criterion = (suffix: string) =>
+        get(byName(suffix)?.inputs, "criteria.allOf.0") as Record<string, unknown>;
+      expect(criterion("data-quality")).toMatchObject({
+        operator: "LessThan",
+        threshold: THRESHOLDS.dataQualityScoreMin,
+      });
+      expect(String(criterion("data-quality").query)).toContain(CUSTOM_METRICS.dataQualityScore);
+      expect(criterion("processing-latency")).toMatchObject({ operator: "GreaterThan", threshold: 10 });
+      expect(criterion("data-freshness")).toMatchObject({ operator: "GreaterThan", threshold: 3600 });
+      expect(String(criterion("function-failures").query)).toContain(
+        String(get(one(T.webApp).inputs, "name")),
+      );
+      for (const rule of rules) expect(get(rule.inputs, "actions.actionGroups")).toEqual([group.id]);
+      const metricAlert = one("azure-native:monitor:MetricAlert");
+      expect(get(metricAlert.inputs, "scopes")).toEqual([one(T.factory).id]);
+      expect(get(metricAlert.inputs, "criteria.allOf.0.metricName")).toBe("PipelineFailedRuns");
+    });
+  });
+
+  describe(`${stack}: security baseline`, () => {
+    it("holds every rule of BASELINE.md on every resource it applies to", () => {
+      expect(checkBaseline(resources(), ctx())).toEqual([]);
+    });
+
+    it.each(BASELINE_RULES.map((r) => [r.id, r] as const))(
+      "rule %s fails on a deliberately broken resource",
+      (ruleId, rule) => {
+        const breaker = BREAKERS[ruleId];
+        expect(breaker).toBeDefined();
+        const broken = structuredClone(resources());
+        const target = breaker(broken);
+        const violations = rule.check(broken, { privateNetworking: true });
+        expect(violations.map((v) => v.resource)).toContain(target);
+        expect(rule.check(resources(), ctx())).toEqual([]);
+      },
+    );
+
+    it("fails the private-networking rule on this graph whenever private networking is required but absent", () => {
+      const violations =
+        BASELINE_RULES.find((r) => r.id === "private-networking")?.check(resources(), {
+          privateNetworking: true,
+        }) ?? [];
+      expect(violations.length === 0).toBe(stack === "prod");
+    });
+  });
+
+  describe(`${stack}: wiring`, () => {
+    it("gives the Function App the namespace, account and lake it was given, under the names the functions read", () => {
+      const app = one(T.webApp);
+      const settings = appSettings(app);
+      const namespace = one(T.namespace);
+      const cosmos = one(T.cosmos);
+      const lake = one(T.storage, storageOf("lake"));
+      const host = one(T.storage, storageOf("functions-host"));
+      expect(settings.get(SETTINGS.eventHubsNamespace)).toBe(
+        `${get(namespace.inputs, "namespaceName")}.servicebus.windows.net`,
+      );
+      expect(settings.get(SETTINGS.cosmosEndpoint)).toBe(
+        `https://${get(cosmos.inputs, "accountName")}.documents.azure.com:443/`,
+      );
+      expect(settings.get(SETTINGS.cosmosDatabase)).toBe("c360");
+      expect(settings.get(SETTINGS.cosmosContainer)).toBe("profiles");
+      expect(settings.get(SETTINGS.lakeUri)).toBe(
+        `https://${get(lake.inputs, "accountName")}.blob.core.windows.net`,
+      );
+      expect(settings.get(SETTINGS.consumerGroup)).toBe("functions");
+      expect(settings.get("AzureWebJobsStorage__accountName")).toBe(get(host.inputs, "accountName"));
+      for (const keyed of [
+        SETTINGS.cosmosKey,
+        SETTINGS.eventHubsConnection,
+        SETTINGS.lakeConnection,
+        "AzureWebJobsStorage",
+      ])
+        expect(settings.has(keyed)).toBe(false);
+    });
+
+    it("assigns exactly the least-privilege roles between the right principals and scopes", () => {
+      const principal = (type: string, name: string) => `principal:${name}`;
+      const func = principal(T.webApp, "c360-functions-app");
+      const adf = principal(T.factory, "c360-orchestration-factory");
+      const connector = principal(T.accessConnector, "c360-analytics-access-connector");
+      const namespace = principal(T.namespace, "c360-streaming-namespace");
+      const hubs = ofType(resources(), "azure-native:eventhub:EventHub");
+      const expected = [
+        ...["landing", "quarantine", "control"].map((zone) =>
+          expectedGrant(func, "storageBlobDataContributor", id(T.container, `c360-lake-${zone}`)),
+        ),
+        ...(
+          ["storageBlobDataOwner", "storageQueueDataContributor", "storageTableDataContributor"] as const
+        ).map((role) => expectedGrant(func, role, id(T.storage, "c360-functions-storage"))),
+        ...hubs.flatMap((hub) => [
+          expectedGrant(func, "eventHubsDataReceiver", hub.id),
+          expectedGrant(func, "eventHubsDataSender", hub.id),
+        ]),
+        expectedGrant(func, "monitoringMetricsPublisher", id(T.appInsights, "c360-monitoring-appi")),
+        expectedGrant(adf, "storageBlobDataContributor", id(T.storage, "c360-lake-account")),
+        expectedGrant(adf, "contributor", id(T.databricks, "c360-analytics-workspace")),
+        expectedGrant(adf, "keyVaultSecretsUser", id(T.vault, "c360-secrets-vault")),
+        expectedGrant(connector, "storageBlobDataContributor", id(T.storage, "c360-lake-account")),
+        expectedGrant(namespace, "storageBlobDataContributor", id(T.container, "c360-lake-landing")),
+      ].sort();
+      const actual = ofType(resources(), T.roleAssignment)
+        .map(
+          (a) =>
+            `${get(a.inputs, "principalId")} ${String(get(a.inputs, "roleDefinitionId")).split("/").pop()} ${get(a.inputs, "scope")}`,
+        )
+        .sort();
+      expect(actual).toEqual(expected);
+
+      const cosmosRoles = ofType(resources(), T.cosmosRole);
+      expect(cosmosRoles).toHaveLength(1);
+      const cosmosId = id(T.cosmos, "c360-profiles-account");
+      expect(cosmosRoles[0].inputs).toMatchObject({
+        principalId: func,
+        roleDefinitionId: `${cosmosId}/sqlRoleDefinitions/${COSMOS_DATA_CONTRIBUTOR}`,
+        scope: `${cosmosId}/dbs/c360`,
+      });
+    });
+
+    it("exports the endpoints and names a user needs", () => {
+      const outputs = getPlan().outputs;
+      const app = one(T.webApp);
+      expect(outputs.functionBaseUrl).toBe(`https://${get(app.inputs, "name")}.azurewebsites.net/api`);
+      expect(outputs.dataFactoryName).toBe(get(one(T.factory).inputs, "factoryName"));
+      expect(outputs.databricksWorkspaceUrl).toMatch(/^https:\/\/adb-\d+\.\d+\.azuredatabricks\.net$/);
+      expect(outputs.eventHubsNamespace).toBe(
+        `${get(one(T.namespace).inputs, "namespaceName")}.servicebus.windows.net`,
+      );
+      expect(outputs.cosmosEndpoint).toBe(
+        `https://${get(one(T.cosmos).inputs, "accountName")}.documents.azure.com:443/`,
+      );
+      expect(String(outputs.resourceGroupName)).toMatch(new RegExp(`^rg-c360-${stack}-[a-z0-9]{4}$`));
+    });
+  });
+}
