@@ -131,11 +131,11 @@ export async function readGold(lakeDir: string, loadId?: string): Promise<GoldFa
       `SELECT rfm_segment AS label, count(*) AS count FROM ${table("gold", "customer_segments")} GROUP BY 1 ORDER BY 2 DESC, 1`,
     );
     const clv = await rows<{ v: string }>(
-      `SELECT CAST(historical_clv_3y AS DOUBLE) AS v FROM ${table("gold", "customer_lifetime_value")} WHERE historical_clv_3y IS NOT NULL`,
+      `SELECT CAST(factor_clv AS DOUBLE) AS v FROM ${table("gold", "customer_lifetime_value")} WHERE factor_clv IS NOT NULL`,
     );
     const top = await rows<Record<string, string | null>>(
       `SELECT revenue_rank, customer_key, first_name, last_name, value_segment, rfm_segment, total_orders,
-              CAST(total_spent AS DOUBLE) AS total_spent, CAST(historical_clv_3y AS DOUBLE) AS clv
+              CAST(total_spent AS DOUBLE) AS total_spent, CAST(factor_clv AS DOUBLE) AS clv
        FROM ${table("gold", "top_customers")} ORDER BY revenue_rank LIMIT 15`,
     );
     const quality = await rows<{ layer: string; table_name: string; metric: string; v: string }>(

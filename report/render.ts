@@ -42,6 +42,48 @@ function table(headers: string[], rows: (string | number)[][], numeric: number[]
   return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+const pct = (v: number) => `${(v * 100).toFixed(v === 1 ? 0 : 1)}%`;
+
+/** Data quality, one row per table (validity, quarantined, completeness, uniqueness, rules with failures), plus a completeness chart. */
+function qualitySection(r: RunReport): string {
+  const byTable = new Map<string, { layer: string; metrics: Map<string, number> }>();
+  for (const q of r.quality) {
+    const t = byTable.get(q.table) ?? { layer: q.layer, metrics: new Map<string, number>() };
+    t.metrics.set(q.metric, q.value);
+    byTable.set(q.table, t);
+  }
+  const list = (m: Map<string, number>, prefix: string, fmt: (v: number) => string) =>
+    [...m]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => `${k.slice(prefix.length)} ${fmt(v)}`)
+      .join(", ");
+  const rows = [...byTable].map(([table, t]) => [
+    esc(t.layer),
+    `<code>${esc(table)}</code>`,
+    t.metrics.has("validity") ? pct(t.metrics.get("validity")!) : "–",
+    t.metrics.get("quarantined") ?? 0,
+    esc(list(t.metrics, "completeness:", pct)),
+    esc(list(t.metrics, "uniqueness:", pct)),
+    esc(list(t.metrics, "failed:", fmtInt)),
+  ]);
+  const completeness: Bar[] = r.quality
+    .filter((q) => q.metric.startsWith("completeness:"))
+    .map((q) => ({
+      label: `${q.table.replace(/^\w+\./, "")}.${q.metric.slice("completeness:".length)}`,
+      value: q.value * 100,
+      text: pct(q.value),
+      color: q.value >= 0.95 ? "#0d9488" : q.value >= 0.7 ? "#d97706" : "#b91c1c",
+    }));
+  return (
+    table(
+      ["layer", "table", "validity", "quarantined", "completeness", "uniqueness", "rule failures (rows)"],
+      rows,
+      [2, 3],
+    ) +
+    `<h3>Completeness by column</h3>${barChart(completeness, { title: "completeness by column", labelWidth: 260, width: 640 })}`
+  );
+}
+
 const money = (n: number) =>
   n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -136,16 +178,7 @@ export function renderReportHtml(r: RunReport): string {
         ]),
       ),
       [1, 2, 3, 4, 6],
-    )}<h3>Data-quality metrics</h3>${table(
-      ["layer", "table", "metric", "value"],
-      r.quality.map((q) => [
-        esc(q.layer),
-        `<code>${esc(q.table)}</code>`,
-        esc(q.metric),
-        Number.isInteger(q.value) ? fmtInt(q.value) : q.value.toFixed(4),
-      ]),
-      [3],
-    )}</section>`,
+    )}<h3>Data-quality metrics (this load)</h3>${qualitySection(r)}</section>`,
 
     `<section id="segments"><h2>Segments</h2><div class="grid2"><div><h3>Value tiers (seed 000)</h3>${barChart(
       r.segments.valueTiers.map((b) => ({ label: b.label, value: b.count, color: tierColors[b.label] })),
@@ -168,10 +201,10 @@ export function renderReportHtml(r: RunReport): string {
         ["max", money(r.clv.max)],
       ],
       [1],
-    )}<p class="muted">3-year historical CLV (seed 000): spend per lifespan day × 365 × 3.</p></div></div></section>`,
+    )}<p class="muted">CLV with seed 001's factors: total spent × recency factor × frequency factor (gold.customer_lifetime_value.factor_clv).</p></div></div></section>`,
 
     `<section id="top-customers"><h2>Top customers</h2>${table(
-      ["#", "customer", "name", "value tier", "RFM segment", "orders", "total spent", "CLV (3y)"],
+      ["#", "customer", "name", "value tier", "RFM segment", "orders", "total spent", "CLV"],
       r.topCustomers.map((c) => [
         c.rank,
         `<code>${esc(c.customerKey)}</code>`,

@@ -84,7 +84,11 @@ const gold: GoldFacts = {
       clv: 60000,
     },
   ],
-  quality: [{ layer: "silver", table: "silver.t", metric: "validity", value: 0.99 }],
+  quality: [
+    { layer: "silver", table: "silver.t", metric: "validity", value: 0.99 },
+    { layer: "silver", table: "silver.t", metric: "completeness:phone", value: 0.5 },
+    { layer: "silver", table: "silver.t", metric: "failed:valid_email", value: 1 },
+  ],
 };
 
 const adfRun: PipelineRun = {
@@ -250,6 +254,7 @@ describe("renderReportHtml", () => {
       "step timeline",
       "records per stage",
       "quarantined records by reason",
+      "completeness by column",
       "customers per value tier",
       "customers per RFM segment",
       "CLV distribution",
@@ -284,5 +289,9 @@ describe("renderReportHtml", () => {
     expect(html).toContain("1,234.50");
     expect(html).toContain("<code>silver.t</code>");
     expect(html).toContain("valid_email (drop): 1");
+    // One data-quality row per table: validity, completeness and rule failures side by side.
+    expect(html).toContain(
+      '<td><code>silver.t</code></td><td class="n">99.0%</td><td class="n">0</td><td>phone 50.0%</td><td></td><td>valid_email 1</td>',
+    );
   });
 });
