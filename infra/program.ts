@@ -258,6 +258,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
 
   const observability = new ObservabilityComponent("c360-observability", {
     resourceGroupName: group.name,
+    location: cfg.location,
     tags,
     workspaceId: monitoring.workspaceId,
     appInsightsId: monitoring.appInsightsId,

@@ -122,7 +122,6 @@ export class FunctionsComponent extends pulumi.ComponentResource {
         kind: "functionapp,linux",
         serverFarmId: plan.id,
         httpsOnly: true,
-        clientCertMode: "Optional",
         identity: { type: "SystemAssigned" },
         publicNetworkAccess: "Enabled",
         virtualNetworkSubnetId: args.subnetId,

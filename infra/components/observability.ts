@@ -35,6 +35,7 @@ export interface DiagnosticTarget {
 
 export interface ObservabilityArgs {
   resourceGroupName: pulumi.Input<string>;
+  location: string;
   tags: Record<string, string>;
   workspaceId: pulumi.Input<string>;
   appInsightsId: pulumi.Input<string>;
@@ -84,6 +85,7 @@ export class ObservabilityComponent extends pulumi.ComponentResource {
         `${name}-${key}`,
         {
           resourceGroupName: args.resourceGroupName,
+          location: args.location,
           tags: args.tags,
           ruleName,
           kind: "LogAlert",

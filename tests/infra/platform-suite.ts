@@ -369,6 +369,34 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
     });
   });
 
+  describe(`${stack}: regions`, () => {
+    it("sets the stack's region on every resource whose SDK arguments take a location", () => {
+      // Cosmos DB databases and containers take an optional location that must equal the account's.
+      const inherit = new Set([
+        "azure-native:cosmosdb:SqlResourceSqlDatabase",
+        "azure-native:cosmosdb:SqlResourceSqlContainer",
+      ]);
+      const global = new Set(["Global", "global"]);
+      const missing: string[] = [];
+      for (const r of resources()) {
+        const m = /^azure-native:(\w+):(\w+)$/.exec(r.type);
+        if (!m || inherit.has(r.type)) continue;
+        const file = join(
+          REPO_ROOT,
+          "node_modules/@pulumi/azure-native",
+          m[1],
+          `${m[2][0].toLowerCase()}${m[2].slice(1)}.d.ts`,
+        );
+        const args = readFileSync(file, "utf8").split(/export interface \w+Args \{/)[1] ?? "";
+        if (!/\n\s+location\?:/.test(args)) continue;
+        const location = get(r.inputs, "location");
+        if (location !== getPlan().config.location && !global.has(String(location)))
+          missing.push(`${r.name}: ${String(location)}`);
+      }
+      expect(missing).toEqual([]);
+    });
+  });
+
   describe(`${stack}: security baseline`, () => {
     it("holds every rule of BASELINE.md on every resource it applies to", () => {
       expect(checkBaseline(resources(), ctx())).toEqual([]);
