@@ -71,6 +71,14 @@ for (const stream of STREAMS) {
     eventHubName: stream.hubName,
     consumerGroup: "%EventHubs__consumerGroup%",
     cardinality: "many",
+    // Transient failures that outlast the in-process retries fail the batch; the partition waits and
+    // the batch is redelivered. On the last attempt the handler parks the batch in quarantine.
+    retry: {
+      strategy: "exponentialBackoff",
+      maxRetryCount: 10,
+      minimumInterval: { seconds: 5 },
+      maximumInterval: { minutes: 5 },
+    },
     handler: handlers[stream.functionName as keyof typeof handlers],
   });
 }

@@ -2,6 +2,8 @@
  * BASELINE reliability scenarios 2 and 4-8 against Azurite and a Cosmos DB server, with faults
  * injected on the wire by a proxy. Oracle: the pure fold (foldEvents).
  */
+import { InvocationContext } from "@azure/functions";
+
 import type { AnyEvent } from "../../contracts";
 import { triggerMetadataFor } from "../../functions/src/core/positions";
 import { processBatch } from "../../functions/src/core/processor";
@@ -9,7 +11,7 @@ import { foldEvents } from "../../functions/src/core/profile";
 import { ProfileStore } from "../../functions/src/core/profile-store";
 import type { QuarantineRecord } from "../../functions/src/core/quarantine";
 import { streamFor } from "../../functions/src/core/streams";
-import { deliver, type Delivery, LocalEventHub } from "../../functions/src/local/hub";
+import { deliver, type Delivery, HANDLERS, LocalEventHub } from "../../functions/src/local/hub";
 import { rng, syntheticEvents } from "../../functions/src/local/synthetic";
 import {
   comparable,
@@ -236,4 +238,33 @@ test("scenario 8 — schema evolution: 1.0 and 1.1 mixed plus an unknown version
   expect(comparable(await storeState(f.deps))).toEqual(comparable(foldEvents(known)));
   // The routing the profile hub uses is the event type's own.
   expect(streamFor("order").hubName).toBe("order");
+});
+
+test("last retry of a batch that still cannot complete: the batch is parked in quarantine (retries_exhausted), not lost", async () => {
+  f = await fixture("exhausted", { viaProxy: true });
+  const events = syntheticEvents({ events: 40, customers: 5, seed: 10 }).filter(
+    (e) => e.eventType === "order",
+  );
+  const hub = new LocalEventHub(1);
+  hub.send(events);
+  const [delivery] = hub.batches(100).flat();
+  f.proxy!.setPolicy(() => ({ kind: "respond", status: 400, body: { code: "BadRequest", message: "down" } }));
+  const handler = HANDLERS[delivery.stream.functionName];
+  const invoke = (retryCount: number) =>
+    handler(
+      delivery.messages.map((m) => m.body),
+      new InvocationContext({
+        functionName: delivery.stream.functionName,
+        triggerMetadata: triggerMetadataFor(delivery.stream.hubName, delivery.partitionId, delivery.messages),
+        retryContext: { retryCount, maxRetryCount: 10 },
+        logHandler: () => {},
+      }),
+    );
+  await expect(invoke(3)).rejects.toThrow(/profile write\(s\) failed/);
+  expect(await quarantined(f)).toHaveLength(0);
+  const parked = await invoke(10);
+  expect(parked.quarantinedByCode).toEqual({ retries_exhausted: events.length });
+  const records = await quarantined(f);
+  expect(records.map((r) => r.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
+  expect(records.every((r) => r.reason === "retries_exhausted" && r.position.partitionId === "0")).toBe(true);
 });

@@ -309,3 +309,40 @@ async function writeCustomer(
     }
   }
 }
+
+/**
+ * Parks a whole batch in quarantine (reason `retries_exhausted`) when the host's retry policy is
+ * about to give up on it, so the events are not lost when the checkpoint moves past them. Events
+ * already applied are harmless to replay from there: the profile's idempotency skips them.
+ */
+export async function quarantineBatch(
+  stream: StreamDefinition,
+  messages: readonly unknown[],
+  triggerMetadata: Record<string, unknown> | undefined,
+  deps: Pick<ProcessorDeps, "lake" | "retry">,
+  cause: unknown,
+): Promise<number> {
+  const batch = readBatchPositions(triggerMetadata, messages.length, stream.hubName);
+  if (messages.length === 0) return 0;
+  const first = batch.positions[0];
+  const last = batch.positions[batch.positions.length - 1];
+  const batchId = `${batch.eventHubName}-p${batch.partitionId}-${first.sequenceNumber}-${last.sequenceNumber}-exhausted`;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const content = messages
+    .map((m, i) => {
+      const decoded = decodeMessage(m);
+      return JSON.stringify(
+        quarantineRecord(
+          stream.eventType,
+          batch.eventHubName,
+          batch.positions[i],
+          [{ pointer: "", code: QUARANTINE_CODES.retriesExhausted, message: message.slice(0, 500) }],
+          decoded.ok ? decoded.value : decoded.text,
+        ),
+      );
+    })
+    .join("\n");
+  const path = quarantinePath("realtime", stream.eventType, new Date(first.enqueuedTimeUtc), batchId);
+  await withRetry(() => deps.lake.writeOnce("quarantine", path, content + "\n"), deps.retry ?? DEFAULT_RETRY);
+  return messages.length;
+}

@@ -10,6 +10,8 @@ export const QUARANTINE_CODES = {
   unparseable: "unparseable",
   wrongStream: "wrong_stream",
   processingFailed: "processing_failed",
+  /** The host's retry policy gave up on a batch (a dependency was down too long); replay after the fix. */
+  retriesExhausted: "retries_exhausted",
 } as const;
 
 export interface QuarantineViolation {

@@ -6,10 +6,27 @@
 import type { InvocationContext } from "@azure/functions";
 
 import { getDependencies } from "../core/dependencies";
-import { type BatchSummary, processBatch } from "../core/processor";
+import { type BatchSummary, processBatch, quarantineBatch } from "../core/processor";
 import type { StreamDefinition } from "../core/streams";
 
 export type EventHubBatchHandler = (messages: unknown[], context: InvocationContext) => Promise<BatchSummary>;
+
+function emptySummary(parked: number): BatchSummary {
+  return {
+    batchId: "",
+    received: parked,
+    accepted: 0,
+    quarantined: parked,
+    quarantinedByCode: { retries_exhausted: parked },
+    duplicates: 0,
+    applied: 0,
+    anonymous: 0,
+    profilesWritten: 0,
+    conflicts: 0,
+    landingFiles: 0,
+    quarantineFiles: 1,
+  };
+}
 
 export function eventHubHandler(stream: StreamDefinition): EventHubBatchHandler {
   return async (messages, context) => {
@@ -31,6 +48,13 @@ export function eventHubHandler(stream: StreamDefinition): EventHubBatchHandler 
       return summary;
     } catch (error) {
       context.error(error);
+      const retry = context.retryContext;
+      if (retry && retry.maxRetryCount >= 0 && retry.retryCount >= retry.maxRetryCount) {
+        // Last attempt: park the batch rather than let the checkpoint skip it.
+        const parked = await quarantineBatch(stream, messages, context.triggerMetadata, deps, error);
+        context.warn(`retries exhausted: ${parked} event(s) parked in quarantine as retries_exhausted`);
+        return emptySummary(parked);
+      }
       throw error;
     }
   };

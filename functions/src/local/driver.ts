@@ -4,6 +4,7 @@
  * server, landing and quarantine files into Azurite, then the lake containers are mirrored into
  * the local lake directory for the DuckDB batch path.
  */
+import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -33,8 +34,11 @@ export interface RealtimeOptions {
   lakeDir?: string;
   partitions?: number;
   batchSize?: number;
+  /** Cosmos database (default: `c360-<run id>`, so runs sharing an emulator never mix). */
   databaseName?: string;
   containerName?: string;
+  /** Prefix of the lake containers in Azurite (default: `r<run id>-`), for the same reason. */
+  lakePrefix?: string;
   /** Partitions processed at the same time (each partition stays sequential, as with Event Hubs). */
   concurrency?: number;
   /** Redeliveries of a failing batch before it is counted as failed (the host's retry policy). */
@@ -68,6 +72,8 @@ export interface RealtimeSummary {
   partitions: number;
   batchSize: number;
   lakeDir: string;
+  databaseName: string;
+  lakePrefix: string;
   durationMs: number;
   eventsPerSecond: number;
 }
@@ -110,7 +116,10 @@ export async function runRealtimeLocally(options: RealtimeOptions): Promise<Real
   const partitions = options.partitions ?? 4;
   const batchSize = options.batchSize ?? 100;
   const lakeDir = options.lakeDir ?? localLakeDir();
-  const deps = await localDependencies(options.services, options.databaseName, options.containerName);
+  const runId = randomBytes(4).toString("hex");
+  const databaseName = options.databaseName ?? `c360-${runId}`;
+  const lakePrefix = options.lakePrefix ?? `r${runId}-`;
+  const deps = await localDependencies(options.services, databaseName, options.containerName, lakePrefix);
   setDependencies(deps);
   try {
     const bodies = await readStream(options.streamDir);
@@ -175,6 +184,8 @@ export async function runRealtimeLocally(options: RealtimeOptions): Promise<Real
       partitions,
       batchSize,
       lakeDir,
+      databaseName,
+      lakePrefix,
       durationMs,
       eventsPerSecond: Math.round((bodies.length / Math.max(1, durationMs)) * 1000),
     };
