@@ -241,21 +241,17 @@ export class DuckDbEngine {
     const meta = (f: (typeof files)[number]) =>
       `${sqlString(f.source)} AS source_system, ${sqlString(f.type)} AS event_type, DATE ${sqlString(f.date)} AS ingest_date, ${sqlString(f.rel)} AS source_file`;
     const jsonl = files.filter((f) => f.ext === "jsonl");
-    // One read_text per partition directory keeps the statement small; line numbers are exact (1-based).
-    const groups = new Map<string, typeof jsonl>();
-    for (const f of jsonl) {
-      const key = `${f.source}/${f.type}/${f.date}`;
-      groups.set(key, [...(groups.get(key) ?? []), f]);
-    }
-    for (const group of groups.values()) {
-      const f0 = group[0]!;
+    if (jsonl.length > 0) {
+      // One read_text over every new JSONL file (parallel); the path gives source, type and partition date.
+      // Line numbers are exact and 1-based (generate_subscripts over the file's lines).
       const prefix = this.lakeDir.endsWith("/") ? this.lakeDir : this.lakeDir + "/";
-      parts.push(`SELECT ${sqlString(f0.source)} AS source_system, ${sqlString(f0.type)} AS event_type,
-          DATE ${sqlString(f0.date)} AS ingest_date, replace(filename, ${sqlString(prefix)}, '') AS source_file,
+      parts.push(`SELECT split_part(source_file, '/', 2) AS source_system, split_part(source_file, '/', 3) AS event_type,
+          CAST(substring(split_part(source_file, '/', 4), 13) AS DATE) AS ingest_date, source_file,
           CAST(line_no AS BIGINT) AS line_no, 'jsonl' AS record_format, rtrim(raw_line, chr(13)) AS raw_line
-        FROM (SELECT filename, unnest(lines) AS raw_line, unnest(range(1, len(lines) + 1)) AS line_no
-              FROM (SELECT filename, string_split(content, chr(10)) AS lines
-                    FROM read_text([${group.map((f) => sqlString(f.path)).join(", ")}])))`);
+        FROM (SELECT replace(filename, ${sqlString(prefix)}, '') AS source_file,
+                     unnest(string_split(content, chr(10))) AS raw_line,
+                     generate_subscripts(string_split(content, chr(10)), 1) AS line_no
+              FROM read_text([${jsonl.map((f) => sqlString(f.path)).join(", ")}]))`);
     }
     for (const f of files.filter((x) => x.ext !== "jsonl")) {
       const reader =
@@ -342,15 +338,15 @@ export class DuckDbEngine {
         );
     }
     let rowsWritten: number;
-    if (model.materialized === "full" || !exists) {
-      rowsWritten = model.materialized === "scd2" ? -1 : await this.count("SELECT * FROM __stage");
-      if (model.materialized === "scd2") {
-        await this.exec(`CREATE OR REPLACE TEMP TABLE __existing AS SELECT * FROM __stage WHERE false`);
-        await this.materializeScd2(model, target, cols, exists);
-        rowsWritten = await this.count(`SELECT * FROM ${target}`);
-      } else {
-        await this.replaceTable(target, "SELECT * FROM __stage", exists);
-      }
+    const erase = (rel: string) =>
+      model.eraseBy.map(
+        (col) => `DELETE FROM ${rel} WHERE ${ident(col)} IN (SELECT customer_id FROM control_erasure)`,
+      );
+    if (model.materialized !== "scd2" && (model.materialized === "full" || !exists)) {
+      // Straight from the stage to Parquet: no intermediate copy of the table.
+      for (const sql of erase("__stage")) await this.exec(sql);
+      rowsWritten = await this.count("SELECT * FROM __stage");
+      await this.writeTable(model.layer, model.name, "__stage", exists);
     } else if (model.materialized === "incremental") {
       await this.replaceTable(target, `SELECT * FROM ${target}`, exists);
       const on = model.uniqueKey.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(" AND ");
@@ -361,21 +357,22 @@ export class DuckDbEngine {
          WHEN NOT MATCHED THEN INSERT (${cols.map(ident).join(", ")}) VALUES (${cols.map((c) => `s.${ident(c)}`).join(", ")})`,
       );
       rowsWritten = Number(res[0]?.Count ?? 0);
+      for (const sql of erase(target)) await this.exec(sql);
+      await this.writeTable(model.layer, model.name, target, true);
     } else {
       await this.exec(
-        `CREATE OR REPLACE TEMP TABLE __existing AS SELECT ${cols.map(ident).join(", ")} FROM ${target}`,
+        exists
+          ? `CREATE OR REPLACE TEMP TABLE __existing AS SELECT ${cols.map(ident).join(", ")} FROM ${target}`
+          : `CREATE OR REPLACE TEMP TABLE __existing AS SELECT * FROM __stage WHERE false`,
       );
       await this.materializeScd2(model, target, cols, exists);
-      rowsWritten = await this.count(
-        `SELECT * FROM ${target} EXCEPT ALL SELECT * FROM (SELECT * FROM __existing_full)`,
-      );
+      for (const sql of erase(target)) await this.exec(sql);
+      rowsWritten = exists
+        ? await this.count(`SELECT * FROM ${target} EXCEPT ALL SELECT * FROM __existing_full`)
+        : await this.count(`SELECT * FROM ${target}`);
+      await this.writeTable(model.layer, model.name, target, true);
     }
-    for (const col of model.eraseBy) {
-      await this.exec(
-        `DELETE FROM ${target} WHERE ${ident(col)} IN (SELECT customer_id FROM control_erasure)`,
-      );
-    }
-    await this.writeTable(model.layer, model.name);
+    await this.exec("DROP TABLE IF EXISTS __stage");
     const rowsOut = await this.count(`SELECT * FROM ${target}`);
     return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
   }
@@ -383,14 +380,7 @@ export class DuckDbEngine {
   /** Makes `target` a DuckDB table holding `selectSql` (it may be a view over Parquet before). */
   private async replaceTable(target: string, selectSql: string, exists: boolean): Promise<void> {
     await this.exec(`CREATE OR REPLACE TEMP TABLE __replacement AS ${selectSql}`);
-    if (exists) {
-      const isView = (
-        await this.query(
-          `SELECT 1 FROM duckdb_views() WHERE schema_name || '.' || view_name = ${sqlString(target)}`,
-        )
-      ).length;
-      await this.exec(isView ? `DROP VIEW ${target}` : `DROP TABLE ${target}`);
-    }
+    if (exists) await this.dropRelation(target);
     await this.exec(`CREATE TABLE ${target} AS SELECT * FROM __replacement`);
     await this.exec(`DROP TABLE __replacement`);
   }
@@ -411,7 +401,6 @@ export class DuckDbEngine {
     const cmp = ident(model.compare!);
     const list = cols.map(ident).join(", ");
     if (exists) await this.exec(`CREATE OR REPLACE TEMP TABLE __existing_full AS SELECT * FROM ${target}`);
-    else await this.exec(`CREATE OR REPLACE TEMP TABLE __existing_full AS SELECT * FROM __stage WHERE false`);
     await this.replaceTable(
       target,
       `WITH all_versions AS (
@@ -428,15 +417,29 @@ export class DuckDbEngine {
     );
   }
 
-  /** Writes a table as one Parquet file (write to .tmp, then rename: readers never see a half file). */
-  async writeTable(layer: string, name: string): Promise<void> {
+  /** Drops `target` whether it is a view (over Parquet) or a table. */
+  private async dropRelation(target: string): Promise<void> {
+    const isView = (
+      await this.query(
+        `SELECT 1 FROM duckdb_views() WHERE schema_name || '.' || view_name = ${sqlString(target)}`,
+      )
+    ).length;
+    await this.exec(isView ? `DROP VIEW IF EXISTS ${target}` : `DROP TABLE IF EXISTS ${target}`);
+  }
+
+  /**
+   * Writes `source` as the table's one Parquet file (to .tmp, then renamed: readers never see a half file) and
+   * re-points `<layer>.<name>` at it as a view, so the rows leave memory before the next model runs.
+   */
+  async writeTable(layer: string, name: string, source: string, exists: boolean): Promise<void> {
     const dir = this.tableDir(layer, name);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "part-00000.parquet");
-    await this.exec(
-      `COPY ${layer}.${name} TO ${sqlString(file + ".tmp")} (FORMAT PARQUET, COMPRESSION ZSTD)`,
-    );
+    await this.exec(`COPY (SELECT * FROM ${source}) TO ${sqlString(file + ".tmp")} (FORMAT PARQUET)`);
+    const target = `${layer}.${name}`;
+    if (exists || source === target) await this.dropRelation(target);
     for (const f of readdirSync(dir)) if (f.endsWith(".parquet")) rmSync(join(dir, f));
     renameSync(file + ".tmp", file);
+    await this.exec(`CREATE OR REPLACE VIEW ${target} AS SELECT * FROM read_parquet(${sqlString(file)})`);
   }
 }

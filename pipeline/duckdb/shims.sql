@@ -1,12 +1,13 @@
 -- Spark SQL spellings for DuckDB 1.5 (see /work/shared/PORTABLE-SQL.md §2). Loaded once per connection by the
 -- DuckDB adapter; the models call only these names (tests/pipeline/portability.test.ts holds the allow-list).
 CREATE TYPE IF NOT EXISTS timestamp_ltz AS TIMESTAMPTZ;
--- Spark returns NULL for invalid JSON where DuckDB raises: TRY() gives Spark's answer without a second parse.
-CREATE OR REPLACE MACRO get_json_object(j, p) AS TRY(json_extract_string(j, p));
-CREATE OR REPLACE MACRO json_object_keys(j) AS TRY(CASE WHEN json_type(j) = 'OBJECT' THEN json_keys(j) END);
+-- Spark returns NULL for invalid JSON (and for non-objects where an object is expected) where DuckDB raises.
+-- A json_valid() guard gives Spark's answer; TRY() would too but re-runs whole vectors row by row on one bad line.
+CREATE OR REPLACE MACRO get_json_object(j, p) AS CASE WHEN json_valid(j) THEN json_extract_string(j, p) END;
+CREATE OR REPLACE MACRO json_object_keys(j) AS CASE WHEN json_valid(j) AND starts_with(ltrim(j), '{') THEN json_keys(j) END;
 -- from_json with an all-STRING schema ('a STRING, b STRING'): one parse into a struct; nested values come back as
 -- compact JSON text, missing keys and invalid JSON as NULL (the only schema shape the models use; see the tests).
-CREATE OR REPLACE MACRO from_json(j, s) AS TRY(json_transform(j, '{"' || replace(replace(s, ' STRING, ', '":"VARCHAR","'), ' STRING', '":"VARCHAR') || '"}'));
+CREATE OR REPLACE MACRO from_json(j, s) AS CASE WHEN json_valid(j) AND starts_with(ltrim(j), '{') THEN json_transform(j, '{"' || replace(replace(s, ' STRING, ', '":"VARCHAR","'), ' STRING', '":"VARCHAR') || '"}') END;
 CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO rlike(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO regexp_replace(s, p, r) AS system.main.regexp_replace(s, p, system.main.regexp_replace(r, '\$([0-9])', '\\\1', 'g'), 'g');
