@@ -1,51 +1,20 @@
--- Silver order items: one row per (order id, item id), from the latest version of each order in silver.orders' input.
+-- Silver order items: one row per (order id, item id), exploded from the order versions this run wrote to silver.orders.
 -- @materialized incremental
 -- @unique_key order_id, item_id
 -- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
 -- @erase_by customer_id
--- @inputs bronze.events, silver.orders, run_context, control_erasure
+-- @inputs silver.orders, run_context, control_erasure
 -- @expect drop missing_required_field has_item_id: item_id IS NOT NULL AND product_id IS NOT NULL
 -- @expect drop out_of_range positive_quantity: quantity >= 1
 -- @expect drop negative_amount non_negative_price: unit_price >= 0 AND total_price >= 0
 -- @expect warn invalid_enum_value known_category: category IN ('Apparel', 'Footwear', 'Electronics', 'Home', 'Beauty', 'Sports', 'Toys', 'Grocery', 'Books', 'Jewelry')
-WITH source AS (
-  SELECT b.*
-  FROM bronze.events AS b
+WITH accepted AS (
+  -- The order versions this run wrote to silver.orders (inserted or updated by its MERGE, so their expectations
+  -- passed and they are the latest): their items replace or add lines; untouched orders keep theirs.
+  SELECT o.order_id, o.customer_id, o.items_json, o.event_id, o.occurred_at, o.source_file, o.line_no
+  FROM silver.orders AS o
   CROSS JOIN run_context AS rc
-  WHERE b.event_type = 'order'
-    AND b.schema_version IN ('1.0', '1.1')
-    AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
-    AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
-    AND NOT EXISTS (SELECT 1 FROM control_erasure AS x WHERE x.customer_id = b.customer_id)
-),
-
-orders AS (
-  SELECT
-    trim(get_json_object(s.payload, '$.orderId')) AS order_id,
-    trim(s.customer_id) AS customer_id,
-    s.payload,
-    s.event_id,
-    s.occurred_at,
-    s.source_file,
-    s.line_no
-  FROM source AS s
-),
-
-latest AS (
-  -- Same version choice as silver.orders: latest occurredAt, then the highest eventId.
-  SELECT * FROM (
-    SELECT o.*, row_number() OVER (PARTITION BY o.order_id ORDER BY o.occurred_at DESC NULLS LAST, o.event_id DESC) AS version_rank
-    FROM orders AS o
-    WHERE o.order_id IS NOT NULL
-  ) AS v
-  WHERE v.version_rank = 1
-),
-
-accepted AS (
-  -- Only the order version silver.orders accepted (its expectations passed) contributes items.
-  SELECT l.*, get_json_object(l.payload, '$.items') AS items_json
-  FROM latest AS l
-  INNER JOIN silver.orders AS so ON so.order_id = l.order_id AND so.event_id = l.event_id
+  WHERE o.load_id = rc.load_id AND o.item_count > 0
 ),
 
 positions AS (

@@ -54,6 +54,7 @@ renamed AS (
     coalesce(TRY_CAST(r.pj.loyaltyPointsEarned AS BIGINT), 0) AS loyalty_points_earned,
     coalesce(TRY_CAST(r.pj.loyaltyPointsRedeemed AS BIGINT), 0) AS loyalty_points_redeemed,
     coalesce(json_array_length(r.pj.items), 0) AS item_count,
+    r.pj.items AS items_json,
     coalesce(array_join(array_sort(array_except(
       json_object_keys(r.payload), k.known_fields
     )), ','), '') AS rescued_fields,
@@ -101,6 +102,7 @@ SELECT
   l.loyalty_points_earned,
   l.loyalty_points_redeemed,
   l.item_count,
+  l.items_json,
   l.rescued_fields,
   l.schema_version,
   l.event_id,
