@@ -14,7 +14,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
+import type { types } from "@pulumi/azure-native";
 import type * as datafactory from "@pulumi/azure-native/datafactory";
+import * as pulumi from "@pulumi/pulumi";
 
 export type AdfKind = "pipeline" | "linkedService" | "dataset" | "trigger";
 
@@ -271,6 +273,47 @@ export function loadAdfDefinitions(adfDir: string): AdfDefinitions {
     }
   }
   return { pipelines, linkedServices, datasets, triggers, globalParameters };
+}
+
+/** Job-cluster settings of this stack, applied to every AzureDatabricks linked service. */
+export interface DatabricksClusterSettings {
+  sparkVersion: string;
+  nodeType: string;
+  driverNodeType: string;
+  minWorkers: number;
+  maxWorkers: number;
+  /** Spark conf entries added to the linked service's own (e.g. `c360.storage_account`). */
+  sparkConf: Record<string, pulumi.Input<string>>;
+}
+
+function isDatabricksLinkedService(
+  value: LinkedServiceProperties,
+): value is types.input.datafactory.AzureDatabricksLinkedServiceArgs {
+  return typeof value === "object" && value !== null && "type" in value && value.type === "AzureDatabricks";
+}
+
+/**
+ * The committed definitions carry no environment-specific cluster sizing; the stack's Databricks
+ * settings (runtime, node types, autoscale range, lake account in the Spark conf) replace the
+ * linked service's job-cluster fields here, so ADF-created clusters match the Databricks job's.
+ */
+export function withStackCluster(
+  properties: LinkedServiceProperties,
+  cluster: DatabricksClusterSettings,
+): LinkedServiceProperties {
+  if (!isDatabricksLinkedService(properties)) return properties;
+  const ownConf: Record<string, unknown> =
+    typeof properties.newClusterSparkConf === "object" && properties.newClusterSparkConf !== null
+      ? { ...properties.newClusterSparkConf }
+      : {};
+  return {
+    ...properties,
+    newClusterVersion: cluster.sparkVersion,
+    newClusterNodeType: cluster.nodeType,
+    newClusterDriverNodeType: cluster.driverNodeType,
+    newClusterNumOfWorker: `${cluster.minWorkers}:${cluster.maxWorkers}`,
+    newClusterSparkConf: pulumi.output(cluster.sparkConf).apply((conf) => ({ ...ownConf, ...conf })),
+  };
 }
 
 /** Pipelines ordered so that every ExecutePipeline target comes before its caller. */

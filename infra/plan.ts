@@ -130,7 +130,12 @@ const KEY_SETTINGS: Record<string, string[]> = {
   "azure-native:datafactory:Factory": ["factoryName", "identity.type"],
   "azure-native:datafactory:Pipeline": ["pipelineName"],
   "azure-native:datafactory:Trigger": ["triggerName", "properties.type"],
-  "azure-native:datafactory:LinkedService": ["linkedServiceName", "properties.type"],
+  "azure-native:datafactory:LinkedService": [
+    "linkedServiceName",
+    "properties.type",
+    "properties.newClusterNodeType",
+    "properties.newClusterNumOfWorker",
+  ],
   "azure-native:datafactory:Dataset": ["datasetName", "properties.type"],
   "azure-native:databricks:Workspace": ["workspaceName", "sku.name", "parameters.enableNoPublicIp.value"],
   "databricks:index/notebook:Notebook": ["path"],

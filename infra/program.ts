@@ -168,6 +168,14 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       // No webhook receiver is provisioned: alerting goes through Azure Monitor (pipeline-failure alert).
       alertWebhookUrl: "",
     },
+    databricksCluster: {
+      sparkVersion: cfg.databricks.sparkVersion,
+      nodeType: cfg.databricks.nodeType,
+      driverNodeType: cfg.databricks.driverNodeType,
+      minWorkers: cfg.databricks.minWorkers,
+      maxWorkers: cfg.databricks.maxWorkers,
+      sparkConf: { "c360.storage_account": lake.accountName, "spark.sql.session.timeZone": "UTC" },
+    },
   });
 
   const grants: Grant[] = [

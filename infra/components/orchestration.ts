@@ -8,8 +8,8 @@
 import * as datafactory from "@pulumi/azure-native/datafactory";
 import * as pulumi from "@pulumi/pulumi";
 
-import type { AdfDefinitions } from "../adf";
-import { pipelineCreationOrder } from "../adf";
+import type { AdfDefinitions, DatabricksClusterSettings } from "../adf";
+import { pipelineCreationOrder, withStackCluster } from "../adf";
 import type { Placement } from "../shared";
 
 export interface OrchestrationArgs {
@@ -18,6 +18,8 @@ export interface OrchestrationArgs {
   definitions: AdfDefinitions;
   /** Values of the factory's global parameters; every declared one must be given. */
   globalParameterValues: Record<string, pulumi.Input<string>>;
+  /** This stack's job-cluster settings for AzureDatabricks linked services. */
+  databricksCluster: DatabricksClusterSettings;
 }
 
 export class OrchestrationComponent extends pulumi.ComponentResource {
@@ -61,7 +63,11 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
       (ls) =>
         new datafactory.LinkedService(
           `${name}-ls-${ls.name}`,
-          { ...common, linkedServiceName: ls.name, properties: ls.properties },
+          {
+            ...common,
+            linkedServiceName: ls.name,
+            properties: withStackCluster(ls.properties, args.databricksCluster),
+          },
           { parent: this },
         ),
     );
