@@ -62,9 +62,62 @@ export class BatchFailedError extends Error {
   }
 }
 
-interface Accepted {
+export interface Accepted {
   enriched: EnrichedEvent;
   position: EventPosition;
+}
+
+export interface ProfilesOutcome {
+  duplicates: number;
+  applied: number;
+  conflicts: number;
+  profilesWritten: number;
+  anonymous: number;
+  /** Events whose merge threw: quarantined, never applied. */
+  poison: Set<string>;
+  /** Customers whose write failed after retries (the batch must fail). */
+  failures: unknown[];
+}
+
+/** The coalescing writer: groups accepted events by customer and writes each profile once. */
+export async function applyToProfiles(
+  accepted: readonly Accepted[],
+  streamKey: string,
+  deps: ProcessorDeps,
+): Promise<ProfilesOutcome> {
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  const outcome: ProfilesOutcome = {
+    duplicates: 0,
+    applied: 0,
+    conflicts: 0,
+    profilesWritten: 0,
+    anonymous: 0,
+    poison: new Set(),
+    failures: [],
+  };
+  const byCustomer = new Map<string, Accepted[]>();
+  for (const a of accepted) {
+    const key = profileKey(a.enriched.event);
+    if (key === undefined) {
+      outcome.anonymous++;
+      continue;
+    }
+    const list = byCustomer.get(key);
+    if (list) list.push(a);
+    else byCustomer.set(key, [a]);
+  }
+  const results = await mapPool([...byCustomer], deps.concurrency ?? 16, ([customerId, events]) =>
+    writeCustomer(customerId, events, streamKey, deps, retry, outcome.poison),
+  );
+  for (const r of results) {
+    if (r.status === "fulfilled") {
+      outcome.duplicates += r.value.duplicates;
+      outcome.applied += r.value.applied;
+      outcome.conflicts += r.value.conflicts;
+      if (r.value.written) outcome.profilesWritten++;
+    } else outcome.failures.push(r.reason);
+  }
+  return outcome;
 }
 
 type Decoded = { ok: true; value: unknown } | { ok: false; text: string };
@@ -162,32 +215,16 @@ export async function processBatch(
   });
 
   // 2. Coalesce per customer and write each profile once.
-  const poison = new Set<string>();
-  const failures: unknown[] = [];
+  let poison = new Set<string>();
+  let failures: unknown[] = [];
   if (stream.updatesProfile) {
-    const byCustomer = new Map<string, Accepted[]>();
-    for (const a of accepted) {
-      const key = profileKey(a.enriched.event);
-      if (key === undefined) {
-        summary.anonymous++;
-        continue;
-      }
-      const list = byCustomer.get(key);
-      if (list) list.push(a);
-      else byCustomer.set(key, [a]);
-    }
-    const streamKey = `${batch.eventHubName}/${batch.partitionId}`;
-    const results = await mapPool([...byCustomer], deps.concurrency ?? 16, ([customerId, events]) =>
-      writeCustomer(customerId, events, streamKey, deps, retry, poison),
-    );
-    for (const r of results) {
-      if (r.status === "fulfilled") {
-        summary.duplicates += r.value.duplicates;
-        summary.applied += r.value.applied;
-        summary.conflicts += r.value.conflicts;
-        if (r.value.written) summary.profilesWritten++;
-      } else failures.push(r.reason);
-    }
+    const outcome = await applyToProfiles(accepted, `${batch.eventHubName}/${batch.partitionId}`, deps);
+    ({ poison, failures } = outcome);
+    summary.duplicates += outcome.duplicates;
+    summary.applied += outcome.applied;
+    summary.conflicts += outcome.conflicts;
+    summary.profilesWritten += outcome.profilesWritten;
+    summary.anonymous += outcome.anonymous;
     for (const a of accepted) {
       if (poison.has(a.enriched.event.eventId)) {
         reject(
