@@ -181,8 +181,8 @@ describe("the committed master pipeline, run locally with a recording notebook r
     expect(run.pipelineName).toBe("P_C360_Bronze");
     expect(notebooks[0].baseParameters).toEqual({
       environment: "test",
-      window_start: "2026-03-10T01:45:00Z",
-      window_end: "2026-03-10T02:00:00Z",
+      window_start: "2026-03-10",
+      window_end: "2026-03-11",
       load_id: run.runId,
     });
     expect(run.status).toBe("Failed");
@@ -193,7 +193,17 @@ describe("the committed master pipeline, run locally with a recording notebook r
     expect(web.map((w) => w.method)).toEqual(["PUT", "POST"]);
     expect(JSON.parse(web[1].body!)).toMatchObject({
       title: "c360 bronze run failed",
-      windowStart: "2026-03-10T01:45:00Z",
+      windowStart: "2026-03-10",
+    });
+    // The last window of a day selects that day's partition only.
+    const late = harness(factory);
+    await late.adf.runTrigger("T_Bronze_Every15Min", {
+      windowStartTime: "2026-03-10T23:45:00Z",
+      windowEndTime: "2026-03-11T00:00:00Z",
+    });
+    expect(late.notebooks[0].baseParameters).toMatchObject({
+      window_start: "2026-03-10",
+      window_end: "2026-03-11",
     });
   });
 
