@@ -15,7 +15,8 @@ export class LineFile {
   private readonly stream: WriteStream;
   private chunk: string[] = [];
   private chunkBytes = 0;
-  private needsDrain = false;
+  /** Registered the moment write() reports a full buffer, so a 'drain' cannot be missed while we wait elsewhere. */
+  private drained: Promise<unknown> | undefined;
   lines = 0;
 
   constructor(readonly path: string) {
@@ -35,21 +36,24 @@ export class LineFile {
     const data = this.chunk.join("\n") + "\n";
     this.chunk = [];
     this.chunkBytes = 0;
-    if (!this.stream.write(data)) this.needsDrain = true;
+    if (!this.stream.write(data) && !this.drained) this.drained = once(this.stream, "drain");
   }
 
   /** Waits until the OS has taken what was written (backpressure). */
   async settle(): Promise<void> {
-    if (this.needsDrain) {
-      this.needsDrain = false;
-      await once(this.stream, "drain");
+    const drained = this.drained;
+    if (drained) {
+      await drained;
+      this.drained = undefined;
     }
   }
 
   async close(): Promise<void> {
     this.flush();
+    const closed = once(this.stream, "close");
     this.stream.end();
-    await once(this.stream, "close");
+    await closed;
+    this.drained = undefined;
   }
 }
 
