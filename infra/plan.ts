@@ -36,20 +36,6 @@ async function resolve(value: unknown): Promise<unknown> {
   return value;
 }
 
-/** Waits until no new resource has been registered for a few event-loop turns. */
-async function settle(recorded: RecordedResource[]): Promise<void> {
-  let last = -1;
-  let stableTurns = 0;
-  while (stableTurns < 5) {
-    await new Promise((r) => setTimeout(r, 20));
-    if (recorded.length === last) stableTurns += 1;
-    else {
-      stableTurns = 0;
-      last = recorded.length;
-    }
-  }
-}
-
 /** Runs the program for one stack under mocks. Call once per process (Pulumi's runtime is global). */
 export async function planStack(stack: string, repoRoot = REPO_ROOT): Promise<PlanResult> {
   const recorded: RecordedResource[] = [];
@@ -59,7 +45,8 @@ export async function planStack(stack: string, repoRoot = REPO_ROOT): Promise<Pl
   const { createPlatform } = await import("./program");
   const platform: PlatformOutputs = createPlatform(config, { repoRoot });
   const outputs = (await resolve(platform)) as Record<string, unknown>;
-  await settle(recorded);
+  // Drains Pulumi's queue of outstanding registrations (resources no output depends on included).
+  await pulumi.runtime.disconnect();
   return { stack, config, resources: recorded, outputs };
 }
 
