@@ -208,7 +208,7 @@ export function renderReportHtml(r: RunReport): string {
       r.topCustomers.map((c) => [
         c.rank,
         `<code>${esc(c.customerKey)}</code>`,
-        esc(c.name),
+        c.name ? esc(c.name) : `<span class="muted">no profile</span>`,
         esc(c.valueSegment),
         esc(c.rfmSegment),
         c.orders,

@@ -1,0 +1,58 @@
+import { discoverAreas, ratio, renderMarkdown } from "../../bench/run";
+import type { BenchResult } from "../../bench/types";
+import { median, timeMedian } from "../../bench/types";
+
+const result = (candidateMs: number, baselineMs: number, better?: "lower" | "higher"): BenchResult => ({
+  area: "x",
+  name: "scenario",
+  input: "10 things",
+  candidate: { label: "new", medianMs: candidateMs, runs: 3, units: 1000, unitName: "events" },
+  baseline: { label: "old", medianMs: baselineMs, runs: 3, extra: { ru: 12.5 } },
+  ...(better ? { better } : {}),
+  note: "why",
+});
+
+describe("bench harness", () => {
+  it("finds every area file but not the harness or the types", () => {
+    const areas = discoverAreas();
+    expect(areas).toContain("orchestration");
+    expect(areas).not.toContain("run");
+    expect(areas).not.toContain("types");
+  });
+
+  it("states ratios in the direction that is better", () => {
+    expect(ratio(result(50, 200))).toBe("4.00× faster");
+    expect(ratio(result(300, 100))).toBe("3.00× slower");
+    expect(ratio(result(300, 100, "higher"))).toBe("3.00× higher");
+    expect(ratio(result(0, 100))).toBe("n/a");
+  });
+
+  it("writes machine, command, a summary row per result and failures", () => {
+    const md = renderMarkdown(
+      [
+        { area: "x", results: [result(50, 200)], durationMs: 1234 },
+        { area: "y", results: [], error: "Error: boom\n  at somewhere", durationMs: 5 },
+      ],
+      "npm run bench --quick",
+      new Date("2026-11-23T13:00:00Z"),
+      2000,
+    );
+    expect(md).toContain("- command: `npm run bench --quick`");
+    expect(md).toMatch(/- CPU: \d+ × /);
+    expect(md).toContain(`- Node.js ${process.version}`);
+    expect(md).toContain("| x | scenario | 10 things | 50.0 ms | 200.0 ms | 4.00× faster |");
+    expect(md).toContain("| y | **failed** | Error: boom | | | |");
+    expect(md).toContain("| candidate | new | 50.0 ms | 3 | 20,000 events/s |  |");
+    expect(md).toContain("| baseline | old | 200.0 ms | 3 |  | ru=12.5 |");
+    expect(md).toContain("Ratio: **4.00× faster**. why");
+  });
+
+  it("medians and timing helpers", async () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    let calls = 0;
+    const ms = await timeMedian(() => calls++, 5, 2);
+    expect(calls).toBe(7);
+    expect(ms).toBeGreaterThanOrEqual(0);
+  });
+});
