@@ -15,6 +15,7 @@ import { createHttpsServer } from "@vercel/cosmosdb-server";
 import { type AnyEvent, validateEvent } from "../contracts";
 import { enrich } from "../functions/src/core/enrich";
 import { Lake } from "../functions/src/core/lake";
+import { mapPool } from "../functions/src/core/pool";
 import { type Accepted, applyToProfiles } from "../functions/src/core/processor";
 import { emptyProfile, finalizeProfile, mergeEvent } from "../functions/src/core/profile";
 import { ProfileStore } from "../functions/src/core/profile-store";
@@ -95,7 +96,7 @@ export const bench: AreaBench = async ({ scale, log }) => {
     const lake = new Lake(blobServiceClient(services.storage), `b${Date.now().toString(36)}-`);
 
     // (b) Coalescing writer vs naive read + upsert per event.
-    const events = Math.max(2000, Math.round(10_000 * scale));
+    const events = Math.max(2000, Math.round(15_000 * scale));
     const stream = syntheticEvents({ events, customers: 1000, seed: 4 }).filter(
       (e) => e.customerId !== undefined,
     );
@@ -113,30 +114,36 @@ export const bench: AreaBench = async ({ scale, log }) => {
       `functions: coalescing writer vs one upsert per event, ${stream.length} events in ${batches.length} batches`,
     );
     const coalesced = await ProfileStore.open(database, "coalesced");
-    let seq = 0;
+    // Both writers run the 32 partitions as 32 consumers would (8 at a time), each partition in order.
+    const byPartitionBatches = [...byPartition.keys()].map((p) => batches.filter((b) => b.partition === p));
     const t0 = performance.now();
-    for (const b of batches) {
-      const accepted: Accepted[] = b.events.map((e) => ({
-        enriched: enrich(e),
-        position: {
-          partitionId: String(b.partition),
-          sequenceNumber: seq++,
-          offset: "0",
-          enqueuedTimeUtc: e.occurredAt,
-        },
-      }));
-      const outcome = await applyToProfiles(accepted, `bench/${b.partition}`, { store: coalesced, lake });
-      if (outcome.failures.length) throw outcome.failures[0] as Error;
-    }
+    await mapPool(byPartitionBatches, 8, async (list) => {
+      let seq = 0;
+      for (const b of list) {
+        const accepted: Accepted[] = b.events.map((e) => ({
+          enriched: enrich(e),
+          position: {
+            partitionId: String(b.partition),
+            sequenceNumber: seq++,
+            offset: "0",
+            enqueuedTimeUtc: e.occurredAt,
+          },
+        }));
+        const outcome = await applyToProfiles(accepted, `bench/${b.partition}`, { store: coalesced, lake });
+        if (outcome.failures.length) throw outcome.failures[0] as Error;
+      }
+    });
     const coalescedMs = performance.now() - t0;
     const naive = await ProfileStore.open(database, "naive");
     const t1 = performance.now();
-    for (const e of stream) {
-      const stored = await naive.read(e.customerId!);
-      const doc = stored?.doc ?? emptyProfile(e.customerId!);
-      mergeEvent(doc, enrich(e));
-      await naive.upsert(finalizeProfile(doc));
-    }
+    await mapPool([...byPartition.values()], 8, async (list) => {
+      for (const e of list) {
+        const stored = await naive.read(e.customerId!);
+        const doc = stored?.doc ?? emptyProfile(e.customerId!);
+        mergeEvent(doc, enrich(e));
+        await naive.upsert(finalizeProfile(doc));
+      }
+    });
     const naiveMs = performance.now() - t1;
     const cReq = coalesced.stats.reads + coalesced.stats.writes;
     const nReq = naive.stats.reads + naive.stats.writes;
@@ -170,7 +177,7 @@ export const bench: AreaBench = async ({ scale, log }) => {
           requestsPerEvent: +(nReq / stream.length).toFixed(3),
         },
       },
-      note: `${(nReq / cReq).toFixed(1)}× fewer Cosmos requests (goal ≥ 5×); each write ≈ 5 RU for 1 KB in Azure, so RU falls in proportion.`,
+      note: `${(nReq / cReq).toFixed(1)}× fewer Cosmos requests (goal ≥ 5×), ${(naive.stats.writes / coalesced.stats.writes).toFixed(1)}× fewer writes (≈ 5 RU each per KB in Azure); the candidate's reads are its cold cache (one per customer).`,
     });
 
     // (c) Point read vs query, same profiles.

@@ -39,6 +39,19 @@ const EXPECTED_OPTIONAL: Record<string, readonly string[]> = {
   product: ["brand"],
 };
 
+// Parsing a phone number (libphonenumber) costs tens of microseconds; a customer's number repeats
+// across their profile updates, so recent results are kept (bounded, evicted in insertion order).
+const PHONE_MEMO_SIZE = 10_000;
+const phoneMemo = new Map<string, string | undefined>();
+function normalizePhoneMemo(raw: string, region?: string): string | undefined {
+  const key = `${region ?? ""}|${raw}`;
+  if (phoneMemo.has(key)) return phoneMemo.get(key);
+  const value = normalizePhone(raw, region);
+  phoneMemo.set(key, value);
+  if (phoneMemo.size > PHONE_MEMO_SIZE) phoneMemo.delete(phoneMemo.keys().next().value!);
+  return value;
+}
+
 export function enrich(event: AnyEvent, warnings: readonly Violation[] = []): EnrichedEvent {
   const at = new Date(event.occurredAt);
   const payload = event.payload as unknown as Record<string, unknown>;
@@ -59,7 +72,10 @@ export function enrich(event: AnyEvent, warnings: readonly Violation[] = []): En
   if (event.eventType === "customer_profile") {
     enrichment.normalizedEmail = normalizeEmail(event.payload.email);
     if (event.payload.phone) {
-      enrichment.normalizedPhone = normalizePhone(event.payload.phone, event.payload.address?.countryCode);
+      enrichment.normalizedPhone = normalizePhoneMemo(
+        event.payload.phone,
+        event.payload.address?.countryCode,
+      );
     }
   }
   return { event, enrichment };
