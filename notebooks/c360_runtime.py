@@ -170,6 +170,11 @@ def register_landing(spark, params, lake_root):
     return [r[0] for r in df.select("source_file").distinct().collect()]
 
 
+def location(lake_root, model):
+    """Delta tables live at the lake layout's path: <lake>/<layer>/<table>/ (same as the local Parquet tables)."""
+    return f"{lake_root}/{model['layer']}/{model['name']}"
+
+
 def run_model(spark, model, params, lake_root):
     """Stage → expectations → quarantine → Delta materialization; returns a summary dict like ModelSummary."""
     target = model["id"]
@@ -208,13 +213,14 @@ def run_model(spark, model, params, lake_root):
     cols = stage.columns
     exists = spark.catalog.tableExists(target)
     if model["materialized"] == "full" or (model["materialized"] == "incremental" and not exists):
-        spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA AS SELECT * FROM __stage_ok")
+        spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA LOCATION '{location(lake_root, model)}' AS SELECT * FROM __stage_ok")
     elif model["materialized"] == "incremental":
         on = " AND ".join(f"t.{k} <=> s.{k}" for k in model["unique_key"])
-        cond = f" AND ({model['update_when']})" if model.get("update_when") else ""
         sets = ", ".join(f"t.{c} = s.{c}" for c in cols)
+        # Without @update_when the MERGE is insert-only (matched rows are kept), as in the DuckDB adapter.
+        matched = f"WHEN MATCHED AND ({model['update_when']}) THEN UPDATE SET {sets}" if model.get("update_when") else ""
         spark.sql(f"""MERGE INTO {target} AS t USING __stage_ok AS s ON {on}
-            WHEN MATCHED{cond} THEN UPDATE SET {sets}
+            {matched}
             WHEN NOT MATCHED THEN INSERT ({', '.join(cols)}) VALUES ({', '.join('s.' + c for c in cols)})""")
     else:
         keys, vf, cmp, lst = ", ".join(model["unique_key"]), model["valid_from"], model["compare"], ", ".join(cols)
@@ -227,7 +233,7 @@ def run_model(spark, model, params, lake_root):
                    lead({vf}) OVER (PARTITION BY {keys} ORDER BY {vf}) IS NULL AS is_current
             FROM changes WHERE __prev IS NULL OR __prev <> {cmp}""").localCheckpoint()
         versions.createOrReplaceTempView("__versions")
-        spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA AS SELECT * FROM __versions")
+        spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA LOCATION '{location(lake_root, model)}' AS SELECT * FROM __versions")
     for col in model["erase_by"]:
         spark.sql(f"DELETE FROM {target} WHERE {col} IN (SELECT customer_id FROM control_erasure)")
     rows_out = spark.table(target).count()

@@ -23,10 +23,8 @@ WITH source AS (
   WHERE b.event_type = 'customer_profile'
     AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
     AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
-    AND NOT EXISTS (
-      SELECT 1 FROM control_erasure AS x
-      WHERE x.customer_id = b.customer_id OR x.customer_id = get_json_object(b.payload, '$.customerId')
-    )
+    AND NOT EXISTS (SELECT 1 FROM control_erasure AS x WHERE x.customer_id = b.customer_id)
+    AND NOT EXISTS (SELECT 1 FROM control_erasure AS y WHERE y.customer_id = get_json_object(b.payload, '$.customerId'))
 ),
 
 redelivered AS (

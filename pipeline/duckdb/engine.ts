@@ -59,6 +59,8 @@ export class DuckDbEngine {
     const instance = await DuckDBInstance.create(":memory:", {
       default_null_order: "nulls_first_on_asc_last_on_desc",
       preserve_insertion_order: "false",
+      // Bounded memory: beyond this DuckDB spills to control/_duckdb_tmp (benchmark goal: peak RSS ≤ 4 GiB).
+      memory_limit: process.env.C360_DUCKDB_MEMORY ?? "2GB",
     });
     const conn = await instance.connect();
     const engine = new DuckDbEngine(instance, conn, root);
@@ -347,6 +349,28 @@ export class DuckDbEngine {
       for (const sql of erase("__stage")) await this.exec(sql);
       rowsWritten = await this.count("SELECT * FROM __stage");
       await this.writeTable(model.layer, model.name, "__stage", exists);
+    } else if (model.materialized === "incremental" && !model.updateWhen) {
+      // Insert-only MERGE (no @update_when: matched rows are kept): anti-join on the key columns and append the
+      // new rows as one more Parquet file, instead of rewriting the table. Same result as
+      // MERGE ... WHEN NOT MATCHED THEN INSERT.
+      const on = model.uniqueKey.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(" AND ");
+      const keys = model.uniqueKey.map(ident).join(", ");
+      await this.exec(
+        `DELETE FROM __stage AS s WHERE EXISTS (SELECT 1 FROM (SELECT ${keys} FROM ${target}) AS t WHERE ${on})`,
+      );
+      for (const sql of erase("__stage")) await this.exec(sql);
+      rowsWritten = await this.count("SELECT * FROM __stage");
+      if (rowsWritten > 0) await this.appendTable(model.layer, model.name, "__stage", rc.loadId);
+      const erased = model.eraseBy.length
+        ? await this.count(
+            `SELECT 1 FROM ${target} WHERE ${model.eraseBy.map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`).join(" OR ")}`,
+          )
+        : 0;
+      if (erased > 0) {
+        await this.replaceTable(target, `SELECT * FROM ${target}`, true);
+        for (const sql of erase(target)) await this.exec(sql);
+        await this.writeTable(model.layer, model.name, target, true);
+      }
     } else if (model.materialized === "incremental") {
       await this.replaceTable(target, `SELECT * FROM ${target}`, exists);
       const on = model.uniqueKey.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(" AND ");
@@ -425,6 +449,19 @@ export class DuckDbEngine {
       )
     ).length;
     await this.exec(isView ? `DROP VIEW IF EXISTS ${target}` : `DROP TABLE IF EXISTS ${target}`);
+  }
+
+  /** Adds `source` to the table as one more Parquet file and re-points the view at all of the table's files. */
+  async appendTable(layer: string, name: string, source: string, loadId: string): Promise<void> {
+    const dir = this.tableDir(layer, name);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `part-${loadId}-${Date.now()}.parquet`);
+    await this.exec(`COPY (SELECT * FROM ${source}) TO ${sqlString(file + ".tmp")} (FORMAT PARQUET)`);
+    renameSync(file + ".tmp", file);
+    const files = this.parquetFiles(dir);
+    await this.exec(
+      `CREATE OR REPLACE VIEW ${layer}.${name} AS SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}])`,
+    );
   }
 
   /**

@@ -166,6 +166,55 @@ describe("portability guard", () => {
     expect(hits).toEqual([]);
   });
 
+  test("from_json is only used with all-STRING schemas (the shape the DuckDB shim implements)", () => {
+    const literals = (sql: string) =>
+      [...sql.replace(/--.*$/gm, "").matchAll(/'([^']*)'/g)].map((x) => x[1]!);
+    const schemas = models.flatMap((m) => literals(m.sql).filter((l) => / STRING\b/.test(l)));
+    expect(schemas.length).toBeGreaterThanOrEqual(6);
+    const bad = schemas.flatMap((s) =>
+      s.split(", ").filter((f) => !/^[A-Za-z_][A-Za-z0-9_]* STRING$/.test(f)),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  test("DuckDB shims give Spark's documented answers on edge inputs", async () => {
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    try {
+      await c.run(readFileSync(join(__dirname, "..", "..", "pipeline", "duckdb", "shims.sql"), "utf8"));
+      const r = await c.runAndReadAll(`SELECT
+        get_json_object('not json', '$.a') AS bad_json,
+        get_json_object('{"a":{"b":[1,2]}}', '$.a') AS nested,
+        json_object_keys('[1,2]') AS array_keys,
+        json_object_keys('{"b":1,"a":2}') AS keys,
+        from_json('{"a":1.5,"b":{"c":true}}', 'a STRING, b STRING, d STRING') AS parsed,
+        from_json('garbage', 'a STRING') AS garbage,
+        regexp_replace('2024-03-15', '([0-9]{4})-([0-9]{2})-([0-9]{2})', '$3/$2/$1') AS swapped,
+        regexp_replace('a.b.c', '[.]', '-') AS all_matches,
+        initcap('sPark sql') AS cap,
+        datediff(DATE '2009-07-31', DATE '2009-07-30') AS diff,
+        array_join(array_sort(array_except(split('c,a,b,a', ','), split('b', ','))), ',') AS except_sorted,
+        sha2('Spark', 256) AS sha`);
+      expect(r.getRowObjectsJson()[0]).toEqual({
+        bad_json: null,
+        nested: '{"b":[1,2]}',
+        array_keys: null,
+        keys: ["b", "a"],
+        parsed: { a: "1.5", b: '{"c":true}', d: null },
+        garbage: null,
+        swapped: "15/03/2024",
+        all_matches: "a-b-c",
+        cap: "Spark Sql",
+        diff: "1",
+        except_sorted: "a,c",
+        sha: "529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b",
+      });
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+
   test("model inputs exist and layers only read the same or earlier layers", () => {
     const ids = new Set(models.map((m) => m.id));
     const order = { bronze: 0, silver: 1, gold: 2 } as const;
