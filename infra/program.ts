@@ -176,6 +176,8 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       maxWorkers: cfg.databricks.maxWorkers,
       sparkConf: { "c360.storage_account": lake.accountName, "spark.sql.session.timeZone": "UTC" },
     },
+    privateNetworking: cfg.privateNetworking,
+    privateLink,
   });
 
   const grants: Grant[] = [

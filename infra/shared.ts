@@ -43,6 +43,7 @@ export const PRIVATE_DNS_ZONES = {
   namespace: "privatelink.servicebus.windows.net",
   Sql: "privatelink.documents.azure.com",
   vault: "privatelink.vaultcore.azure.net",
+  dataFactory: "privatelink.datafactory.azure.net",
 } as const;
 
 export type PrivateLinkGroup = keyof typeof PRIVATE_DNS_ZONES;

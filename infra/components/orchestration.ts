@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { AdfDefinitions, DatabricksClusterSettings } from "../adf";
 import { pipelineCreationOrder, withStackCluster } from "../adf";
-import type { Placement } from "../shared";
+import { type Placement, privateEndpoint, type PrivateLinkTarget } from "../shared";
 
 export interface OrchestrationArgs {
   placement: Placement;
@@ -20,6 +20,8 @@ export interface OrchestrationArgs {
   globalParameterValues: Record<string, pulumi.Input<string>>;
   /** This stack's job-cluster settings for AzureDatabricks linked services. */
   databricksCluster: DatabricksClusterSettings;
+  privateNetworking: boolean;
+  privateLink?: PrivateLinkTarget;
 }
 
 export class OrchestrationComponent extends pulumi.ComponentResource {
@@ -52,8 +54,9 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
         factoryName: args.factoryName,
         identity: { type: "SystemAssigned" },
         globalParameters,
-        // Authoring and monitoring stay reachable; the data stores it reaches are private in prod.
-        publicNetworkAccess: "Enabled",
+        // Private stacks: ADF Studio and integration-runtime traffic through the private endpoint
+        // (CKV_AZURE_104); pipelines still run on the Azure integration runtime.
+        publicNetworkAccess: args.privateNetworking ? "Disabled" : "Enabled",
       },
       { parent: this },
     );
@@ -98,6 +101,14 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
         `${name}-tr-${t.name}`,
         { ...common, triggerName: t.name, properties: t.properties },
         { parent: this, dependsOn: [...pipelines.values()] },
+      );
+    }
+
+    if (args.privateLink) {
+      privateEndpoint(
+        `${name}-pe-factory`,
+        { placement, target: args.privateLink, resourceId: factory.id, group: "dataFactory" },
+        this,
       );
     }
 
