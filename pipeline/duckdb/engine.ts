@@ -266,7 +266,7 @@ export class DuckDbEngine {
     const empty =
       "SELECT CAST(NULL AS VARCHAR) AS source_system, CAST(NULL AS VARCHAR) AS event_type, CAST(NULL AS DATE) AS ingest_date, CAST(NULL AS VARCHAR) AS source_file, CAST(NULL AS BIGINT) AS line_no, CAST(NULL AS VARCHAR) AS record_format, CAST(NULL AS VARCHAR) AS raw_line WHERE false";
     await this.exec(
-      `CREATE OR REPLACE TABLE landing_records AS ${parts.length ? parts.join("\nUNION ALL\n") : empty}`,
+      `CREATE OR REPLACE VIEW landing_records AS ${parts.length ? parts.join("\nUNION ALL\n") : empty}`,
     );
     return files.map((f) => f.rel);
   }
