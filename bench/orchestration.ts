@@ -171,6 +171,7 @@ async function reportBench(runs: number, scale: number): Promise<BenchResult> {
     layers: [],
     gold: {
       customers,
+      bronzeRedeliveries: 0,
       distinctResolvedCustomers: customers,
       valueTiers: ["VIP", "Premium", "Regular", "New"].map((label, i) => ({ label, count: 100 * (i + 1) })),
       rfm: Array.from({ length: 9 }, (_, i) => ({ label: `segment ${i}`, count: i * 10 })),

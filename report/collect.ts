@@ -33,6 +33,8 @@ export interface RealtimeCounts {
 
 export interface GoldFacts {
   customers: number;
+  /** bronze.events rows of the stream (not the catalog) minus their distinct event ids: redelivered copies kept raw. */
+  bronzeRedeliveries: number;
   distinctResolvedCustomers: number;
   valueTiers: Bucket[];
   rfm: Bucket[];
@@ -123,6 +125,9 @@ export async function readGold(lakeDir: string, loadId?: string): Promise<GoldFa
     const [{ d }] = await rows<{ d: string }>(
       `SELECT count(DISTINCT customer_key) AS d FROM ${table("silver", "customer_identity")}`,
     );
+    const [{ r }] = await rows<{ r: string }>(
+      `SELECT count(*) - count(DISTINCT event_id) AS r FROM ${table("bronze", "events")} WHERE source_system <> 'catalog'`,
+    );
     const tiers = await rows<{ label: string; count: string }>(
       `SELECT coalesce(value_segment, 'unknown') AS label, count(*) AS count FROM ${c360} GROUP BY 1`,
     );
@@ -147,6 +152,7 @@ export async function readGold(lakeDir: string, loadId?: string): Promise<GoldFa
     );
     return {
       customers: Number(n),
+      bronzeRedeliveries: Number(r),
       distinctResolvedCustomers: Number(d),
       valueTiers: tiers
         .map((t) => ({ label: t.label, count: Number(t.count) }))
@@ -326,6 +332,24 @@ export function buildRunReport(input: ReportInput): RunReport {
   const bronze = layer("bronze");
   if (input.landed !== undefined && bronze.status === "succeeded")
     check("bronze rows = landed records", input.landed, bronze.rows);
+  if (m && layer("silver").status === "succeeded") {
+    // The generator's extra payload fields are kept (rescued) and flagged by silver's warn rule, once per event.
+    const warned = layer("silver")
+      .models.flatMap((x) => x.failedExpectations)
+      .filter((e) => e.name === "no_unexpected_fields")
+      .reduce((n, e) => n + e.failed, 0);
+    check(
+      "defect unexpected_field → silver no_unexpected_fields warnings",
+      m.defects.unexpected_field ?? 0,
+      warned,
+    );
+  }
+  if (m && input.gold)
+    check(
+      "defect duplicate → redelivered copies in bronze",
+      m.defects.duplicate ?? 0,
+      input.gold.bronzeRedeliveries,
+    );
   if (input.gold) {
     check(
       "gold customers = distinct resolved customers",

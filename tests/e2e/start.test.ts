@@ -77,6 +77,9 @@ describe("npm start, small, end to end", () => {
     expect(Object.values(rt.quarantinedByCode).reduce((a, b) => a + b, 0)).toBe(rt.quarantined);
     // The run holds defects worth reconciling.
     expect(rt.quarantined).toBeGreaterThan(0);
+    // Redelivered copies are accepted (idempotency is downstream), land raw in bronze and are deduplicated in silver.
+    expect(result.gold!.bronzeRedeliveries).toBe(m.defects.duplicate);
+    expect(m.defects.duplicate).toBeGreaterThan(0);
     const gold = result.gold!;
     expect(gold.customers).toBeGreaterThan(0);
     expect(gold.customers).toBe(gold.distinctResolvedCustomers);

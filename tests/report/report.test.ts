@@ -65,6 +65,7 @@ const layer = (
 
 const gold: GoldFacts = {
   customers: 4,
+  bronzeRedeliveries: 5,
   distinctResolvedCustomers: 4,
   valueTiers: [
     { label: "VIP", count: 1 },
@@ -192,6 +193,21 @@ describe("buildRunReport", () => {
       ["gold customers", 4],
     ]);
     expect(r.reconciliation.every((c) => c.ok)).toBe(true);
+    expect(r.reconciliation.map((c) => c.check)).toEqual([
+      "generated lines = accepted + quarantined",
+      "accepted = events the generator made valid",
+      "defect invalid_email → quarantined as invalid_email",
+      "defect invalid_phone → quarantined as invalid_phone",
+      "defect missing_required_field → quarantined as missing_required_field",
+      "defect unknown_schema_version → quarantined as unknown_schema_version",
+      "defect unparseable_line → quarantined as unparseable",
+      "landed = accepted + catalog extract rows",
+      "bronze rows = landed records",
+      "defect unexpected_field → silver no_unexpected_fields warnings",
+      "defect duplicate → redelivered copies in bronze",
+      "gold customers = distinct resolved customers",
+      "gold customers = profiles in the real-time store",
+    ]);
     expect(r.reconciliation.find((c) => c.check.startsWith("landed"))).toMatchObject({
       expected: 120,
       actual: 120,
