@@ -24,7 +24,7 @@ import { LAKE_ZONES } from "../../infra/components/lake";
 import { CUSTOM_METRICS, THRESHOLDS } from "../../infra/components/observability";
 import type { RecordedResource } from "../../infra/mocks";
 import { mockId } from "../../infra/mocks";
-import type { PlanResult } from "../../infra/plan";
+import { formatPlan, groupByComponent, type PlanResult } from "../../infra/plan";
 import { COSMOS_DATA_CONTRIBUTOR, type RoleName, ROLES } from "../../infra/shared";
 import { REPO_ROOT } from "../../infra/stack-file";
 
@@ -366,6 +366,22 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       const metricAlert = one("azure-native:monitor:MetricAlert");
       expect(get(metricAlert.inputs, "scopes")).toEqual([one(T.factory).id]);
       expect(get(metricAlert.inputs, "criteria.allOf.0.metricName")).toBe("PipelineFailedRuns");
+    });
+  });
+
+  describe(`${stack}: offline plan output`, () => {
+    it("groups every resource under its component and shows key settings and the baseline verdict", () => {
+      const groups = groupByComponent(resources());
+      expect(groups.get("(stack)")?.map((r) => r.type)).toEqual(["azure-native:resources:ResourceGroup"]);
+      expect(groups.get("c360:lake:Lake c360-lake")?.map((r) => r.name)).toContain("c360-lake-account");
+      const grouped = [...groups.values()].reduce((n, members) => n + members.length, 0);
+      expect(grouped).toBe(resources().filter((r) => r.custom).length);
+      const text = formatPlan(getPlan());
+      expect(text).toContain(`stack ${stack}: ${resources().filter((r) => r.custom).length} resources`);
+      expect(text).toMatch(/c360:streaming:Streaming c360-streaming {2}\(\d+\)/);
+      expect(text).toContain("isHnsEnabled=true");
+      expect(text).toContain("security baseline (BASELINE.md): every rule holds");
+      expect(text).toContain(`functionBaseUrl: "https://func-c360-${stack}-`);
     });
   });
 
