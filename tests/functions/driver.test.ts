@@ -33,7 +33,7 @@ test("runRealtimeLocally: generated stream → profiles equal the fold, files mi
       out: join(work, "gen"),
       lakeDir: join(work, "genlake"),
       seed: 5,
-      events: 3000,
+      events: 2000,
       days: 10,
     });
     const streamDir = join(work, "gen", "stream");

@@ -39,7 +39,7 @@ afterEach(async () => {
 
 test("scenario 2 — out of order: events shuffled within a window per customer → state equals the fold of the sorted stream", async () => {
   f = await fixture("ooo");
-  const sorted = syntheticEvents({ events: 3000, customers: 150, seed: 2 });
+  const sorted = syntheticEvents({ events: 2000, customers: 100, seed: 2 });
   const random = rng(22);
   const shuffled = [...sorted];
   for (let start = 0; start < shuffled.length; start += 40) {
