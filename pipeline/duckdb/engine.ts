@@ -65,6 +65,7 @@ export class DuckDbEngine {
     const conn = await instance.connect();
     const engine = new DuckDbEngine(instance, conn, root);
     await conn.run(`SET GLOBAL TimeZone = 'UTC'`);
+    mkdirSync(join(root, "control", "_duckdb_tmp"), { recursive: true });
     await conn.run(`SET temp_directory = ${sqlString(join(root, "control", "_duckdb_tmp"))}`);
     await conn.run(SHIMS);
     for (const layer of ["bronze", "silver", "gold"]) await conn.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -212,6 +212,47 @@ describe("portability guard", () => {
     } finally {
       c.closeSync();
       db.closeSync();
+    }
+  });
+
+  test("known-field lists and from_json schemas match the contracts (contracts/schemas/*.json)", () => {
+    const schemasDir = join(__dirname, "..", "..", "contracts", "schemas");
+    const props = (file: string, payload: boolean): string[] => {
+      const j = JSON.parse(readFileSync(join(schemasDir, file), "utf8")) as {
+        properties: Record<string, { properties?: Record<string, unknown> }>;
+      };
+      return Object.keys(payload ? j.properties.payload!.properties! : j.properties);
+    };
+    const payloadFields = (type: string) =>
+      [...new Set(readdirSync(join(schemasDir, type)).flatMap((f) => props(join(type, f), true)))].sort();
+    const literals = (sql: string) =>
+      [...sql.replace(/--.*$/gm, "").matchAll(/'([^']*)'/g)].map((x) => x[1]!);
+    const knownList = (id: string) => {
+      const m = models.find((x) => x.id === id)!;
+      const l = literals(m.sql);
+      const i = l.findIndex((x, k) => x === "," && /^[A-Za-z]+(,[A-Za-z]+)+$/.test(l[k - 1] ?? ""));
+      return l[i - 1]!.split(",").sort();
+    };
+    const fromJson = (id: string) => {
+      const m = models.find((x) => x.id === id)!;
+      const schema = literals(m.sql).find((l) => / STRING\b/.test(l) && !l.startsWith("eventId"))!;
+      return schema
+        .split(", ")
+        .map((f) => f.replace(/ STRING$/, ""))
+        .sort();
+    };
+    expect(knownList("bronze.events")).toEqual(props("envelope.json", false).sort());
+    const byModel: [string, string, string[]][] = [
+      ["silver.orders", "order", []],
+      ["silver.customers", "customer_profile", []],
+      ["silver.behavioral_events", "behavioral_event", []],
+      ["silver.support_interactions", "support_interaction", []],
+      ["silver.products", "product", ["updatedAt"]], // CSV/Parquet extracts may carry updatedAt
+    ];
+    for (const [id, type, extra] of byModel) {
+      const expected = [...payloadFields(type), ...extra].sort();
+      expect({ id, known: knownList(id) }).toEqual({ id, known: expected });
+      expect({ id, parsed: fromJson(id) }).toEqual({ id, parsed: expected });
     }
   });
 
