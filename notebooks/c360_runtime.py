@@ -81,6 +81,39 @@ def load_models(layer):
     return ordered
 
 
+MODEL_EVENT_TYPES = {
+    "silver.orders": "order",
+    "silver.customers": "customer_profile",
+    "silver.behavioral_events": "behavioral_event",
+    "silver.support_interactions": "support_interaction",
+    "silver.products": "product",
+}
+
+
+def contract_fields(event_type):
+    """Payload field names of every version of an event type, from contracts/schemas/<type>/<version>.json."""
+    folder = os.path.join(repo_root(), "contracts", "schemas", event_type)
+    fields = set()
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".json"):
+            schema = json.load(open(os.path.join(folder, name), encoding="utf-8"))
+            fields.update(schema["properties"]["payload"]["properties"].keys())
+    return fields
+
+
+def check_contracts(models):
+    """Fail fast when a silver model's from_json read schema misses a contract field (the contracts drifted)."""
+    for model in models:
+        event_type = MODEL_EVENT_TYPES.get(model["id"])
+        if not event_type:
+            continue
+        schemas = re.findall(r"from_json\(\s*\w+\.payload,\s*'([^']*)'", model["sql"])
+        read = {f.strip().split(" ")[0] for s in schemas for f in s.split(",")}
+        missing = contract_fields(event_type) - read
+        if missing:
+            raise RuntimeError(f"{model['id']}: read schema lacks contract fields {sorted(missing)}")
+
+
 def setup(spark, params, lake_root):
     """Session settings, schemas and the run_context / control_erasure views the models read."""
     spark.sql("SET spark.sql.ansi.enabled = true")
@@ -266,7 +299,9 @@ def run_layer(spark, dbutils, layer, lake_root):
     setup(spark, params, lake_root)
     files = register_landing(spark, params, lake_root) if layer == "bronze" else []
     summaries = []
-    for model in load_models(layer):
+    models = load_models(layer)
+    check_contracts(models)
+    for model in models:
         summaries.append(run_model(spark, model, params, lake_root))
         if layer == "gold":
             optimize(spark, model)

@@ -285,17 +285,51 @@ describe("portability guard", () => {
     ]);
   });
 
+  test("the Databricks runtime parses the model headers exactly like the DuckDB adapter and checks the contracts", () => {
+    const script = [
+      "import json, os, sys",
+      "os.chdir(sys.argv[1])",
+      "ns = {}",
+      "exec(compile(open('notebooks/c360_runtime.py').read(), 'c360_runtime.py', 'exec'), ns)",
+      "out = []",
+      "for layer in ['bronze', 'silver', 'gold']:",
+      "    ms = ns['load_models'](layer)",
+      "    ns['check_contracts'](ms)",
+      "    out += [[m['id'], m['materialized'], m['unique_key'], m['update_when'], m['erase_by'], m['zorder'],",
+      "             [[e['action'], e['code'], e['name'], e['condition']] for e in m['expectations']]] for m in ms]",
+      "print(json.dumps(out))",
+    ].join("\n");
+    const py = JSON.parse(
+      execFileSync("python3", ["-c", script, join(__dirname, "..", "..")], { encoding: "utf8" }),
+    ) as unknown[];
+    expect(py).toEqual(
+      models.map((m) => [
+        m.id,
+        m.materialized,
+        m.uniqueKey,
+        m.updateWhen ?? null,
+        m.eraseBy,
+        m.zorder,
+        m.expectations.map((e) => [e.action, e.code, e.name, e.condition]),
+      ]),
+    );
+  });
+
   test("notebooks compile and run exactly the three layers the models define", () => {
     const nb = join(__dirname, "..", "..", "notebooks");
     for (const layer of ["bronze", "silver", "gold"]) {
       const file = join(nb, `${layer}.py`);
-      execFileSync("python3", ["-m", "py_compile", file]);
+      execFileSync("python3", ["-m", "py_compile", file], {
+        env: { ...process.env, PYTHONPYCACHEPREFIX: tmpdir() },
+      });
       const text = readFileSync(file, "utf8");
       expect(text.startsWith("# Databricks notebook source")).toBe(true);
       expect(text).toContain(`run_layer(spark, dbutils, "${layer}", lake_root)`);
       expect(models.some((m) => m.layer === layer)).toBe(true);
     }
-    execFileSync("python3", ["-m", "py_compile", join(nb, "c360_runtime.py")]);
+    execFileSync("python3", ["-m", "py_compile", join(nb, "c360_runtime.py")], {
+      env: { ...process.env, PYTHONPYCACHEPREFIX: tmpdir() },
+    });
     const runtime = readFileSync(join(nb, "c360_runtime.py"), "utf8");
     for (const w of ["environment", "window_start", "window_end", "load_id"])
       expect(runtime).toContain(`"${w}"`);
