@@ -114,7 +114,7 @@ export async function localDependencies(
 export async function runRealtimeLocally(options: RealtimeOptions): Promise<RealtimeSummary> {
   const started = Date.now();
   const partitions = options.partitions ?? 4;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 500; // host.json maxEventBatchSize
   const lakeDir = options.lakeDir ?? localLakeDir();
   const runId = randomBytes(4).toString("hex");
   const databaseName = options.databaseName ?? `c360-${runId}`;
