@@ -49,7 +49,9 @@ export function registerOrchestration(program: Command): void {
         onEvent: (e) => {
           if (e.type === "activity-end")
             console.log(
-              `${"  ".repeat(e.depth)}${e.run.pipelineName} / ${e.run.activityName}: ${e.run.status}`,
+              `${"  ".repeat(e.depth)}${e.run.pipelineName} / ${e.run.activityName}: ${e.run.status}` +
+                (e.run.attempts > 1 ? ` after ${e.run.attempts} attempts` : "") +
+                (e.run.status === "Failed" && e.run.error ? ` — ${e.run.error.message.split("\n")[0]}` : ""),
             );
         },
       });
