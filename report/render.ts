@@ -93,7 +93,7 @@ export function renderReportHtml(r: RunReport): string {
   const goldCustomers = stage("gold customers");
   const kpis: [string, string][] = [
     ["status", r.status],
-    ["events generated", fmtInt(stage("generated") ?? 0)],
+    ["generated (stream lines)", fmtInt(stage("generated") ?? 0)],
     ["accepted (real-time)", fmtInt(stage("accepted") ?? 0)],
     ["quarantined", fmtInt(r.quarantine.reduce((n, q) => n + q.count, 0))],
     ["gold customers", goldCustomers === undefined ? "–" : fmtInt(goldCustomers)],
