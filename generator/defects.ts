@@ -86,32 +86,38 @@ export function checkRates(rates: DefectRates): DefectRates {
   return rates;
 }
 
-export interface DefectTarget {
-  eventType: EventType;
-  hasCustomer: boolean;
-  hasEmail: boolean;
-  hasPhone: boolean;
-}
-
-function eligible(kind: DefectKind, t: DefectTarget): boolean {
+function eligible(
+  kind: DefectKind,
+  eventType: EventType,
+  hasCustomer: boolean,
+  hasEmail: boolean,
+  hasPhone: boolean,
+): boolean {
   switch (kind) {
     case "invalid_email":
-      return t.hasEmail;
+      return hasEmail;
     case "invalid_phone":
-      return t.hasPhone;
+      return hasPhone;
     case "unknown_customer":
-      return t.hasCustomer && t.eventType !== "customer_profile";
+      return hasCustomer && eventType !== "customer_profile";
     default:
       return true;
   }
 }
 
 /** Draws the defect (or none) for one record: one uniform number against the cumulative eligible rates. */
-export function drawDefect(rng: Rng, rates: DefectRates, target: DefectTarget): DefectKind | undefined {
+export function drawDefect(
+  rng: Rng,
+  rates: DefectRates,
+  eventType: EventType,
+  hasCustomer: boolean,
+  hasEmail: boolean,
+  hasPhone: boolean,
+): DefectKind | undefined {
   const u = rng.float();
   let cumulative = 0;
   for (const kind of DEFECT_KINDS) {
-    if (rates[kind] === 0 || !eligible(kind, target)) continue;
+    if (rates[kind] === 0 || !eligible(kind, eventType, hasCustomer, hasEmail, hasPhone)) continue;
     cumulative += rates[kind];
     if (u < cumulative) return kind;
   }

@@ -242,12 +242,15 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
     generated++;
     let defect: DefectKind | undefined;
     if (anyDefects) {
-      defect = drawDefect(defectRng, o.defects, {
-        eventType: envelope.eventType,
-        hasCustomer: envelope.customerId !== undefined,
-        hasEmail: envelope.eventType === "customer_profile",
-        hasPhone: envelope.eventType === "customer_profile" && envelope.payload.phone !== undefined,
-      });
+      const profile = envelope.eventType === "customer_profile";
+      defect = drawDefect(
+        defectRng,
+        o.defects,
+        envelope.eventType,
+        envelope.customerId !== undefined,
+        profile,
+        profile && envelope.payload.phone !== undefined,
+      );
       if ((defect === "late" || defect === "duplicate") && queue.deferred >= maxPending) defect = undefined;
       if (defect) corrupt(defect, envelope, defectRng, () => unknownCustomerId(customers.count, defectRng));
     }

@@ -19,8 +19,16 @@ export class LineFile {
   private drained: Promise<unknown> | undefined;
   lines = 0;
 
-  constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+  /** `createdDirs`: directories this run already created (a writer-scoped cache; saves a mkdir per file). */
+  constructor(
+    readonly path: string,
+    createdDirs?: Set<string>,
+  ) {
+    const dir = dirname(path);
+    if (!createdDirs?.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      createdDirs?.add(dir);
+    }
     this.stream = createWriteStream(path);
   }
 
@@ -110,6 +118,7 @@ export class LandingFiles {
   readonly files: string[] = [];
   private currentDay = -1;
   private readonly closing: Promise<void>[] = [];
+  private readonly createdDirs = new Set<string>();
 
   constructor(
     private readonly lakeDir: string,
@@ -141,7 +150,7 @@ export class LandingFiles {
       this.parts.set(groupKey, part + 1);
       const batch = `${this.batchPrefix}-p${String(part).padStart(4, "0")}`;
       const rel = join("landing", landingPath(source, eventType, new Date(day * DAY_MS), batch));
-      entry = { file: new LineFile(join(this.lakeDir, rel)), part, day };
+      entry = { file: new LineFile(join(this.lakeDir, rel), this.createdDirs), part, day };
       this.open.set(key, entry);
       this.files.push(rel.split("\\").join("/"));
     }
