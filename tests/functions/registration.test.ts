@@ -1,0 +1,34 @@
+/** What src/index.ts registers with the Functions host: routes, auth, triggers and their options. */
+import { app } from "@azure/functions";
+
+import { STREAMS } from "../../functions/src/core/streams";
+
+test("registers the six HTTP functions (function keys) and one many-cardinality Event Hub trigger per stream", async () => {
+  const http = jest.spyOn(app, "http").mockImplementation(() => undefined);
+  const eventHub = jest.spyOn(app, "eventHub").mockImplementation(() => undefined);
+  jest.spyOn(app, "setup").mockImplementation(() => undefined);
+  await import("../../functions/src/index");
+  const routes = http.mock.calls.map(([name, o]) => [name, o.route, o.methods, o.authLevel]);
+  expect(routes).toEqual([
+    ["validateCustomer", "customers/validate", ["POST"], "function"],
+    ["ingestEvents", "events", ["POST"], "function"],
+    ["getCustomer", "customers/{id}", ["GET"], "function"],
+    ["getCustomerSegments", "customers/{id}/segments", ["GET"], "function"],
+    ["deleteCustomer", "customers/{id}", ["DELETE"], "function"],
+    ["exportCustomer", "customers/{id}/export", ["GET"], "function"],
+  ]);
+  for (const [, o] of http.mock.calls) expect(typeof o.handler).toBe("function");
+  expect(eventHub.mock.calls.map(([name, o]) => [name, o.eventHubName])).toEqual(
+    STREAMS.map((s) => [s.functionName, s.hubName]),
+  );
+  for (const [, o] of eventHub.mock.calls) {
+    expect(o).toMatchObject({
+      connection: "EventHubs",
+      consumerGroup: "%EventHubs__consumerGroup%",
+      cardinality: "many",
+      retry: { strategy: "exponentialBackoff", maxRetryCount: 10 },
+    });
+    expect(typeof o.handler).toBe("function");
+  }
+  jest.restoreAllMocks();
+});
