@@ -18,6 +18,8 @@ export interface RunParams {
   windowEnd?: string;
   environment?: string;
   onProgress?: (e: ProgressEvent) => void;
+  /** Directory of the SQL models (default: the repository's models/); tests point it at variants. */
+  modelsDir?: string;
 }
 
 export interface ProgressEvent {
@@ -106,7 +108,7 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
   let engine: DuckDbEngine | undefined;
   try {
     const rc = runContext(params, loadId);
-    const models = loadModels(layer);
+    const models = loadModels(layer, params.modelsDir);
     engine = await DuckDbEngine.open(params.lakeDir ?? localLakeDir());
     await engine.attachLake(LAYERS);
     await engine.registerRunContext(rc);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { type LayerSummary, runLayer, runPipeline } from "../../pipeline";
@@ -840,6 +840,39 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     expect(
       (await readTable(lake, "gold.personalization_features", "customer_key")).map((r) => r.customer_key),
     ).toEqual(["C1", "C1", "U9"]);
+  });
+
+  test("a failing `fail` expectation stops the layer before the table is written", async () => {
+    const lake = tempLake();
+    const models = tempLake();
+    lakes.push(lake, models);
+    cpSync(join(__dirname, "..", "..", "models"), models, { recursive: true });
+    writeFileSync(
+      join(models, "silver", "zz_guard.sql"),
+      [
+        "-- @materialized full",
+        "-- @inputs silver.orders",
+        "-- @expect fail negative_amount small_orders_only: total_amount < 50",
+        "SELECT o.order_id, o.total_amount FROM silver.orders AS o",
+      ].join("\n"),
+    );
+    writeDay1(lake);
+    writeDay2(lake);
+    const s = await runPipeline({
+      lakeDir: lake,
+      loadId: "F1",
+      modelsDir: models,
+      layers: ["bronze", "silver", "gold"],
+    });
+    expect(s.status).toBe("failed");
+    expect(s.layers.map((l) => l.status)).toEqual(["succeeded", "failed"]);
+    expect(s.layers[1]!.error).toBe("silver.zz_guard: fail expectation(s) not met: small_orders_only");
+    expect(model(s.layers[1]!, "silver.zz_guard").expectations[0]).toMatchObject({
+      failed: 2,
+      passed: false,
+    });
+    expect(existsSync(join(lake, "silver", "zz_guard"))).toBe(false);
+    expect(existsSync(join(lake, "gold"))).toBe(false);
   });
 
   test("an invalid window fails the layer with a clear error instead of throwing", async () => {
