@@ -52,8 +52,16 @@ test("scenario 2 — out of order: events shuffled within a window per customer 
   expect(shuffled.map((e) => e.eventId)).not.toEqual(sorted.map((e) => e.eventId));
   const hub = new LocalEventHub(3);
   hub.send(shuffled);
-  await deliverAll(hub.batches(100));
+  const batches = hub.batches(100);
+  const summaries = await deliverAll(batches);
   expect(comparable(await storeState(f.deps))).toEqual(comparable(foldEvents(sorted)));
+  // Coalescing: exactly one successful write per distinct customer per batch.
+  const distinctPerBatch = batches
+    .flat()
+    .map((d) => new Set(d.messages.map((m) => (m.body as AnyEvent).customerId).filter(Boolean)).size);
+  const written = total(summaries, (s) => s.profilesWritten);
+  expect(written).toBe(distinctPerBatch.reduce((a, b) => a + b, 0));
+  expect(f.deps.store.stats.writes).toBe(written + total(summaries, (s) => s.conflicts));
 });
 
 test("scenario 4 — crash mid-batch after some writes (one of them acknowledged never), redelivered repeatedly → state equals the reference", async () => {
