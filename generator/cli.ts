@@ -112,6 +112,14 @@ export function registerGenerate(program: Command): void {
       if (opts.behavioralEvents) counts.behavioral_event = count(opts.behavioralEvents);
       if (opts.support) counts.support_interaction = count(opts.support);
       const lakeDir = opts.lake ?? localLakeDir();
+      // If an output stream ever stalled, Node would exit quietly with status 0 while the run is unfinished.
+      let finished = false;
+      const stalled = () => {
+        if (finished) return;
+        console.error("generate: the run stopped before it finished (an output stream stalled)");
+        process.exitCode = 1;
+      };
+      process.once("beforeExit", stalled);
       const manifest = await generateWithProgress(
         {
           out: opts.out,
@@ -128,7 +136,11 @@ export function registerGenerate(program: Command): void {
           partLines: count(opts.partLines),
         },
         opts.progress,
-      );
+      ).finally(() => {
+        // Settled (resolved or failed): whatever happens next is not a stall.
+        finished = true;
+        process.off("beforeExit", stalled);
+      });
       console.log(describeManifest(manifest, opts.out, lakeDir));
     });
 }
