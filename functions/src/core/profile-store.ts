@@ -34,7 +34,7 @@ export interface StoreStats {
 /** Profiles this instance wrote last, with their ETags (LRU). Saves the read before a write in the
  * steady state, where each partition (so each customer) is owned by one instance; a stale entry
  * costs one 412 and a fresh read. */
-export const DEFAULT_CACHE_SIZE = 10_000;
+export const DEFAULT_CACHE_SIZE = 2_000; // ~10 MB at 5 KB per profile; bounded by count, not bytes
 
 export class ProfileStore {
   readonly stats: StoreStats = { reads: 0, writes: 0, conflicts: 0, requestCharge: 0, cacheHits: 0 };
