@@ -4,7 +4,7 @@
  * (notebooks/bronze.py, silver.py, gold.py) to `runLayer`.
  */
 import { localLakeDir } from "../contracts";
-import { DuckDbEngine, type ExpectationResult, type RunContext } from "./duckdb/engine";
+import { DuckDbEngine, type ExpectationResult, type ModelRunResult, type RunContext } from "./duckdb/engine";
 import { type Layer, LAYERS, loadModels, type Materialization } from "./models";
 
 export type { ExpectationResult } from "./duckdb/engine";
@@ -114,12 +114,23 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
     await engine.registerRunContext(rc);
     await engine.registerErasure();
     await engine.registerControl();
-    let landingFiles: string[] = [];
-    if (layer === "bronze") landingFiles = await engine.registerLanding(rc.windowStartDate, rc.windowEndDate);
+    const landingFiles =
+      layer === "bronze" ? await engine.listLanding(rc.windowStartDate, rc.windowEndDate) : [];
+    // Landing files are read in batches of about C360_BRONZE_BATCH_MB (default 256) so memory stays bounded.
+    const batchBytes = Number(process.env.C360_BRONZE_BATCH_MB ?? 256) * 2 ** 20;
     for (const [i, model] of models.entries()) {
       params.onProgress?.({ layer, model: model.id, phase: "start", index: i + 1, total: models.length });
       const t0 = Date.now();
-      const r = await engine.runModel(model, rc);
+      let r: ModelRunResult | undefined;
+      if (model.inputs.includes("landing_records")) {
+        for (const [part, batch] of DuckDbEngine.batches(landingFiles, batchBytes).entries()) {
+          await engine.registerLanding(batch);
+          const b = await engine.runModel(model, rc, part);
+          r = r ? mergeResults(r, b) : b;
+          if (b.failedExpectations.length > 0) break;
+        }
+      } else r = await engine.runModel(model, rc);
+      if (!r) throw new Error(`${model.id} did not run`);
       const ms: ModelSummary = {
         model: model.id,
         layer,
@@ -152,7 +163,7 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
         "loaded_files",
         loadId,
         landingFiles
-          .map((f) => `SELECT ${esc(f)} AS source_file, ${esc(loadId)} AS load_id`)
+          .map((f) => `SELECT ${esc(f.rel)} AS source_file, ${esc(loadId)} AS load_id`)
           .join(" UNION ALL "),
       );
     }
@@ -164,6 +175,21 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
   }
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+/** Sums the results of one model run over several landing batches. */
+function mergeResults(a: ModelRunResult, b: ModelRunResult): ModelRunResult {
+  return {
+    rowsIn: a.rowsIn + b.rowsIn,
+    rowsOut: b.rowsOut,
+    rowsWritten: a.rowsWritten + b.rowsWritten,
+    quarantined: a.quarantined + b.quarantined,
+    expectations: a.expectations.map((e, i) => {
+      const failed = e.failed + (b.expectations[i]?.failed ?? 0);
+      return { ...e, failed, passed: failed === 0 };
+    }),
+    failedExpectations: [...new Set([...a.failedExpectations, ...b.failedExpectations])],
+  };
 }
 
 async function recordRun(engine: DuckDbEngine, s: LayerSummary, rc: RunContext): Promise<void> {

@@ -29,6 +29,17 @@ export interface ModelRunResult {
   failedExpectations: string[];
 }
 
+export interface LandingFile {
+  path: string;
+  /** Path relative to the lake root, e.g. `landing/web/behavioral_event/ingest_date=2025-01-01/b1.jsonl`. */
+  rel: string;
+  source: string;
+  type: string;
+  date: string;
+  ext: string;
+  bytes: number;
+}
+
 export interface RunContext {
   loadId: string;
   runAt: string;
@@ -207,7 +218,7 @@ export class DuckDbEngine {
    * landing_records: one row per line of the landing JSONL files (and per row of CSV/Parquet extracts, as a JSON
    * object), for partitions inside the window and files not loaded by an earlier run (control/loaded_files).
    */
-  async registerLanding(windowStartDate?: string, windowEndDate?: string): Promise<string[]> {
+  async listLanding(windowStartDate?: string, windowEndDate?: string): Promise<LandingFile[]> {
     const landing = join(this.lakeDir, "landing");
     const loadedDir = join(this.lakeDir, "control", "loaded_files");
     const loaded = new Set<string>();
@@ -217,8 +228,7 @@ export class DuckDbEngine {
       );
       rows.forEach((r) => loaded.add(r.source_file));
     }
-    const files: { path: string; rel: string; source: string; type: string; date: string; ext: string }[] =
-      [];
+    const files: LandingFile[] = [];
     const sources = existsSync(landing) ? readdirSync(landing).sort() : [];
     for (const source of sources) {
       if (!(SOURCE_SYSTEMS as readonly string[]).includes(source)) continue;
@@ -235,11 +245,35 @@ export class DuckDbEngine {
             const path = join(landing, source, type, part, f);
             if (!ext || !statSync(path).isFile()) continue;
             const rel = relative(this.lakeDir, path).split("\\").join("/");
-            if (!loaded.has(rel)) files.push({ path, rel, source, type, date, ext });
+            if (!loaded.has(rel))
+              files.push({ path, rel, source, type, date, ext, bytes: statSync(path).size });
           }
         }
       }
     }
+    return files;
+  }
+
+  /** Cuts the landing files into batches of about `maxBytes` each (a file is never split). */
+  static batches(files: LandingFile[], maxBytes: number): LandingFile[][] {
+    const out: LandingFile[][] = [];
+    let current: LandingFile[] = [];
+    let size = 0;
+    for (const f of files) {
+      if (current.length > 0 && size + f.bytes > maxBytes) {
+        out.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(f);
+      size += f.bytes;
+    }
+    if (current.length > 0 || out.length === 0) out.push(current);
+    return out;
+  }
+
+  /** landing_records over the given files (see listLanding). */
+  async registerLanding(files: LandingFile[]): Promise<void> {
     const parts: string[] = [];
     const meta = (f: (typeof files)[number]) =>
       `${sqlString(f.source)} AS source_system, ${sqlString(f.type)} AS event_type, DATE ${sqlString(f.date)} AS ingest_date, ${sqlString(f.rel)} AS source_file`;
@@ -269,11 +303,10 @@ export class DuckDbEngine {
     await this.exec(
       `CREATE OR REPLACE VIEW landing_records AS ${parts.length ? parts.join("\nUNION ALL\n") : empty}`,
     );
-    return files.map((f) => f.rel);
   }
 
   /** Runs one model: stage its SELECT, check expectations, quarantine, materialize, write Parquet. */
-  async runModel(model: Model, rc: RunContext): Promise<ModelRunResult> {
+  async runModel(model: Model, rc: RunContext, part = 0): Promise<ModelRunResult> {
     const target = `${model.layer}.${model.name}`;
     await this.exec(`CREATE OR REPLACE TEMP TABLE __stage AS ${model.sql}`);
     const rowsIn = await this.count("SELECT * FROM __stage");
@@ -325,14 +358,15 @@ export class DuckDbEngine {
         );
         mkdirSync(dir, { recursive: true });
         await this.exec(
-          `COPY (SELECT * FROM __quarantine ORDER BY source_file, line_no, record) TO ${sqlString(join(dir, `${rc.loadId}.jsonl`))} (FORMAT JSON)`,
+          `COPY (SELECT * FROM __quarantine ORDER BY source_file, line_no, record) TO ${sqlString(join(dir, part === 0 ? `${rc.loadId}.jsonl` : `${rc.loadId}-${part}.jsonl`))} (FORMAT JSON)`,
         );
       }
       await this.exec(`DELETE FROM __stage WHERE NOT (${drops.map(pass).join(" AND ")})`);
     }
 
     const exists = await this.relationExists(target);
-    if (model.materialized !== "full" && model.uniqueKey.length > 0) {
+    // MERGE with updates needs one source row per key (Delta raises otherwise); insert-only MERGE does not.
+    if (model.materialized === "incremental" && model.updateWhen) {
       const keys = model.uniqueKey.map(ident).join(", ");
       const dup = await this.count(`SELECT ${keys} FROM __stage GROUP BY ${keys} HAVING count(*) > 1`);
       if (dup > 0 && model.materialized === "incremental")
