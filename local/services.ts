@@ -9,6 +9,7 @@
  *   C360_COSMOS_KEY                  its key (defaults to the official emulator's well-known key)
  */
 import { Agent } from "node:https";
+import { join } from "node:path";
 
 import { CosmosClient } from "@azure/cosmos";
 import { BlobServiceClient } from "@azure/storage-blob";
@@ -109,8 +110,7 @@ async function startCosmosServer(
   timeoutMs: number,
 ): Promise<{ settings: CosmosSettings; process: ManagedProcess }> {
   const port = await freePort();
-  const script = require.resolve("@vercel/cosmosdb-server/lib/cli.js");
-  const proc = startNodeProcess("Cosmos DB server", script, ["--port", String(port), "--host", "127.0.0.1"]);
+  const proc = startNodeProcess("Cosmos DB server", join(__dirname, "cosmos-server.js"), [String(port)]);
   const settings: CosmosSettings = {
     endpoint: `https://127.0.0.1:${port}/`,
     key: COSMOS_EMULATOR_KEY,
