@@ -24,7 +24,7 @@ WITH source AS (
     -- NULL for anything but a JSON object (invalid JSON, arrays, scalars) in both engines
     json_object_keys(l.raw_line) AS record_keys
   FROM landing_records AS l
-  WHERE trim(l.raw_line) <> ''
+  WHERE l.raw_line <> ''
 ),
 
 parsed AS (
@@ -34,12 +34,12 @@ parsed AS (
     s.*,
     s.record_keys IS NOT NULL AS is_parseable,
     CASE
-      WHEN s.is_envelope THEN from_json(
+      WHEN s.is_envelope AND s.record_keys IS NOT NULL THEN from_json(
         s.raw_record,
         'eventId STRING, eventType STRING, schemaVersion STRING, source STRING, occurredAt STRING, customerId STRING, payload STRING'
       )
     END AS envelope,
-    CASE WHEN NOT s.is_envelope THEN from_json(s.raw_record, 'productId STRING, customerId STRING, updatedAt STRING') END AS extract_row
+    CASE WHEN NOT s.is_envelope AND s.record_keys IS NOT NULL THEN from_json(s.raw_record, 'productId STRING, customerId STRING, updatedAt STRING') END AS extract_row
   FROM source AS s
 ),
 
