@@ -198,7 +198,6 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
     if (i % 100_000 === 99_999) await idsFile.settle();
   }
   await idsFile.close();
-  const catalogDir = lakeDir;
   const catalogCsvPath = join(
     "landing",
     landingPath("catalog", "product", new Date(startMs), `${batchPrefix}-catalog`, "csv"),
@@ -207,11 +206,11 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
     "landing",
     landingPath("catalog", "product", new Date(startMs), `${batchPrefix}-catalog`),
   );
-  const csvFile = new LineFile(join(catalogDir, catalogCsvPath));
+  const csvFile = new LineFile(join(lakeDir, catalogCsvPath));
   csvFile.write(catalogCsv(catalog.products).trimEnd());
   await csvFile.close();
   const catalogRng = Rng.derive(o.seed, 0xca7);
-  const jsonlFile = new LineFile(join(catalogDir, catalogJsonlPath));
+  const jsonlFile = new LineFile(join(lakeDir, catalogJsonlPath));
   for (const product of catalog.products) {
     jsonlFile.write(
       JSON.stringify({
