@@ -7,7 +7,7 @@
  * An area that throws is reported as failed in the file; the others still run.
  */
 import { readdirSync, writeFileSync } from "node:fs";
-import { cpus, freemem, totalmem } from "node:os";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 
 import type { AreaBench, BenchMeasure, BenchResult } from "./types";
@@ -70,6 +70,7 @@ export function renderMarkdown(
   command: string,
   startedAt: Date,
   totalMs: number,
+  loadAtStart: number[] = loadavg(),
 ): string {
   const cpu = cpus();
   const lines: string[] = [
@@ -84,6 +85,9 @@ export function renderMarkdown(
     `- CPU: ${cpu.length} × ${cpu[0]?.model ?? "unknown"}`,
     `- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end`,
     `- Node.js ${process.version} on ${process.platform}/${process.arch}`,
+    `- load average (1/5/15 min): ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")} at the start, ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ")} at the end (other processes on the machine slow both sides alike)`,
     `- command: \`${command}\``,
     `- total time: ${fmtMs(totalMs)}`,
     "",
@@ -136,6 +140,7 @@ async function main(): Promise<void> {
       if (!areas.includes(a))
         throw new Error(`no benchmark bench/${a}.ts (have: ${discoverAreas().join(", ")})`);
   const startedAt = new Date();
+  const loadAtStart = loadavg();
   const t0 = performance.now();
   const outcomes: AreaOutcome[] = [];
   for (const area of areas) {
@@ -157,7 +162,7 @@ async function main(): Promise<void> {
     }
   }
   const command = ["npm run bench", ...process.argv.slice(2)].join(" ");
-  writeFileSync(out, renderMarkdown(outcomes, command, startedAt, performance.now() - t0));
+  writeFileSync(out, renderMarkdown(outcomes, command, startedAt, performance.now() - t0, loadAtStart));
   console.log(`\nwrote ${out}`);
   if (outcomes.some((o) => o.error)) process.exitCode = 1;
 }

@@ -36,7 +36,9 @@ describe("bench harness", () => {
       "npm run bench --quick",
       new Date("2026-11-23T13:00:00Z"),
       2000,
+      [1, 2, 3],
     );
+    expect(md).toContain("- load average (1/5/15 min): 1.00 / 2.00 / 3.00 at the start");
     expect(md).toContain("- command: `npm run bench --quick`");
     expect(md).toMatch(/- CPU: \d+ × /);
     expect(md).toContain(`- Node.js ${process.version}`);
