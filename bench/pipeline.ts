@@ -6,7 +6,7 @@
  * identity, SCD2 or the 20 tables. The ratio is the cost of the medallion's guarantees.
  *
  * Scale points: 0.1M orders and 1M orders (with 3× behavioural events and 100k customers, the issue's target);
- * 10M only with --with-10m or C360_BENCH_PIPELINE_10M=1 (~10× the time: about an hour here, ~25 GB of disk).
+ * 10M only with --with-10m or C360_BENCH_PIPELINE_10M=1 (~10× the time: about an hour here, ~40 GB of disk).
  * Run alone: `npx tsx bench/pipeline.ts [--scale s] [--with-10m]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
