@@ -21,9 +21,23 @@ export function isValidEmail(raw: string): boolean {
   return normalizeEmail(raw) !== undefined;
 }
 
+// Parsing with full metadata costs ~20 µs; the validator and the enrichment both ask for the same
+// number, and streams repeat a customer's number, so a small memo pays. Bounded: cleared when full.
+const PHONE_MEMO_LIMIT = 10_000;
+const phoneMemo = new Map<string, string | undefined>();
+
 /** Returns the E.164 form (`+14155552671`) or undefined when the number is not a valid phone number. */
 export function normalizePhone(raw: string, region?: string): string | undefined {
   if (raw.length > 40) return undefined;
+  const key = (region ?? "") + "|" + raw;
+  if (phoneMemo.has(key)) return phoneMemo.get(key);
+  const normalized = parsePhone(raw, region);
+  if (phoneMemo.size >= PHONE_MEMO_LIMIT) phoneMemo.clear();
+  phoneMemo.set(key, normalized);
+  return normalized;
+}
+
+function parsePhone(raw: string, region?: string): string | undefined {
   const defaultCountry = (
     region && region.length === 2 ? region.toUpperCase() : DEFAULT_PHONE_REGION
   ) as CountryCode;
