@@ -280,16 +280,16 @@ export class DuckDbEngine {
     const jsonl = files.filter((f) => f.ext === "jsonl");
     if (jsonl.length > 0) {
       // One read_text over every new JSONL file (parallel); the path gives source, type and partition date.
-      // Line numbers are exact and 1-based (generate_subscripts over the file's lines).
+      // Line numbers are exact and 1-based (generate_subscripts over the file's lines, split once per file).
       const prefix = this.lakeDir.endsWith("/") ? this.lakeDir : this.lakeDir + "/";
       parts.push(`SELECT split_part(source_file, '/', 2) AS source_system, split_part(source_file, '/', 3) AS event_type,
           CAST(substring(split_part(source_file, '/', 4), 13) AS DATE) AS ingest_date, source_file,
           CAST(line_no AS BIGINT) AS line_no, 'jsonl' AS record_format,
           CASE WHEN contains(raw_line, chr(13)) THEN rtrim(raw_line, chr(13)) ELSE raw_line END AS raw_line
         FROM (SELECT replace(filename, ${sqlString(prefix)}, '') AS source_file,
-                     unnest(string_split(content, chr(10))) AS raw_line,
-                     generate_subscripts(string_split(content, chr(10)), 1) AS line_no
-              FROM read_text([${jsonl.map((f) => sqlString(f.path)).join(", ")}]))`);
+                     unnest(lines) AS raw_line, generate_subscripts(lines, 1) AS line_no
+              FROM (SELECT filename, string_split(content, chr(10)) AS lines
+                    FROM read_text([${jsonl.map((f) => sqlString(f.path)).join(", ")}])))`);
     }
     for (const f of files.filter((x) => x.ext !== "jsonl")) {
       const reader =
