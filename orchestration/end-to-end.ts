@@ -16,8 +16,8 @@ import type { PipelineRun } from "./executor";
 
 export const SIZES = {
   small: { events: 3_000, days: 30 },
-  medium: { events: 10_000, days: 60 },
-  large: { events: 60_000, days: 180 },
+  medium: { events: 20_000, days: 90 },
+  large: { events: 100_000, days: 180 },
 } as const;
 export type SizeName = keyof typeof SIZES;
 
