@@ -10,7 +10,7 @@
 
 import json
 
-lake_root = spark.conf.get("c360.lake_root", "abfss://lake@" + spark.conf.get("c360.storage_account", "c360lake") + ".dfs.core.windows.net")
+lake_root = lake_paths(spark)  # noqa: F821 (defined by %run ./c360_runtime)
 summary = run_layer(spark, dbutils, "bronze", lake_root)  # noqa: F821 (defined by %run ./c360_runtime)
 
 # COMMAND ----------

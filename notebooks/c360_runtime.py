@@ -114,6 +114,19 @@ def check_contracts(models):
             raise RuntimeError(f"{model['id']}: read schema lacks contract fields {sorted(missing)}")
 
 
+def lake_paths(spark):
+    """Root URI of each lake zone. In Azure the lake has one container per zone
+    (abfss://<zone>@<account>.dfs.core.windows.net, as the infra and the functions create it);
+    `c360.lake_root` instead puts every zone in a folder under one root (a mount or a test path)."""
+    root = spark.conf.get("c360.lake_root", "")
+    if root:
+        return lambda zone: f"{root.rstrip('/')}/{zone}"
+    account = spark.conf.get("c360.storage_account", "")
+    if not account:
+        raise ValueError("Spark conf c360.storage_account (or c360.lake_root) must be set: it names the lake")
+    return lambda zone: f"abfss://{zone}@{account}.dfs.core.windows.net"
+
+
 def setup(spark, params, lake_root):
     """Session settings, schemas and the run_context / control_erasure views the models read."""
     spark.sql("SET spark.sql.ansi.enabled = true")
@@ -125,7 +138,7 @@ def setup(spark, params, lake_root):
         '{params["load_id"]}' AS load_id, CAST('{params["run_at"]}' AS TIMESTAMP) AS run_at,
         {q(params["window_start_date"])} AS window_start_date, {q(params["window_end_date"])} AS window_end_date,
         {q(params["as_of_date"])} AS as_of_date, '{params["environment"]}' AS environment""")
-    erasure = f"{lake_root}/control/erasure/"
+    erasure = f"{lake_root('control')}/erasure/"
     try:
         spark.read.text(erasure + "*.jsonl").createOrReplaceTempView("erasure_lines")
         base = """SELECT DISTINCT get_json_object(value, '$.customerId') AS customer_id,
@@ -161,7 +174,7 @@ def register_landing(spark, params, lake_root):
         loaded = {r[0] for r in spark.sql("SELECT source_file FROM bronze._control_loaded_files").collect()}
     frames = []
     for fmt in ["jsonl", "csv", "parquet"]:
-        pattern = f"{lake_root}/landing/*/*/ingest_date=*/*.{fmt}"
+        pattern = f"{lake_root('landing')}/*/*/ingest_date=*/*.{fmt}"
         try:
             if fmt == "jsonl":
                 df = spark.read.text(pattern).withColumn("raw_line", F.col("value"))
@@ -205,7 +218,7 @@ def register_landing(spark, params, lake_root):
 
 def location(lake_root, model):
     """Delta tables live at the lake layout's path: <lake>/<layer>/<table>/ (same as the local Parquet tables)."""
-    return f"{lake_root}/{model['layer']}/{model['name']}"
+    return f"{lake_root(model['layer'])}/{model['name']}"
 
 
 def run_model(spark, model, params, lake_root):
@@ -238,7 +251,7 @@ def run_model(spark, model, params, lake_root):
         quarantined = q.count()
         if quarantined:
             day = params["run_at"][:10]
-            q.write.mode("overwrite").json(f"{lake_root}/quarantine/{model['layer']}/{model['name']}/ingest_date={day}/{params['load_id']}")
+            q.write.mode("overwrite").json(f"{lake_root('quarantine')}/{model['layer']}/{model['name']}/ingest_date={day}/{params['load_id']}")
         stage = spark.sql(f"SELECT * FROM __stage WHERE {all_ok}")
         stage.createOrReplaceTempView("__stage_ok")
     else:
