@@ -257,58 +257,27 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
     const parseable = defect !== "unparseable_line";
     if (!parseable) line = garble(line, defectRng);
     const latency = rng.int(5000);
-    const source = envelope.source;
-    const eventType = envelope.eventType;
+    const enqueue = (deliverAt: number, kind: typeof defect, deferred: boolean) =>
+      queue.push({
+        deliverAt,
+        seq: seq++,
+        occurredAt: occurredMs,
+        line,
+        source: envelope.source,
+        eventType: envelope.eventType,
+        defect: kind,
+        parseable,
+        deferred,
+      });
     if (defect === "late") {
-      const deliverAt = occurredMs + DAY_MS + 2 * HOUR_MS + defectRng.int(70 * HOUR_MS);
-      queue.push({
-        deliverAt,
-        seq: seq++,
-        occurredAt: occurredMs,
-        line,
-        source,
-        eventType,
-        defect,
-        parseable,
-        deferred: true,
-      });
+      enqueue(occurredMs + DAY_MS + 2 * HOUR_MS + defectRng.int(70 * HOUR_MS), defect, true);
     } else if (defect === "duplicate") {
+      // The original goes out clean; the redelivered copy carries the defect.
       const deliverAt = occurredMs + latency;
-      queue.push({
-        deliverAt,
-        seq: seq++,
-        occurredAt: occurredMs,
-        line,
-        source,
-        eventType,
-        defect: undefined,
-        parseable,
-        deferred: false,
-      });
-      const again = deliverAt + 60_000 + defectRng.int(6 * HOUR_MS - 60_000);
-      queue.push({
-        deliverAt: again,
-        seq: seq++,
-        occurredAt: occurredMs,
-        line,
-        source,
-        eventType,
-        defect,
-        parseable,
-        deferred: true,
-      });
+      enqueue(deliverAt, undefined, false);
+      enqueue(deliverAt + 60_000 + defectRng.int(6 * HOUR_MS - 60_000), defect, true);
     } else {
-      queue.push({
-        deliverAt: occurredMs + latency,
-        seq: seq++,
-        occurredAt: occurredMs,
-        line,
-        source,
-        eventType,
-        defect,
-        parseable,
-        deferred: false,
-      });
+      enqueue(occurredMs + latency, defect, false);
     }
   };
 
