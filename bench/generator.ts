@@ -13,6 +13,7 @@ import { join } from "node:path";
 
 import { generate } from "../generator";
 import type { BenchOptions, BenchResult } from "./types";
+import { runStandalone } from "./types";
 
 /** Wall time, CPU seconds (user + system, robust when the machine is shared) and sampled peak RSS. */
 async function measure<T>(
@@ -149,13 +150,4 @@ export async function bench(options: BenchOptions): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  const i = process.argv.indexOf("--scale");
-  const scale = i > 0 ? Number(process.argv[i + 1]) : 1;
-  bench({ scale, log: (l) => console.log(l) })
-    .then((r) => console.log(JSON.stringify(r, null, 2)))
-    .catch((e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runStandalone(bench);

@@ -19,7 +19,7 @@ import { runAdfLocally } from "../orchestration/local-wiring";
 import { runPipeline } from "../pipeline";
 import { buildRunReport, renderReportHtml } from "../report";
 import type { BenchOptions, BenchResult } from "./types";
-import { median, timeMedian } from "./types";
+import { median, runStandalone, timeMedian } from "./types";
 
 const GLOBALS: Record<string, Json> = {
   environment: "bench",
@@ -224,11 +224,4 @@ export async function bench(options: BenchOptions): Promise<BenchResult[]> {
   return [a, b];
 }
 
-if (require.main === module) {
-  bench({ scale: 1, log: (l) => console.log(l) })
-    .then((r) => console.log(JSON.stringify(r, null, 2)))
-    .catch((e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runStandalone(bench);

@@ -18,6 +18,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { generate } from "../generator";
 import { runPipeline } from "../pipeline";
 import type { BenchOptions, BenchResult } from "./types";
+import { runStandalone } from "./types";
 
 interface Point {
   label: string;
@@ -137,13 +138,4 @@ export async function bench(options: BenchOptions): Promise<BenchResult[]> {
   return results;
 }
 
-if (require.main === module) {
-  const i = process.argv.indexOf("--scale");
-  const scale = i > 0 ? Number(process.argv[i + 1]) : 1;
-  bench({ scale, log: (l) => console.log(l) })
-    .then((r) => console.log(JSON.stringify(r, null, 2)))
-    .catch((e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runStandalone(bench);

@@ -66,3 +66,15 @@ export async function timeMedian(fn: () => unknown, runs: number, warmup = 1): P
   }
   return median(times);
 }
+
+/** `npx tsx bench/<area>.ts [--scale N]`: runs one area's benchmarks alone and prints their results. */
+export function runStandalone(bench: AreaBench): void {
+  const i = process.argv.indexOf("--scale");
+  const scale = i > 0 ? Number(process.argv[i + 1]) : 1;
+  bench({ scale, log: (line) => console.log(line) })
+    .then((results) => console.log(JSON.stringify(results, null, 2)))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+}

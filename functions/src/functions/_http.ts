@@ -1,7 +1,7 @@
 /** Adapts core replies to @azure/functions responses and keeps unexpected failures out of client answers. */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 
-import { getDependencies } from "../core/dependencies";
+import { type Dependencies, getDependencies } from "../core/dependencies";
 import { invalidCustomerId, isValidCustomerId, json, problem, type Reply } from "../core/http";
 import type { CustomerProfileDocument } from "../core/profile";
 
@@ -19,24 +19,35 @@ export function serverFailure(context: InvocationContext, error: unknown): HttpR
   );
 }
 
-/** GET of one view of a stored profile: validates the id, answers 404 problem+json when absent. */
-export async function profileView(
+export const customerNotFound = (id: string): HttpResponseInit =>
+  toResponse(problem(404, "customer-not-found", "Customer not found", `No profile for customer ${id}.`));
+
+/**
+ * The frame of every /customers/{id} endpoint: the id is checked (400 problem+json) before any
+ * dependency is touched, and a dependency failure becomes a logged 503, never a 500 with internals.
+ */
+export async function forCustomer(
   request: HttpRequest,
   context: InvocationContext,
-  view: (profile: CustomerProfileDocument) => unknown,
+  handle: (id: string, deps: Dependencies) => Promise<HttpResponseInit>,
 ): Promise<HttpResponseInit> {
   const id = request.params.id;
   if (!isValidCustomerId(id)) return toResponse(invalidCustomerId());
   try {
-    const { store } = await getDependencies();
-    const stored = await store.read(id);
-    if (!stored) {
-      return toResponse(
-        problem(404, "customer-not-found", "Customer not found", `No profile for customer ${id}.`),
-      );
-    }
-    return toResponse(json(200, view(stored.doc)));
+    return await handle(id, await getDependencies());
   } catch (error) {
     return serverFailure(context, error);
   }
+}
+
+/** GET of one view of a stored profile; 404 problem+json when absent. */
+export function profileView(
+  request: HttpRequest,
+  context: InvocationContext,
+  view: (profile: CustomerProfileDocument) => unknown,
+): Promise<HttpResponseInit> {
+  return forCustomer(request, context, async (id, { store }) => {
+    const stored = await store.read(id);
+    return stored ? toResponse(json(200, view(stored.doc))) : customerNotFound(id);
+  });
 }

@@ -2,20 +2,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 
 import { eraseCustomer } from "../core/customers";
-import { getDependencies } from "../core/dependencies";
-import { invalidCustomerId, isValidCustomerId, json } from "../core/http";
-import { serverFailure, toResponse } from "./_http";
+import { json } from "../core/http";
+import { forCustomer, toResponse } from "./_http";
 
-export async function deleteCustomer(
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const id = request.params.id;
-  if (!isValidCustomerId(id)) return toResponse(invalidCustomerId());
-  try {
-    const deps = await getDependencies();
-    return toResponse(json(202, await eraseCustomer(deps, id)));
-  } catch (error) {
-    return serverFailure(context, error);
-  }
+export function deleteCustomer(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return forCustomer(request, context, async (id, deps) =>
+    toResponse(json(202, await eraseCustomer(deps, id))),
+  );
 }

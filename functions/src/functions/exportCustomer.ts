@@ -2,28 +2,18 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 
 import { exportCustomerData } from "../core/customers";
-import { getDependencies } from "../core/dependencies";
-import { invalidCustomerId, isValidCustomerId, json, problem } from "../core/http";
-import { serverFailure, toResponse } from "./_http";
+import { json } from "../core/http";
+import { customerNotFound, forCustomer, toResponse } from "./_http";
 
-const notFound = (id: string) =>
-  toResponse(problem(404, "customer-not-found", "Customer not found", `No profile for customer ${id}.`));
-
-export async function exportCustomer(
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const id = request.params.id;
-  if (!isValidCustomerId(id)) return toResponse(invalidCustomerId());
-  try {
-    const deps = await getDependencies();
+export function exportCustomer(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return forCustomer(request, context, async (id, deps) => {
     const exported = await exportCustomerData(deps, id);
     if (
       !exported.profile &&
       exported.quarantinedEvents.length === 0 &&
       exported.erasureRequests.length === 0
     ) {
-      return notFound(id);
+      return customerNotFound(id);
     }
     return toResponse({
       ...json(200, exported),
@@ -32,7 +22,5 @@ export async function exportCustomer(
         "content-disposition": `attachment; filename="customer-${id}.json"`,
       },
     });
-  } catch (error) {
-    return serverFailure(context, error);
-  }
+  });
 }
