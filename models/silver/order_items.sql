@@ -18,7 +18,9 @@ WITH accepted AS (
 ),
 
 positions AS (
-  SELECT l.*, explode(sequence(0, json_array_length(l.items_json) - 1)) AS item_index
+  -- The items array is parsed once per order into its elements (as JSON text); each element once more below.
+  SELECT l.*, from_json(l.items_json, 'ARRAY<STRING>') AS item_texts,
+    explode(sequence(0, json_array_length(l.items_json) - 1)) AS item_index
   FROM accepted AS l
 ),
 
@@ -28,7 +30,7 @@ items AS (
     p.customer_id,
     p.item_index,
     from_json(
-      get_json_object(p.items_json, '$[' || CAST(p.item_index AS STRING) || ']'),
+      element_at(p.item_texts, p.item_index + 1),
       'itemId STRING, productId STRING, productName STRING, category STRING, quantity STRING, unitPrice STRING, totalPrice STRING, discountAmount STRING'
     ) AS item,
     p.event_id,

@@ -22,16 +22,29 @@ WITH source AS (
   WHERE b.event_type = 'order'
     AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
     AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
-    AND NOT EXISTS (SELECT 1 FROM control_erasure AS x WHERE x.customer_id = b.customer_id)
+    AND (b.customer_id IS NULL OR b.customer_id NOT IN (SELECT x.customer_id FROM control_erasure AS x WHERE x.customer_id IS NOT NULL))
+),
+
+redelivered_ids AS (
+  -- Event ids landed more than once. Only their rows go through the ranking window: a window over every (wide)
+  -- row cost more than the rest of the model, and repeats are a few percent of deliveries.
+  SELECT s.event_id FROM source AS s WHERE s.event_id IS NOT NULL GROUP BY s.event_id HAVING count(*) > 1
 ),
 
 redelivered AS (
   -- Redeliveries keep their eventId: the first landed copy wins. One parse of the payload into a struct of strings.
   SELECT r.*, from_json(r.payload, 'orderId STRING, channel STRING, orderedAt STRING, transactionType STRING, status STRING, currency STRING, totalAmount STRING, taxAmount STRING, shippingAmount STRING, discountAmount STRING, paymentMethod STRING, storeId STRING, promotionCode STRING, items STRING, loyaltyPointsEarned STRING, loyaltyPointsRedeemed STRING') AS pj FROM (
-    SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
+    SELECT s.*, 1 AS delivery_rank
     FROM source AS s
+    WHERE s.event_id IS NULL OR s.event_id NOT IN (SELECT d.event_id FROM redelivered_ids AS d)
+    UNION ALL
+    SELECT * FROM (
+      SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
+      FROM source AS s
+      WHERE s.event_id IN (SELECT d.event_id FROM redelivered_ids AS d)
+    ) AS x
+    WHERE x.delivery_rank = 1
   ) AS r
-  WHERE r.delivery_rank = 1
 ),
 
 renamed AS (
@@ -62,15 +75,27 @@ renamed AS (
     r.event_id,
     r.occurred_at,
     r.source_file,
-    r.line_no,
-    r.raw_record,
-    r.load_id AS bronze_load_id
+    r.line_no
   FROM redelivered AS r
 CROSS JOIN (SELECT split('orderId,channel,orderedAt,transactionType,status,currency,totalAmount,taxAmount,shippingAmount,discountAmount,paymentMethod,storeId,promotionCode,items,loyaltyPointsEarned,loyaltyPointsRedeemed', ',') AS known_fields) AS k
 ),
 
+versioned_keys AS (
+  -- Orders with more than one version in this batch: only these go through the ranking window (see redelivered_ids).
+  SELECT coalesce(n.order_id, n.event_id) AS version_key
+  FROM renamed AS n
+  WHERE coalesce(n.order_id, n.event_id) IS NOT NULL
+  GROUP BY coalesce(n.order_id, n.event_id)
+  HAVING count(*) > 1
+),
+
 latest AS (
   -- Natural-key dedup inside the batch: the latest version of each order (rows without a key stay apart).
+  SELECT n.*, 1 AS version_rank
+  FROM renamed AS n
+  WHERE coalesce(n.order_id, n.event_id) IS NULL
+    OR coalesce(n.order_id, n.event_id) NOT IN (SELECT k.version_key FROM versioned_keys AS k)
+  UNION ALL
   SELECT * FROM (
     SELECT
       n.*,
@@ -78,6 +103,7 @@ latest AS (
         PARTITION BY coalesce(n.order_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
       ) AS version_rank
     FROM renamed AS n
+    WHERE coalesce(n.order_id, n.event_id) IN (SELECT k.version_key FROM versioned_keys AS k)
   ) AS v
   WHERE v.version_rank = 1
 )

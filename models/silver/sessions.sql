@@ -28,16 +28,8 @@ numbered AS (
     g.*,
     sum(g.is_session_start) OVER (
       PARTITION BY g.visitor_key ORDER BY g.event_epoch, g.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS session_number,
-    row_number() OVER (PARTITION BY g.visitor_key ORDER BY g.event_epoch, g.event_id) AS visitor_event_rank
+    ) AS session_number
   FROM gaps AS g
-),
-
-ordered AS (
-  SELECT
-    n.*,
-    row_number() OVER (PARTITION BY n.visitor_key, n.session_number ORDER BY n.event_epoch, n.event_id) AS event_rank
-  FROM numbered AS n
 )
 
 SELECT
@@ -57,11 +49,12 @@ SELECT
   count(*) FILTER (WHERE o.action = 'SEARCH') AS searches,
   count(*) FILTER (WHERE o.action = 'CART_ADD') AS cart_adds,
   count(*) FILTER (WHERE o.action = 'CHECKOUT') AS checkouts,
-  max(CASE WHEN o.event_rank = 1 THEN o.channel END) AS channel,
-  max(CASE WHEN o.event_rank = 1 THEN o.device_type END) AS device_type,
-  max(CASE WHEN o.event_rank = 1 THEN o.page_url END) AS landing_page,
+  -- the session's first event is the one that started it (same visitor ordering): no second window needed
+  max(CASE WHEN o.is_session_start = 1 THEN o.channel END) AS channel,
+  max(CASE WHEN o.is_session_start = 1 THEN o.device_type END) AS device_type,
+  max(CASE WHEN o.is_session_start = 1 THEN o.page_url END) AS landing_page,
   count(*) = 1 AS is_bounce,
   count(*) FILTER (WHERE o.action = 'CHECKOUT') > 0 AS is_converted,
   count(*) FILTER (WHERE o.action = 'CART_ADD') > 0 AND count(*) FILTER (WHERE o.action = 'CHECKOUT') = 0 AS is_cart_abandoned
-FROM ordered AS o
+FROM numbered AS o
 GROUP BY o.visitor_key, o.session_number

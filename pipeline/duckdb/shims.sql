@@ -6,15 +6,27 @@ CREATE TYPE IF NOT EXISTS timestamp_ltz AS TIMESTAMPTZ;
 CREATE OR REPLACE MACRO get_json_object(j, p) AS CASE WHEN json_valid(j) THEN json_extract_string(j, p) END;
 CREATE OR REPLACE MACRO json_object_keys(j) AS CASE WHEN json_valid(j) AND regexp_matches(j, '^\s*[{]') THEN json_keys(j) END;
 -- from_json with an all-STRING schema ('a STRING, b STRING'): one parse into a struct; nested values come back as
--- compact JSON text, missing keys as NULL (the only schema shape the models use; see the tests). No validity guard
--- (it would cost a second parse): non-objects give NULL, but invalid JSON that starts like an object raises here
--- where Spark returns NULL, so models pass it only parsed payloads or records checked with json_object_keys().
-CREATE OR REPLACE MACRO from_json(j, s) AS CASE WHEN regexp_matches(j, '^\s*[{]') THEN json_transform(j, '{"' || replace(replace(s, ' STRING, ', '":"VARCHAR","'), ' STRING', '":"VARCHAR') || '"}') END;
+-- compact JSON text, missing keys as NULL. 'ARRAY<STRING>' parses a JSON array into a list of its elements as text
+-- (objects as compact JSON), as Spark does. These are the only schema shapes the models use (see the tests). No
+-- validity guard (it would cost a second parse): input of the wrong shape gives NULL, but invalid JSON that starts
+-- like an object/array raises here where Spark returns NULL, so models pass it only values extracted from parsed
+-- JSON or records checked with json_object_keys().
+CREATE OR REPLACE MACRO from_json(j, s) AS CASE
+  WHEN regexp_matches(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '^\s*\[' ELSE '^\s*[{]' END)
+  THEN json_transform(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '["VARCHAR"]'
+    ELSE '{"' || replace(replace(s, ' STRING, ', '":"VARCHAR","'), ' STRING', '":"VARCHAR') || '"}' END)
+END;
 CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO rlike(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO regexp_replace(s, p, r) AS system.main.regexp_replace(s, p, system.main.regexp_replace(r, '\$([0-9])', '\\\1', 'g'), 'g');
 CREATE OR REPLACE MACRO regexp_extract(s, p, i) AS system.main.regexp_extract(s, p, i);
-CREATE OR REPLACE MACRO initcap(s) AS array_to_string(list_transform(string_split(lower(s), ' '), lambda w: upper(w[1]) || w[2:]), ' ');
+-- One-word values (most categories and names) skip the split/lambda path, which costs several times more.
+CREATE OR REPLACE MACRO initcap(s) AS CASE
+  WHEN contains(s, ' ') THEN array_to_string(list_transform(string_split(lower(s), ' '), lambda w: upper(w[1]) || w[2:]), ' ')
+  ELSE upper(substring(lower(s), 1, 1)) || substring(lower(s), 2)
+END;
+-- Spark's element_at(array, i): 1-based, as DuckDB's list_extract (DuckDB's own element_at is for maps).
+CREATE OR REPLACE MACRO element_at(a, i) AS list_extract(a, i);
 CREATE OR REPLACE MACRO split(s, p) AS string_split_regex(s, p);
 CREATE OR REPLACE MACRO array_join(a, d) AS array_to_string(list_filter(a, lambda x: x IS NOT NULL), d);
 CREATE OR REPLACE MACRO array_except(a, b) AS list_distinct(list_filter(a, lambda x: NOT list_contains(b, x)));

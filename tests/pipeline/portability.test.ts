@@ -56,6 +56,7 @@ const ALLOWED = new Set([
   "array_join",
   "array_except",
   "sequence",
+  "element_at",
   "explode",
   "sha2",
   "datediff",
@@ -166,11 +167,18 @@ describe("portability guard", () => {
     expect(hits).toEqual([]);
   });
 
-  test("from_json is only used with all-STRING schemas (the shape the DuckDB shim implements)", () => {
+  test("from_json is only used with all-STRING schemas or ARRAY<STRING> (the shapes the DuckDB shim implements)", () => {
     const literals = (sql: string) =>
       [...sql.replace(/--.*$/gm, "").matchAll(/'([^']*)'/g)].map((x) => x[1]!);
-    const schemas = models.flatMap((m) => literals(m.sql).filter((l) => / STRING\b/.test(l)));
+    const schemas = models.flatMap((m) =>
+      literals(m.sql).filter((l) => / STRING\b/.test(l) && l !== "ARRAY<STRING>"),
+    );
     expect(schemas.length).toBeGreaterThanOrEqual(6);
+    const arrays = models.flatMap((m) =>
+      [...m.sql.matchAll(/from_json\([^()]*(?:\([^()]*\)[^()]*)*'([^']*)'\)/g)].map((x) => x[1]!),
+    );
+    expect(arrays).toContain("ARRAY<STRING>");
+    expect(arrays.filter((a) => /ARRAY/i.test(a) && a !== "ARRAY<STRING>")).toEqual([]);
     const bad = schemas.flatMap((s) =>
       s.split(", ").filter((f) => !/^[A-Za-z_][A-Za-z0-9_]* STRING$/.test(f)),
     );
@@ -189,6 +197,11 @@ describe("portability guard", () => {
         json_object_keys('{"b":1,"a":2}') AS keys,
         from_json('{"a":1.5,"b":{"c":true}}', 'a STRING, b STRING, d STRING') AS parsed,
         from_json('[1]', 'a STRING') AS not_object,
+        from_json('[{"a":1},"x",3,null]', 'ARRAY<STRING>') AS elements,
+        from_json('{"a":1}', 'ARRAY<STRING>') AS not_array,
+        element_at(split('a,b,c', ','), 1) AS first_element,
+        initcap('wORLD') AS cap_one_word,
+        initcap('') AS cap_empty,
         regexp_replace('2024-03-15', '([0-9]{4})-([0-9]{2})-([0-9]{2})', '$3/$2/$1') AS swapped,
         regexp_replace('a.b.c', '[.]', '-') AS all_matches,
         initcap('sPark sql') AS cap,
@@ -202,6 +215,11 @@ describe("portability guard", () => {
         keys: ["b", "a"],
         parsed: { a: "1.5", b: '{"c":true}', d: null },
         not_object: null,
+        elements: ['{"a":1}', "x", "3", null],
+        not_array: null,
+        first_element: "a",
+        cap_one_word: "World",
+        cap_empty: "",
         swapped: "15/03/2024",
         all_matches: "a-b-c",
         cap: "Spark Sql",
