@@ -131,6 +131,9 @@ def setup(spark, params, lake_root):
     """Session settings, schemas and the run_context / control_erasure views the models read."""
     spark.sql("SET spark.sql.ansi.enabled = true")
     spark.sql("SET TIME ZONE 'UTC'")
+    # Additive schema evolution, as the DuckDB adapter does: a column a model gains is added to the Delta table by
+    # MERGE (NULL in the rows already there) instead of failing the run.
+    spark.sql("SET spark.databricks.delta.schema.autoMerge.enabled = true")
     for layer in LAYERS:
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {layer}")
     q = lambda v: "CAST(NULL AS DATE)" if v is None else f"DATE '{v}'"
@@ -270,7 +273,13 @@ def run_model(spark, model, params, lake_root):
             WHEN NOT MATCHED THEN INSERT ({', '.join(cols)}) VALUES ({', '.join('s.' + c for c in cols)})""")
     else:
         keys, vf, cmp, lst = ", ".join(model["unique_key"]), model["valid_from"], model["compare"], ", ".join(cols)
-        existing = f"SELECT {lst}, 0 AS __src FROM {target}" if exists else f"SELECT {lst}, 0 AS __src FROM __stage_ok WHERE false"
+        if exists:
+            # Existing versions in the model's current shape: typed NULLs for columns the table does not have yet.
+            have, types = set(spark.table(target).columns), dict(stage.dtypes)
+            projected = ", ".join(c if c in have else f"CAST(NULL AS {types[c]}) AS {c}" for c in cols)
+            existing = f"SELECT {projected}, 0 AS __src FROM {target}"
+        else:
+            existing = f"SELECT {lst}, 0 AS __src FROM __stage_ok WHERE false"
         versions = spark.sql(f"""WITH all_versions AS ({existing} UNION ALL SELECT {lst}, 1 AS __src FROM __stage_ok),
             one_per_instant AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {keys}, {vf} ORDER BY {cmp} DESC, __src ASC) AS __rn
                                 FROM all_versions) WHERE __rn = 1),

@@ -66,6 +66,17 @@ function parquetOptions(layer: string): string {
   return layer === "bronze" ? "FORMAT PARQUET, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1" : "FORMAT PARQUET";
 }
 
+/**
+ * A table's Parquet files as one relation. Files are matched by column name, not position: after a model gains a
+ * column (schema evolution), files appended before it lack the column and read it as NULL.
+ */
+function tableScan(files: string[]): string {
+  const list = `[${files.map(sqlString).join(", ")}]`;
+  return files.length > 1
+    ? `SELECT * FROM read_parquet(${list}, union_by_name = true)`
+    : `SELECT * FROM read_parquet(${list})`;
+}
+
 export class DuckDbEngine {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -135,9 +146,7 @@ export class DuckDbEngine {
       for (const table of readdirSync(dir).sort()) {
         const files = this.parquetFiles(join(dir, table));
         if (files.length === 0 || !/^[a-z_][a-z0-9_]*$/.test(table)) continue;
-        await this.exec(
-          `CREATE OR REPLACE VIEW ${layer}.${table} AS SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}])`,
-        );
+        await this.exec(`CREATE OR REPLACE VIEW ${layer}.${table} AS ${tableScan(files)}`);
       }
     }
   }
@@ -408,7 +417,10 @@ export class DuckDbEngine {
       );
       for (const sql of erase("__stage")) await this.exec(sql);
       rowsWritten = await this.count("SELECT * FROM __stage");
-      if (rowsWritten > 0) await this.appendTable(model.layer, model.name, "__stage", rc.loadId);
+      // A model that gained a column appends even when no row is new: the (empty) file carries the new column,
+      // so downstream models can read it right away.
+      if (rowsWritten > 0 || (await this.lacksColumns(target, "__stage")))
+        await this.appendTable(model.layer, model.name, "__stage", rc.loadId);
       const erased = model.eraseBy.length
         ? await this.count(
             `SELECT 1 FROM ${target} WHERE ${model.eraseBy.map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`).join(" OR ")}`,
@@ -421,6 +433,7 @@ export class DuckDbEngine {
       }
     } else if (model.materialized === "incremental") {
       await this.replaceTable(target, `SELECT * FROM ${target}`, exists);
+      await this.addNewColumns(target, "__stage");
       const on = model.uniqueKey.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(" AND ");
       const set = cols.map((c) => `${ident(c)} = s.${ident(c)}`).join(", ");
       const res = await this.query<{ Count: string }>(
@@ -434,7 +447,7 @@ export class DuckDbEngine {
     } else {
       await this.exec(
         exists
-          ? `CREATE OR REPLACE TEMP TABLE __existing AS SELECT ${cols.map(ident).join(", ")} FROM ${target}`
+          ? `CREATE OR REPLACE TEMP TABLE __existing AS SELECT ${await this.projectOnto(target, "__stage", cols)} FROM ${target}`
           : `CREATE OR REPLACE TEMP TABLE __existing AS SELECT * FROM __stage WHERE false`,
       );
       await this.materializeScd2(model, target, cols, exists);
@@ -447,6 +460,38 @@ export class DuckDbEngine {
     await this.exec("DROP TABLE IF EXISTS __stage");
     const rowsOut = await this.count(`SELECT * FROM ${target}`);
     return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
+  }
+
+  private async columnTypes(relation: string): Promise<Map<string, string>> {
+    const rows = await this.query<{ column_name: string; column_type: string }>(
+      `SELECT column_name, column_type FROM (DESCRIBE ${relation})`,
+    );
+    return new Map(rows.map((r) => [r.column_name, r.column_type]));
+  }
+
+  /**
+   * Schema evolution, additive only: columns the model now returns but the existing table lacks are added
+   * (NULL in the rows already there), as Delta's schema auto-merge does on Databricks. Columns the model no
+   * longer returns stay in the table and get NULL in new rows.
+   */
+  private async addNewColumns(target: string, stage: string): Promise<void> {
+    const have = await this.columnTypes(target);
+    for (const [col, type] of await this.columnTypes(stage))
+      if (!have.has(col)) await this.exec(`ALTER TABLE ${target} ADD COLUMN ${ident(col)} ${type}`);
+  }
+
+  private async lacksColumns(target: string, stage: string): Promise<boolean> {
+    const have = await this.columnTypes(target);
+    return [...(await this.columnTypes(stage)).keys()].some((c) => !have.has(c));
+  }
+
+  /** Select list reading `cols` from `target`, with typed NULLs for the columns `target` does not have yet. */
+  private async projectOnto(target: string, stage: string, cols: string[]): Promise<string> {
+    const have = await this.columnTypes(target);
+    const types = await this.columnTypes(stage);
+    return cols
+      .map((c) => (have.has(c) ? ident(c) : `CAST(NULL AS ${types.get(c)}) AS ${ident(c)}`))
+      .join(", ");
   }
 
   /** Makes `target` a DuckDB table holding `selectSql` (it may be a view over Parquet before). */
@@ -472,7 +517,12 @@ export class DuckDbEngine {
     const vf = ident(model.validFrom!);
     const cmp = ident(model.compare!);
     const list = cols.map(ident).join(", ");
-    if (exists) await this.exec(`CREATE OR REPLACE TEMP TABLE __existing_full AS SELECT * FROM ${target}`);
+    if (exists) {
+      // The versions as they were, in the new table's shape (for counting what this run wrote).
+      await this
+        .exec(`CREATE OR REPLACE TEMP TABLE __existing_full AS SELECT ${await this.projectOnto(target, "__stage", cols)},
+        valid_to, is_current FROM ${target}`);
+    }
     await this.replaceTable(
       target,
       `WITH all_versions AS (
@@ -509,9 +559,7 @@ export class DuckDbEngine {
     );
     renameSync(file + ".tmp", file);
     const files = this.parquetFiles(dir);
-    await this.exec(
-      `CREATE OR REPLACE VIEW ${layer}.${name} AS SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}])`,
-    );
+    await this.exec(`CREATE OR REPLACE VIEW ${layer}.${name} AS ${tableScan(files)}`);
   }
 
   /**

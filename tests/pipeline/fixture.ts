@@ -306,7 +306,7 @@ export async function readTable(
   try {
     await c.run("SET TimeZone = 'UTC'");
     const r = await c.runAndReadAll(
-      `SELECT * FROM read_parquet('${join(lake, layer!, name!, "*.parquet")}') ORDER BY ${orderBy}`,
+      `SELECT * FROM read_parquet('${join(lake, layer!, name!, "*.parquet")}', union_by_name = true) ORDER BY ${orderBy}`,
     );
     return r.getRowObjectsJson() as Record<string, unknown>[];
   } finally {

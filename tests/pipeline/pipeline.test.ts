@@ -800,6 +800,70 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     expect(await snapshot(inc)).toEqual(await snapshot(full));
   });
 
+  test("a model that gains a column: the next run adds it to MERGE, insert-only and SCD2 tables (NULL in older rows)", async () => {
+    const lake = tempLake();
+    const full = tempLake();
+    const v1 = tempLake();
+    lakes.push(lake, full, v1);
+    // v1 of the models: three silver tables without one column each (one per materialization)
+    cpSync(join(__dirname, "..", "..", "models"), v1, { recursive: true });
+    const dropLine = (file: string, line: string) => {
+      const path = join(v1, "silver", file);
+      const sql = readFileSync(path, "utf8");
+      expect(sql).toContain(line);
+      writeFileSync(path, sql.replace(line, ""));
+    };
+    dropLine("orders.sql", "  l.promotion_code,\n"); // incremental MERGE with updates
+    dropLine("behavioral_events.sql", "  trim(r.pj.productId) AS product_id,\n"); // insert-only
+    dropLine("customers.sql", "  c.preferred_channel,\n"); // SCD2
+    writeDay1(lake);
+    const w1 = { windowStart: "2024-04-10", windowEnd: "2024-04-11" };
+    const old = await runPipeline({
+      lakeDir: lake,
+      loadId: "V1",
+      ...w1,
+      modelsDir: v1,
+      layers: ["bronze", "silver"],
+    });
+    expect(old.status).toBe("succeeded");
+    expect(Object.keys((await readTable(lake, "silver.orders", "order_id"))[0]!)).not.toContain(
+      "promotion_code",
+    );
+    // v2 (the real models) on the next day's data; behavioural events get no new row that day
+    writeDay2(lake);
+    const next = await runPipeline({
+      lakeDir: lake,
+      loadId: "V2",
+      windowStart: "2024-04-20",
+      windowEnd: "2024-04-21",
+    });
+    expect(next.status).toBe("succeeded");
+    writeDay1(full);
+    writeDay2(full);
+    await runPipeline({ lakeDir: full, loadId: "F", windowStart: "2024-04-10", windowEnd: "2024-04-21" });
+    // Every row equals the full v2 run's, except that rows last written by v1 hold NULL in the new column.
+    for (const [table, order, added] of [
+      ["silver.orders", "order_id", "promotion_code"],
+      ["silver.behavioral_events", "event_id", "product_id"],
+      ["silver.customers", "customer_id, valid_from", "preferred_channel"],
+    ] as const) {
+      const got = await readTable(lake, table, order);
+      const want = strip(await readTable(full, table, order)).map((r) => ({ ...r, load_id: undefined }));
+      const olderRows = got.filter((r) => r.load_id === "V1");
+      expect(olderRows.length).toBeGreaterThan(0);
+      expect(olderRows.every((r) => r[added] === null)).toBe(true);
+      expect(
+        strip(got).map((r, i) => ({
+          ...r,
+          load_id: undefined,
+          [added]: got[i]!.load_id === "V1" ? want[i]![added] : r[added],
+        })),
+      ).toEqual(want);
+    }
+    const updated = (await readTable(lake, "silver.orders", "order_id")).find((r) => r.order_id === "O1")!;
+    expect([updated.load_id, updated.promotion_code]).toEqual(["V2", "LATE"]);
+  });
+
   test("erasure requests remove the person from silver and gold under every resolved id", async () => {
     const lake = tempLake();
     lakes.push(lake);
