@@ -1,14 +1,114 @@
 -- Identity resolution: every customer id seen in any source → one customer_key, with the rule that matched.
--- Profiles sharing a normalized email or E.164 phone join one key (the smallest customer id of the group,
--- followed for two hops); ids listed in a profile's externalIds (v1.1) map to that profile's key; ids seen only
--- in transactions, behaviour or support keep their own id as key (rule 'unmatched').
+-- Profiles linked by a shared normalized email or E.164 phone — directly or through a chain of such links — join
+-- one key: the smallest customer id of the connected group. The groups are found by label propagation (each
+-- round: a link takes the smallest label of its profiles, a profile the smallest label of its links, then takes its
+-- label's label), unrolled four times because Spark SQL has no recursive CTE; that resolves any chain of up to
+-- 30 linked profiles (tested), and the `converged` expectation warns on the profiles of a group that needs more. Ids listed in a profile's
+-- externalIds (v1.1) map to that profile's key; ids seen only in transactions, behaviour or support keep their own
+-- id as key (rule 'unmatched').
 -- @materialized full
 -- @inputs silver.customers, silver.orders, silver.behavioral_events, silver.support_interactions
 -- @expect fail missing_required_field has_customer_key: customer_key IS NOT NULL
+-- @expect warn identity_not_converged converged: is_converged
 WITH profiles AS (
   SELECT c.customer_id, c.source_system, c.email, c.phone, c.external_ids_json
   FROM silver.customers AS c
   WHERE c.is_current
+),
+
+links AS (
+  SELECT p.customer_id, 'email:' || p.email AS link FROM profiles AS p WHERE p.email IS NOT NULL
+  UNION ALL
+  SELECT p.customer_id, 'phone:' || p.phone AS link FROM profiles AS p WHERE p.phone IS NOT NULL
+),
+
+labels_0 AS (
+  SELECT p.customer_id, p.customer_id AS label FROM profiles AS p
+),
+
+link_labels_1 AS (
+  SELECT k.link, min(l.label) AS label FROM links AS k INNER JOIN labels_0 AS l ON l.customer_id = k.customer_id GROUP BY k.link
+),
+
+spread_1 AS (
+  SELECT l.customer_id, least(l.label, coalesce(min(x.label), l.label)) AS label
+  FROM labels_0 AS l
+  LEFT JOIN links AS k ON k.customer_id = l.customer_id
+  LEFT JOIN link_labels_1 AS x ON x.link = k.link
+  GROUP BY l.customer_id, l.label
+),
+
+labels_1 AS (
+  SELECT s.customer_id, least(s.label, coalesce(j.label, s.label)) AS label
+  FROM spread_1 AS s LEFT JOIN spread_1 AS j ON j.customer_id = s.label
+),
+
+link_labels_2 AS (
+  SELECT k.link, min(l.label) AS label FROM links AS k INNER JOIN labels_1 AS l ON l.customer_id = k.customer_id GROUP BY k.link
+),
+
+spread_2 AS (
+  SELECT l.customer_id, least(l.label, coalesce(min(x.label), l.label)) AS label
+  FROM labels_1 AS l
+  LEFT JOIN links AS k ON k.customer_id = l.customer_id
+  LEFT JOIN link_labels_2 AS x ON x.link = k.link
+  GROUP BY l.customer_id, l.label
+),
+
+labels_2 AS (
+  SELECT s.customer_id, least(s.label, coalesce(j.label, s.label)) AS label
+  FROM spread_2 AS s LEFT JOIN spread_2 AS j ON j.customer_id = s.label
+),
+
+link_labels_3 AS (
+  SELECT k.link, min(l.label) AS label FROM links AS k INNER JOIN labels_2 AS l ON l.customer_id = k.customer_id GROUP BY k.link
+),
+
+spread_3 AS (
+  SELECT l.customer_id, least(l.label, coalesce(min(x.label), l.label)) AS label
+  FROM labels_2 AS l
+  LEFT JOIN links AS k ON k.customer_id = l.customer_id
+  LEFT JOIN link_labels_3 AS x ON x.link = k.link
+  GROUP BY l.customer_id, l.label
+),
+
+labels_3 AS (
+  SELECT s.customer_id, least(s.label, coalesce(j.label, s.label)) AS label
+  FROM spread_3 AS s LEFT JOIN spread_3 AS j ON j.customer_id = s.label
+),
+
+link_labels_4 AS (
+  SELECT k.link, min(l.label) AS label FROM links AS k INNER JOIN labels_3 AS l ON l.customer_id = k.customer_id GROUP BY k.link
+),
+
+spread_4 AS (
+  SELECT l.customer_id, least(l.label, coalesce(min(x.label), l.label)) AS label
+  FROM labels_3 AS l
+  LEFT JOIN links AS k ON k.customer_id = l.customer_id
+  LEFT JOIN link_labels_4 AS x ON x.link = k.link
+  GROUP BY l.customer_id, l.label
+),
+
+labels_4 AS (
+  SELECT s.customer_id, least(s.label, coalesce(j.label, s.label)) AS label
+  FROM spread_4 AS s LEFT JOIN spread_4 AS j ON j.customer_id = s.label
+),
+
+final_link_labels AS (
+  SELECT k.link, min(l.label) AS label, max(l.label) AS max_label
+  FROM links AS k INNER JOIN labels_4 AS l ON l.customer_id = k.customer_id
+  GROUP BY k.link
+),
+
+convergence AS (
+  -- Converged: every profile's links carry one label, its own (one more round would change nothing).
+  SELECT
+    l.customer_id,
+    min(CASE WHEN k.link IS NULL OR (x.label = l.label AND x.max_label = l.label) THEN 1 ELSE 0 END) = 1 AS is_converged
+  FROM labels_4 AS l
+  LEFT JOIN links AS k ON k.customer_id = l.customer_id
+  LEFT JOIN final_link_labels AS x ON x.link = k.link
+  GROUP BY l.customer_id
 ),
 
 email_groups AS (
@@ -19,33 +119,25 @@ phone_groups AS (
   SELECT p.phone, min(p.customer_id) AS anchor_id FROM profiles AS p WHERE p.phone IS NOT NULL GROUP BY p.phone
 ),
 
-first_hop AS (
-  SELECT
-    p.customer_id,
-    p.source_system,
-    e.anchor_id AS email_anchor_id,
-    ph.anchor_id AS phone_anchor_id,
-    least(p.customer_id, coalesce(e.anchor_id, p.customer_id), coalesce(ph.anchor_id, p.customer_id)) AS hop_key
-  FROM profiles AS p
-  LEFT JOIN email_groups AS e ON e.email = p.email
-  LEFT JOIN phone_groups AS ph ON ph.phone = p.phone
-),
-
 resolved_profiles AS (
-  -- Second hop: A~B by email and B~C by phone puts C on A's key too.
+  -- The rule names the profile's own link: a direct email (or phone) match, else a longer chain.
   SELECT
-    f.customer_id AS source_customer_id,
-    least(f.hop_key, coalesce(k.hop_key, f.hop_key)) AS customer_key,
+    p.customer_id AS source_customer_id,
+    l.label AS customer_key,
     CASE
-      WHEN least(f.hop_key, coalesce(k.hop_key, f.hop_key)) = f.customer_id THEN 'source_id'
-      WHEN f.email_anchor_id <> f.customer_id THEN 'email'
-      WHEN f.phone_anchor_id <> f.customer_id THEN 'phone'
+      WHEN l.label = p.customer_id THEN 'source_id'
+      WHEN e.anchor_id <> p.customer_id THEN 'email'
+      WHEN ph.anchor_id <> p.customer_id THEN 'phone'
       ELSE 'email_phone_chain'
     END AS match_rule,
-    f.source_system AS id_system,
-    1 AS priority
-  FROM first_hop AS f
-  LEFT JOIN first_hop AS k ON k.customer_id = f.hop_key
+    p.source_system AS id_system,
+    1 AS priority,
+    c.is_converged
+  FROM profiles AS p
+  INNER JOIN labels_4 AS l ON l.customer_id = p.customer_id
+  INNER JOIN convergence AS c ON c.customer_id = p.customer_id
+  LEFT JOIN email_groups AS e ON e.email = p.email
+  LEFT JOIN phone_groups AS ph ON ph.phone = p.phone
 ),
 
 external_keys AS (
@@ -60,7 +152,8 @@ resolved_external AS (
     r.customer_key,
     'external_id' AS match_rule,
     x.system_name AS id_system,
-    2 AS priority
+    2 AS priority,
+    r.is_converged
   FROM external_keys AS x
   INNER JOIN resolved_profiles AS r ON r.source_customer_id = x.customer_id
 ),
@@ -75,7 +168,7 @@ transactional_ids AS (
 
 unmatched AS (
   SELECT t.customer_id AS source_customer_id, t.customer_id AS customer_key, 'unmatched' AS match_rule,
-         min(t.source_system) AS id_system, 3 AS priority
+         min(t.source_system) AS id_system, 3 AS priority, true AS is_converged
   FROM transactional_ids AS t
   GROUP BY t.customer_id
 ),
@@ -101,6 +194,7 @@ SELECT
   r.match_rule,
   r.id_system,
   r.id_rank,
+  r.is_converged,
   rc.load_id
 FROM ranked AS r
 CROSS JOIN run_context AS rc

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from "node:path";
 
 import { type LayerSummary, runLayer, runPipeline } from "../../pipeline";
-import { readTable, tempLake, writeDay1, writeDay2 } from "./fixture";
+import { env, readTable, tempLake, writeDay1, writeDay2, writeLanding } from "./fixture";
 
 jest.setTimeout(60_000);
 
@@ -237,6 +237,47 @@ describe("pipeline on DuckDB: golden fixture", () => {
       { source_customer_id: "POS-9", customer_key: "C3", match_rule: "external_id" },
       { source_customer_id: "U9", customer_key: "U9", match_rule: "unmatched" },
     ]);
+  });
+
+  test("identity resolution follows a long email/phone chain to one key, and warns when a chain is too long", async () => {
+    // P01 ~phone~ P02 ~email~ P03 ~phone~ ...: every profile of a chain resolves to its smallest id.
+    const resolve = async (length: number) => {
+      const lake = tempLake();
+      try {
+        const ids = Array.from({ length }, (_, i) => `P${String(i + 1).padStart(3, "0")}`);
+        const lines = ids.map((id, i) =>
+          env(`ev-${id}`, "customer_profile", "crm", "2024-04-10T08:00:00Z", id, {
+            customerId: id,
+            firstName: "Pat",
+            lastName: id,
+            // profile i shares its phone with i+1 when i is even, its email when i is odd
+            email: `p${Math.floor((i + 1) / 2)}@chain.example`,
+            phone: `+1415555${1000 + Math.floor(i / 2)}`,
+            registrationDate: "2024-01-01",
+            status: "ACTIVE",
+          }),
+        );
+        writeLanding(lake, "crm", "customer_profile", "2024-04-10", "chain.jsonl", lines);
+        const s = await runPipeline({ lakeDir: lake, loadId: "K", layers: ["bronze", "silver"] });
+        expect(s.status).toBe("succeeded");
+        const rows = await readTable(lake, "silver.customer_identity", "source_customer_id");
+        const rule = model(s.layers[1]!, "silver.customer_identity").expectations.find(
+          (e) => e.name === "converged",
+        )!;
+        return { ids, rows, rule };
+      } finally {
+        rmSync(lake, { recursive: true, force: true });
+      }
+    };
+    const short = await resolve(9);
+    expect(short.rows.map((r) => [r.source_customer_id, r.customer_key, r.is_converged])).toEqual(
+      short.ids.map((id) => [id, "P001", true]),
+    );
+    expect(short.rule).toMatchObject({ action: "warn", failed: 0, passed: true });
+    // Beyond what four unrolled rounds reach, the run still succeeds but the warn rule flags the profiles.
+    const long = await resolve(60);
+    expect(long.rule.passed).toBe(false);
+    expect(long.rows.filter((r) => r.is_converged === false).length).toBe(long.rule.failed);
   });
 
   test("sessionization splits on a 30-minute gap and keeps anonymous visitors", async () => {
