@@ -43,7 +43,9 @@ export const ERASURE_PREFIX = "erasure/";
 
 /**
  * Erasure: the request is recorded first (control/erasure/<requestId>.jsonl, which the batch path
- * honours), then the profile is removed, so a failure in between leaves a record to act on.
+ * honours), then the profile is replaced by a tombstone, so a failure in between leaves a record to
+ * act on. The tombstone (not a delete) is what stops a later event from recreating the profile.
+ * `profileDeleted`: a profile existed and was erased.
  */
 export async function eraseCustomer(
   deps: { store: ProfileStore; lake: Lake },
@@ -56,7 +58,10 @@ export async function eraseCustomer(
     `${ERASURE_PREFIX}${record.requestId}.jsonl`,
     JSON.stringify(record) + "\n",
   );
-  const profileDeleted = await deps.store.delete(customerId);
+  const profileDeleted = await deps.store.erase(customerId, {
+    requestId: record.requestId,
+    requestedAt: record.requestedAt,
+  });
   return { ...record, profileDeleted };
 }
 

@@ -19,7 +19,7 @@ import type { Lake } from "./lake";
 import { mapPool } from "./pool";
 import { type EventPosition, readBatchPositions } from "./positions";
 import { emptyProfile, finalizeProfile, mergeEvent, profileKey } from "./profile";
-import { ConcurrencyConflict, type ProfileStore } from "./profile-store";
+import { ConcurrencyConflict, isErased, type ProfileStore } from "./profile-store";
 import { QUARANTINE_CODES, type QuarantineRecord, quarantineRecord } from "./quarantine";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./retry";
 import type { StreamDefinition } from "./streams";
@@ -44,6 +44,8 @@ export interface BatchSummary {
   /** Events already applied to their profile (redeliveries), skipped. */
   duplicates: number;
   applied: number;
+  /** Events for erased customers: not applied (landed all the same; the batch path drops them). */
+  erasedSkipped: number;
   anonymous: number;
   profilesWritten: number;
   conflicts: number;
@@ -70,6 +72,7 @@ export interface Accepted {
 export interface ProfilesOutcome {
   duplicates: number;
   applied: number;
+  erasedSkipped: number;
   conflicts: number;
   profilesWritten: number;
   anonymous: number;
@@ -89,6 +92,7 @@ export async function applyToProfiles(
   const outcome: ProfilesOutcome = {
     duplicates: 0,
     applied: 0,
+    erasedSkipped: 0,
     conflicts: 0,
     profilesWritten: 0,
     anonymous: 0,
@@ -113,6 +117,7 @@ export async function applyToProfiles(
     if (r.status === "fulfilled") {
       outcome.duplicates += r.value.duplicates;
       outcome.applied += r.value.applied;
+      outcome.erasedSkipped += r.value.erasedSkipped;
       outcome.conflicts += r.value.conflicts;
       if (r.value.written) outcome.profilesWritten++;
     } else outcome.failures.push(r.reason);
@@ -159,6 +164,7 @@ export async function processBatch(
     quarantinedByCode: {},
     duplicates: 0,
     applied: 0,
+    erasedSkipped: 0,
     anonymous: 0,
     profilesWritten: 0,
     conflicts: 0,
@@ -222,6 +228,7 @@ export async function processBatch(
     ({ poison, failures } = outcome);
     summary.duplicates += outcome.duplicates;
     summary.applied += outcome.applied;
+    summary.erasedSkipped += outcome.erasedSkipped;
     summary.conflicts += outcome.conflicts;
     summary.profilesWritten += outcome.profilesWritten;
     summary.anonymous += outcome.anonymous;
@@ -293,6 +300,7 @@ interface CustomerResult {
   written: boolean;
   applied: number;
   duplicates: number;
+  erasedSkipped: number;
   conflicts: number;
 }
 
@@ -308,9 +316,16 @@ async function writeCustomer(
   let conflicts = 0;
   for (let attempt = 1; ; attempt++) {
     const stored = await withRetry(
-      () => (attempt === 1 ? deps.store.readForUpdate(customerId) : deps.store.read(customerId)),
+      () => (attempt === 1 ? deps.store.readForUpdate(customerId) : deps.store.readCurrent(customerId)),
       retry,
     );
+    // Erased: nothing is applied and nothing recreated. A conflict on a later attempt lands here
+    // too, when the erasure's tombstone replaced the profile between our read and our write.
+    if (isErased(stored)) {
+      // Poison events from an earlier attempt are quarantined already, so not counted here.
+      const erasedSkipped = events.filter((e) => !poison.has(e.enriched.event.eventId)).length;
+      return { written: false, applied: 0, duplicates: 0, erasedSkipped, conflicts };
+    }
     const doc = stored?.doc ?? emptyProfile(customerId);
     let applied = 0;
     let duplicates = 0;
@@ -335,11 +350,11 @@ async function writeCustomer(
       applied++;
     }
     if (restart) continue;
-    if (applied === 0) return { written: false, applied, duplicates, conflicts };
+    if (applied === 0) return { written: false, applied, duplicates, erasedSkipped: 0, conflicts };
     finalizeProfile(doc);
     try {
       await withRetry(() => deps.store.write(doc, stored?.etag), retry);
-      return { written: true, applied, duplicates, conflicts };
+      return { written: true, applied, duplicates, erasedSkipped: 0, conflicts };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflict) || attempt >= maxAttempts) throw error;
       conflicts++;

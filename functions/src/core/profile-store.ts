@@ -3,6 +3,11 @@
  * concurrency: a new profile is created (409 if someone else created it first), an existing one
  * replaced with If-Match on the ETag it was read with (412 if it changed since). On either
  * conflict the caller re-reads and merges again.
+ *
+ * Erasure replaces a profile with a tombstone (same id and partition key, no personal data) rather
+ * than deleting it: a deleted document is indistinguishable from one never written, so a late or
+ * replayed event would recreate the profile. The processor sees the tombstone and applies nothing;
+ * the API paths treat it as absent.
  */
 import type { Container, Database, ItemDefinition } from "@azure/cosmos";
 
@@ -13,6 +18,28 @@ export interface StoredProfile {
   doc: CustomerProfileDocument;
   etag: string;
 }
+
+/** What is left of an erased customer: the erasure request's ids, nothing personal. */
+export interface ErasureTombstone {
+  id: string;
+  customerId: string;
+  docType: "erasure_tombstone";
+  erasure: { requestId: string; requestedAt: string };
+}
+
+export interface StoredTombstone {
+  tombstone: ErasureTombstone;
+  etag: string;
+}
+
+/** What the processor reads before a write: a profile, an erased customer, or nothing yet. */
+export type StoredDocument = StoredProfile | StoredTombstone;
+
+export function isErased(stored: StoredDocument | undefined): stored is StoredTombstone {
+  return stored !== undefined && "tombstone" in stored;
+}
+
+const TOMBSTONE: ErasureTombstone["docType"] = "erasure_tombstone";
 
 export class ConcurrencyConflict extends Error {
   constructor(customerId: string, status: number) {
@@ -46,13 +73,13 @@ export class ProfileStore {
   ) {}
 
   /** The last version this instance wrote (a private copy), or a fresh read. */
-  async readForUpdate(customerId: string): Promise<StoredProfile | undefined> {
+  async readForUpdate(customerId: string): Promise<StoredDocument | undefined> {
     const cached = this.cache.get(customerId);
     if (cached) {
       this.stats.cacheHits++;
       return { doc: structuredClone(cached.doc), etag: cached.etag };
     }
-    return this.read(customerId);
+    return this.readCurrent(customerId);
   }
 
   forget(customerId: string): void {
@@ -74,13 +101,24 @@ export class ProfileStore {
     return new ProfileStore(container);
   }
 
+  /** The profile as the API sees it: an erased customer has none. */
   async read(customerId: string): Promise<StoredProfile | undefined> {
+    const stored = await this.readCurrent(customerId);
+    return isErased(stored) ? undefined : stored;
+  }
+
+  /** A fresh read that tells "never written" (undefined) from "erased" (a tombstone). */
+  async readCurrent(customerId: string): Promise<StoredDocument | undefined> {
     this.stats.reads++;
     try {
-      const res = await this.container.item(customerId, customerId).read<CustomerProfileDocument>();
+      const res = await this.container
+        .item(customerId, customerId)
+        .read<CustomerProfileDocument | ErasureTombstone>();
       this.stats.requestCharge += res.requestCharge ?? 0;
       if (res.statusCode === 404 || !res.resource) return undefined;
-      return { doc: res.resource, etag: res.etag ?? res.resource._etag! };
+      const etag = res.etag ?? res.resource._etag!;
+      const resource: CustomerProfileDocument | ErasureTombstone = res.resource;
+      return resource.docType === TOMBSTONE ? { tombstone: resource, etag } : { doc: resource, etag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -102,7 +140,8 @@ export class ProfileStore {
       return res.etag ?? "";
     } catch (error) {
       const status = statusOf(error);
-      // 404 on replace: deleted (erased) since it was read; re-read and create.
+      // 412/409: changed or created since read (an erasure's tombstone among others); re-read.
+      // 404 on replace: the document was removed outside the app since it was read; re-read and create.
       if (status === 412 || status === 409 || (status === 404 && etag)) {
         this.forget(doc.customerId);
         this.stats.conflicts++;
@@ -119,24 +158,38 @@ export class ProfileStore {
     this.stats.requestCharge += res.requestCharge ?? 0;
   }
 
-  async delete(customerId: string): Promise<boolean> {
+  /**
+   * Replaces whatever is stored with a tombstone. Unconditional on purpose: it must win over any
+   * profile, and it changes the ETag, so a processor that read the old profile gets 412 (or 409 if
+   * it read nothing and tries to create) and re-reads into the tombstone. Returns whether a
+   * profile existed (a repeated erasure replaces a tombstone, not a profile).
+   */
+  async erase(customerId: string, erasure: ErasureTombstone["erasure"]): Promise<boolean> {
+    const before = await this.readCurrent(customerId);
+    const tombstone: ErasureTombstone = { id: customerId, customerId, docType: TOMBSTONE, erasure };
+    this.stats.writes++;
+    const res = await this.container.items.upsert(tombstone);
+    this.stats.requestCharge += res.requestCharge ?? 0;
+    // After the upsert: a write of ours that raced it is stale now, and serving it from the cache
+    // would only cost a 412.
     this.forget(customerId);
-    try {
-      await this.container.item(customerId, customerId).delete();
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      throw error;
-    }
+    // 200 = it replaced a document (201 = created one). That was a profile unless the read found a
+    // tombstone (a repeated erasure); a profile created between the read and the upsert counts.
+    return res.statusCode === 200 && !isErased(before);
   }
 
+  /** Every profile (tombstones are not profiles). */
   async readAll(): Promise<CustomerProfileDocument[]> {
     const { resources } = await this.container.items
-      .query<CustomerProfileDocument>("SELECT * FROM c")
+      .query<CustomerProfileDocument>(PROFILES_QUERY)
       .fetchAll();
     return resources;
   }
 }
+
+/** Profiles only: every profile carries docType "customer_profile". */
+export const PROFILES_WHERE = `c.docType != "${TOMBSTONE}"`;
+const PROFILES_QUERY = `SELECT * FROM c WHERE ${PROFILES_WHERE}`;
 
 function stripSystemFields(doc: CustomerProfileDocument): ItemDefinition {
   const out: Record<string, unknown> = {};

@@ -20,6 +20,7 @@ function emptySummary(parked: number): BatchSummary {
     quarantinedByCode: { retries_exhausted: parked },
     duplicates: 0,
     applied: 0,
+    erasedSkipped: 0,
     anonymous: 0,
     profilesWritten: 0,
     conflicts: 0,

@@ -1,4 +1,4 @@
-/** DELETE /api/customers/{id} — erasure: an erasure record in the lake's control zone, then the profile removed. */
+/** DELETE /api/customers/{id} — erasure: an erasure record in the lake's control zone, then the profile replaced by a tombstone. */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 
 import { eraseCustomer } from "../core/customers";

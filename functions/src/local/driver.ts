@@ -19,7 +19,7 @@ import { type Dependencies, setDependencies } from "../core/dependencies";
 import { Lake } from "../core/lake";
 import { mapPool } from "../core/pool";
 import type { BatchSummary } from "../core/processor";
-import { ProfileStore } from "../core/profile-store";
+import { PROFILES_WHERE, ProfileStore } from "../core/profile-store";
 import { InMemoryPublisher } from "../core/publisher";
 import { deliver, LocalEventHub } from "./hub";
 
@@ -57,6 +57,8 @@ export interface RealtimeSummary {
   quarantined: number;
   quarantinedByCode: Record<string, number>;
   duplicatesIgnored: number;
+  /** Events for erased customers, not applied to any profile. */
+  erasedSkipped: number;
   anonymousEvents: number;
   profilesWritten: number;
   profilesInStore: number;
@@ -161,7 +163,7 @@ export async function runRealtimeLocally(options: RealtimeOptions): Promise<Real
     const sum = (f: (s: BatchSummary) => number) => summaries.reduce((n, s) => n + f(s), 0);
     const durationMs = Date.now() - started;
     const { resources } = await deps.store.container.items
-      .query<{ n: number }>("SELECT VALUE COUNT(1) FROM c")
+      .query<{ n: number }>(`SELECT VALUE COUNT(1) FROM c WHERE ${PROFILES_WHERE}`)
       .fetchAll();
     return {
       eventsRead: bodies.length,
@@ -169,6 +171,7 @@ export async function runRealtimeLocally(options: RealtimeOptions): Promise<Real
       quarantined: sum((s) => s.quarantined),
       quarantinedByCode,
       duplicatesIgnored: sum((s) => s.duplicates),
+      erasedSkipped: sum((s) => s.erasedSkipped),
       anonymousEvents: sum((s) => s.anonymous),
       profilesWritten: sum((s) => s.profilesWritten),
       profilesInStore: Number(resources[0] ?? 0),
