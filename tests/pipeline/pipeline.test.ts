@@ -889,7 +889,10 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
       ["silver.customers", "customer_id, valid_from", "preferred_channel"],
     ] as const) {
       const got = await readTable(lake, table, order);
-      const want = strip(await readTable(full, table, order)).map((r) => ({ ...r, load_id: undefined }));
+      const want: Record<string, unknown>[] = strip(await readTable(full, table, order)).map((r) => ({
+        ...r,
+        load_id: undefined,
+      }));
       const olderRows = got.filter((r) => r.load_id === "V1");
       expect(olderRows.length).toBeGreaterThan(0);
       expect(olderRows.every((r) => r[added] === null)).toBe(true);
