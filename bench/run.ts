@@ -161,7 +161,12 @@ async function main(): Promise<void> {
       outcomes.push({ area, results: [], error: message, durationMs: performance.now() - a0 });
     }
   }
-  const command = ["npm run bench", ...process.argv.slice(2)].join(" ");
+  // Benchmark switches set in the environment (e.g. C360_BENCH_PIPELINE_10M=1) are part of the command.
+  const switches = Object.entries(process.env)
+    .filter(([k]) => k.startsWith("C360_BENCH_"))
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+  const command = [...switches, "npm run bench", ...process.argv.slice(2)].join(" ");
   writeFileSync(out, renderMarkdown(outcomes, command, startedAt, performance.now() - t0, loadAtStart));
   console.log(`\nwrote ${out}`);
   if (outcomes.some((o) => o.error)) process.exitCode = 1;
