@@ -78,6 +78,9 @@ function tableScan(files: string[]): string {
 }
 
 export class DuckDbEngine {
+  /** Erasure requests of this run (registerErasure); with none, the per-model erase statements are skipped. */
+  private erasures = 0;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
@@ -199,7 +202,8 @@ export class DuckDbEngine {
          JOIN silver.customer_identity AS i2 ON i2.customer_key = i1.customer_key`
       : "";
     await this.exec(`CREATE OR REPLACE TABLE control_erasure AS SELECT * FROM __erasure_requests ${expand}`);
-    return this.count("SELECT * FROM control_erasure");
+    this.erasures = await this.count("SELECT * FROM control_erasure");
+    return this.erasures;
   }
 
   /** Control tables (run records) as relations the gold data-quality model reads. */
@@ -397,8 +401,11 @@ export class DuckDbEngine {
         );
     }
     let rowsWritten: number;
+    // Without requests there is nothing to delete; skipping also spares bronze (erased by customer_id) a scan of
+    // the whole table after every landing batch.
+    const eraseBy = this.erasures > 0 ? model.eraseBy : [];
     const erase = (rel: string) =>
-      model.eraseBy.map(
+      eraseBy.map(
         (col) => `DELETE FROM ${rel} WHERE ${ident(col)} IN (SELECT customer_id FROM control_erasure)`,
       );
     if (model.materialized !== "scd2" && (model.materialized === "full" || !exists)) {
@@ -421,11 +428,14 @@ export class DuckDbEngine {
       // so downstream models can read it right away.
       if (rowsWritten > 0 || (await this.lacksColumns(target, "__stage")))
         await this.appendTable(model.layer, model.name, "__stage", rc.loadId);
-      const erased = model.eraseBy.length
-        ? await this.count(
-            `SELECT 1 FROM ${target} WHERE ${model.eraseBy.map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`).join(" OR ")}`,
-          )
-        : 0;
+      // Rows already in the table are checked once per run (on the first landing batch): later batches' rows were
+      // filtered in the stage above.
+      const erased =
+        eraseBy.length && part === 0
+          ? await this.count(
+              `SELECT 1 FROM ${target} WHERE ${eraseBy.map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`).join(" OR ")}`,
+            )
+          : 0;
       if (erased > 0) {
         await this.replaceTable(target, `SELECT * FROM ${target}`, true);
         for (const sql of erase(target)) await this.exec(sql);

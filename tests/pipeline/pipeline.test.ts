@@ -908,12 +908,15 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     expect([updated.load_id, updated.promotion_code]).toEqual(["V2", "LATE"]);
   });
 
-  test("erasure requests remove the person from silver and gold under every resolved id", async () => {
+  test("erasure requests remove the person from bronze, silver and gold under every resolved id", async () => {
     const lake = tempLake();
     lakes.push(lake);
     writeDay1(lake);
     writeDay2(lake);
     await runPipeline({ lakeDir: lake, loadId: "E1", windowEnd: "2024-05-01" });
+    const bronzeIds = async () =>
+      new Set((await readTable(lake, "bronze.events", "source_file, line_no")).map((r) => r.customer_id));
+    expect(await bronzeIds()).toContain("C3");
     mkdirSync(join(lake, "control", "erasure"), { recursive: true });
     writeFileSync(
       join(lake, "control", "erasure", "req-1.jsonl"),
@@ -923,9 +926,11 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
       lakeDir: lake,
       loadId: "E2",
       windowEnd: "2024-05-01",
-      layers: ["silver", "gold"],
     });
     expect(s.status).toBe("succeeded");
+    // bronze has no new file to load, yet its raw records of the person (under both ids) are purged
+    const left = await bronzeIds();
+    expect([left.has("C3"), left.has("POS-9"), left.has("C1")]).toEqual([false, false, true]);
     expect((await readTable(lake, "silver.customers", "customer_id")).map((r) => r.customer_id)).toEqual([
       "C1",
       "C1",
