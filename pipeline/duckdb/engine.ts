@@ -336,9 +336,8 @@ export class DuckDbEngine {
     const target = `${model.layer}.${model.name}`;
     await this.exec(`CREATE OR REPLACE TEMP TABLE __stage AS ${model.sql}`);
     const rowsIn = await this.count("SELECT * FROM __stage");
-    const cols = (
-      await this.query<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE __stage)`)
-    ).map((r) => r.column_name);
+    const stageTypes = await this.columnTypes("__stage");
+    const cols = [...stageTypes.keys()];
     const pass = (e: Expectation) => `coalesce((${e.condition}), false)`;
     const expectations: ExpectationResult[] = [];
     if (model.expectations.length > 0) {
@@ -426,7 +425,7 @@ export class DuckDbEngine {
       rowsWritten = await this.count("SELECT * FROM __stage");
       // A model that gained a column appends even when no row is new: the (empty) file carries the new column,
       // so downstream models can read it right away.
-      if (rowsWritten > 0 || (await this.lacksColumns(target, "__stage")))
+      if (rowsWritten > 0 || (await this.newColumns(target, stageTypes)).length > 0)
         await this.appendTable(model.layer, model.name, "__stage", rc.loadId);
       // Rows already in the table are checked once per run (on the first landing batch): later batches' rows were
       // filtered in the stage above.
@@ -443,7 +442,9 @@ export class DuckDbEngine {
       }
     } else if (model.materialized === "incremental") {
       await this.replaceTable(target, `SELECT * FROM ${target}`, exists);
-      await this.addNewColumns(target, "__stage");
+      // Additive schema evolution (see newColumns): NULL in the rows already there.
+      for (const [col, type] of await this.newColumns(target, stageTypes))
+        await this.exec(`ALTER TABLE ${target} ADD COLUMN ${ident(col)} ${type}`);
       const on = model.uniqueKey.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(" AND ");
       const set = cols.map((c) => `${ident(c)} = s.${ident(c)}`).join(", ");
       const res = await this.query<{ Count: string }>(
@@ -455,15 +456,15 @@ export class DuckDbEngine {
       for (const sql of erase(target)) await this.exec(sql);
       await this.writeTable(model.layer, model.name, target, true);
     } else {
-      await this.exec(
-        exists
-          ? `CREATE OR REPLACE TEMP TABLE __existing AS SELECT ${await this.projectOnto(target, "__stage", cols)} FROM ${target}`
-          : `CREATE OR REPLACE TEMP TABLE __existing AS SELECT * FROM __stage WHERE false`,
-      );
-      await this.materializeScd2(model, target, cols, exists);
+      // The versions as they were, in the model's current shape (typed NULLs for columns it gained since): input
+      // of the SCD2 rebuild and the base for counting what this run wrote.
+      if (exists)
+        await this.exec(`CREATE OR REPLACE TEMP TABLE __existing AS
+          SELECT ${await this.projectOnto(target, stageTypes)}, valid_to, is_current FROM ${target}`);
+      await this.materializeScd2(model, target, cols, exists ? "__existing" : undefined);
       for (const sql of erase(target)) await this.exec(sql);
       rowsWritten = exists
-        ? await this.count(`SELECT * FROM ${target} EXCEPT ALL SELECT * FROM __existing_full`)
+        ? await this.count(`SELECT * FROM ${target} EXCEPT ALL SELECT * FROM __existing`)
         : await this.count(`SELECT * FROM ${target}`);
       await this.writeTable(model.layer, model.name, target, true);
     }
@@ -480,27 +481,20 @@ export class DuckDbEngine {
   }
 
   /**
-   * Schema evolution, additive only: columns the model now returns but the existing table lacks are added
-   * (NULL in the rows already there), as Delta's schema auto-merge does on Databricks. Columns the model no
-   * longer returns stay in the table and get NULL in new rows.
+   * Schema evolution, additive only: the columns the model now returns but the existing table lacks, with their
+   * types. Runs add them (NULL in the rows already there), as Delta's schema auto-merge does on Databricks;
+   * columns the model no longer returns stay in the table and get NULL in new rows.
    */
-  private async addNewColumns(target: string, stage: string): Promise<void> {
+  private async newColumns(target: string, stageTypes: Map<string, string>): Promise<[string, string][]> {
     const have = await this.columnTypes(target);
-    for (const [col, type] of await this.columnTypes(stage))
-      if (!have.has(col)) await this.exec(`ALTER TABLE ${target} ADD COLUMN ${ident(col)} ${type}`);
+    return [...stageTypes].filter(([c]) => !have.has(c));
   }
 
-  private async lacksColumns(target: string, stage: string): Promise<boolean> {
+  /** Select list of the stage's columns read from `target`, typed NULLs for those `target` does not have yet. */
+  private async projectOnto(target: string, stageTypes: Map<string, string>): Promise<string> {
     const have = await this.columnTypes(target);
-    return [...(await this.columnTypes(stage)).keys()].some((c) => !have.has(c));
-  }
-
-  /** Select list reading `cols` from `target`, with typed NULLs for the columns `target` does not have yet. */
-  private async projectOnto(target: string, stage: string, cols: string[]): Promise<string> {
-    const have = await this.columnTypes(target);
-    const types = await this.columnTypes(stage);
-    return cols
-      .map((c) => (have.has(c) ? ident(c) : `CAST(NULL AS ${types.get(c)}) AS ${ident(c)}`))
+    return [...stageTypes]
+      .map(([c, type]) => (have.has(c) ? ident(c) : `CAST(NULL AS ${type}) AS ${ident(c)}`))
       .join(", ");
   }
 
@@ -517,26 +511,21 @@ export class DuckDbEngine {
    * compare value collapsed, then valid_to = next version's valid_from and is_current on the last one.
    * Re-applying the same versions changes nothing (idempotent); versions arriving late slot into place.
    */
+  /** `existing`: the table's versions in the stage's shape, undefined when the table does not exist yet. */
   private async materializeScd2(
     model: Model,
     target: string,
     cols: string[],
-    exists: boolean,
+    existing: string | undefined,
   ): Promise<void> {
     const keys = model.uniqueKey.map(ident).join(", ");
     const vf = ident(model.validFrom!);
     const cmp = ident(model.compare!);
     const list = cols.map(ident).join(", ");
-    if (exists) {
-      // The versions as they were, in the new table's shape (for counting what this run wrote).
-      await this
-        .exec(`CREATE OR REPLACE TEMP TABLE __existing_full AS SELECT ${await this.projectOnto(target, "__stage", cols)},
-        valid_to, is_current FROM ${target}`);
-    }
     await this.replaceTable(
       target,
       `WITH all_versions AS (
-         SELECT ${list}, 0 AS __src FROM __existing UNION ALL SELECT ${list}, 1 AS __src FROM __stage),
+         SELECT ${list}, 0 AS __src FROM ${existing ?? "__stage WHERE false"} UNION ALL SELECT ${list}, 1 AS __src FROM __stage),
        one_per_instant AS (
          SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ${keys}, ${vf} ORDER BY ${cmp} DESC, __src ASC) AS __rn
                         FROM all_versions) WHERE __rn = 1),
@@ -545,7 +534,7 @@ export class DuckDbEngine {
        SELECT ${list}, lead(${vf}) OVER (PARTITION BY ${keys} ORDER BY ${vf}) AS valid_to,
               lead(${vf}) OVER (PARTITION BY ${keys} ORDER BY ${vf}) IS NULL AS is_current
        FROM changes WHERE __prev IS NULL OR __prev <> ${cmp}`,
-      exists,
+      existing !== undefined,
     );
   }
 
