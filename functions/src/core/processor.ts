@@ -83,6 +83,25 @@ export interface ProfilesOutcome {
 }
 
 /** The coalescing writer: groups accepted events by customer and writes each profile once. */
+/** A summary with every counter at zero: the one place a new counter has to be added. */
+export function emptyBatchSummary(batchId: string, received: number): BatchSummary {
+  return {
+    batchId,
+    received,
+    accepted: 0,
+    quarantined: 0,
+    quarantinedByCode: {},
+    duplicates: 0,
+    applied: 0,
+    erasedSkipped: 0,
+    anonymous: 0,
+    profilesWritten: 0,
+    conflicts: 0,
+    landingFiles: 0,
+    quarantineFiles: 0,
+  };
+}
+
 export async function applyToProfiles(
   accepted: readonly Accepted[],
   streamKey: string,
@@ -156,21 +175,7 @@ export async function processBatch(
   const first = batch.positions[0];
   const last = batch.positions[batch.positions.length - 1];
   const batchId = `${batch.eventHubName}-p${batch.partitionId}-${first?.sequenceNumber ?? 0}-${last?.sequenceNumber ?? 0}`;
-  const summary: BatchSummary = {
-    batchId,
-    received: messages.length,
-    accepted: 0,
-    quarantined: 0,
-    quarantinedByCode: {},
-    duplicates: 0,
-    applied: 0,
-    erasedSkipped: 0,
-    anonymous: 0,
-    profilesWritten: 0,
-    conflicts: 0,
-    landingFiles: 0,
-    quarantineFiles: 0,
-  };
+  const summary = emptyBatchSummary(batchId, messages.length);
   if (messages.length === 0) return summary;
 
   // 1. Validate and enrich, per event.

@@ -6,25 +6,16 @@
 import type { InvocationContext } from "@azure/functions";
 
 import { getDependencies } from "../core/dependencies";
-import { type BatchSummary, processBatch, quarantineBatch } from "../core/processor";
+import { type BatchSummary, emptyBatchSummary, processBatch, quarantineBatch } from "../core/processor";
 import type { StreamDefinition } from "../core/streams";
 
 export type EventHubBatchHandler = (messages: unknown[], context: InvocationContext) => Promise<BatchSummary>;
 
 function emptySummary(parked: number): BatchSummary {
   return {
-    batchId: "",
-    received: parked,
-    accepted: 0,
+    ...emptyBatchSummary("", parked),
     quarantined: parked,
     quarantinedByCode: { retries_exhausted: parked },
-    duplicates: 0,
-    applied: 0,
-    erasedSkipped: 0,
-    anonymous: 0,
-    profilesWritten: 0,
-    conflicts: 0,
-    landingFiles: 0,
     quarantineFiles: 1,
   };
 }
