@@ -4,3 +4,4 @@ export * from "./normalize";
 export * from "./schemas";
 export * from "./validator";
 export * from "./vocabulary";
+export * from "./metrics";

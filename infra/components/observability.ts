@@ -6,17 +6,15 @@
  * - data freshness: data older than one hour (warning),
  * - function failures, and Data Factory pipeline failures (seed 002 "pipeline failure").
  *
- * The three data metrics are custom metrics the real-time and batch paths emit to Application
- * Insights under the names in `CUSTOM_METRICS`.
+ * The three data metrics are custom metrics the Event Hub–triggered functions emit to Application
+ * Insights after every batch (functions/src/core/metrics.ts), under the names in `CUSTOM_METRICS`.
  */
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 
-export const CUSTOM_METRICS = {
-  dataQualityScore: "c360.data_quality_score",
-  processingLatencySeconds: "c360.processing_latency_seconds",
-  dataAgeSeconds: "c360.data_age_seconds",
-} as const;
+import { CUSTOM_METRICS } from "../../contracts/metrics";
+
+export { CUSTOM_METRICS };
 
 /** Thresholds from seed 000 §8.2 (alert rules) and §8.1 (targets). */
 export const THRESHOLDS = {

@@ -10,6 +10,8 @@ import { EventHubProducerClient } from "@azure/event-hubs";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 
+import { AppInsightsMetrics, type MetricSink } from "./metrics";
+
 export const SETTINGS = {
   eventHubsNamespace: "EventHubs__fullyQualifiedNamespace",
   eventHubsConnection: "EventHubs",
@@ -20,6 +22,8 @@ export const SETTINGS = {
   cosmosContainer: "CosmosDb__profilesContainer",
   lakeUri: "Lake__blobServiceUri",
   lakeConnection: "Lake",
+  appInsightsConnection: "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  appInsightsAuthentication: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
 } as const;
 
 export class ConfigurationError extends Error {
@@ -99,4 +103,18 @@ export function producerFactory(env: Env = process.env): (hubName: string) => Ev
     }
     return producer;
   };
+}
+
+/**
+ * The batch metrics' sink: Application Insights when its connection string is set (the infra component sets it,
+ * with `Authorization=AAD`: local auth is disabled, so the managed identity's token is sent), else none.
+ */
+export function metricsFromSettings(env: Env = process.env): MetricSink | undefined {
+  const connectionString = env[SETTINGS.appInsightsConnection];
+  if (!connectionString) return undefined;
+  const aad = /(^|;)\s*Authorization\s*=\s*AAD\s*(;|$)/i.test(env[SETTINGS.appInsightsAuthentication] ?? "");
+  return new AppInsightsMetrics(connectionString, {
+    ...(aad ? { credential: azureCredential() } : {}),
+    roleName: env.WEBSITE_SITE_NAME,
+  });
 }

@@ -2,14 +2,17 @@
  * The handlers' dependencies, built once per process from app settings, or injected (tests and
  * the local driver call setDependencies with clients for Azurite and the local Cosmos server).
  */
-import { cosmosFromSettings, lakeFromSettings, producerFactory } from "./config";
+import { cosmosFromSettings, lakeFromSettings, metricsFromSettings, producerFactory } from "./config";
 import { Lake } from "./lake";
+import type { MetricSink } from "./metrics";
 import { type ProcessorDeps } from "./processor";
 import { ProfileStore } from "./profile-store";
 import { EventHubsPublisher, type EventPublisher } from "./publisher";
 
 export interface Dependencies extends ProcessorDeps {
   publisher: EventPublisher;
+  /** Where the Event Hub functions send each batch's metrics; none locally unless set. */
+  metrics?: MetricSink;
 }
 
 let current: Promise<Dependencies> | undefined;
@@ -28,7 +31,12 @@ async function fromSettings(): Promise<Dependencies> {
         cosmos.container,
       )
     : new ProfileStore(cosmos.client.database(cosmos.database).container(cosmos.container));
-  return { store, lake: new Lake(lakeFromSettings()), publisher: new EventHubsPublisher(producerFactory()) };
+  return {
+    store,
+    lake: new Lake(lakeFromSettings()),
+    publisher: new EventHubsPublisher(producerFactory()),
+    metrics: metricsFromSettings(),
+  };
 }
 
 export function getDependencies(): Promise<Dependencies> {

@@ -51,6 +51,10 @@ export interface BatchSummary {
   conflicts: number;
   landingFiles: number;
   quarantineFiles: number;
+  /** When the batch's oldest event entered Event Hubs (ISO); null for an empty batch. */
+  oldestEnqueuedAt: string | null;
+  /** The newest occurredAt among the accepted events (ISO); null when none was accepted. */
+  newestOccurredAt: string | null;
 }
 
 export class BatchFailedError extends Error {
@@ -99,6 +103,8 @@ export function emptyBatchSummary(batchId: string, received: number): BatchSumma
     conflicts: 0,
     landingFiles: 0,
     quarantineFiles: 0,
+    oldestEnqueuedAt: null,
+    newestOccurredAt: null,
   };
 }
 
@@ -157,6 +163,16 @@ export function decodeMessage(message: unknown): Decoded {
   } catch {
     return { ok: false, text };
   }
+}
+
+/** The earliest or latest of ISO instants (offsets allowed), as UTC ISO; null when none parses. */
+function isoExtreme(values: readonly string[], which: "min" | "max"): string | null {
+  let best: number | undefined;
+  for (const v of values) {
+    const t = Date.parse(v);
+    if (!Number.isNaN(t) && (best === undefined || (which === "min" ? t < best : t > best))) best = t;
+  }
+  return best === undefined ? null : new Date(best).toISOString();
 }
 
 const errorsOnly = (violations: Violation[]) =>
@@ -296,6 +312,14 @@ export async function processBatch(
 
   summary.accepted = landed.length;
   summary.quarantined = rejected.length;
+  summary.oldestEnqueuedAt = isoExtreme(
+    batch.positions.map((p) => p.enqueuedTimeUtc),
+    "min",
+  );
+  summary.newestOccurredAt = isoExtreme(
+    landed.map((a) => a.enriched.event.occurredAt),
+    "max",
+  );
   for (const r of rejected)
     summary.quarantinedByCode[r.reason] = (summary.quarantinedByCode[r.reason] ?? 0) + 1;
   return summary;

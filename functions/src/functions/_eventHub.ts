@@ -6,6 +6,7 @@
 import type { InvocationContext } from "@azure/functions";
 
 import { getDependencies } from "../core/dependencies";
+import { emitBatchMetrics } from "../core/metrics";
 import { type BatchSummary, emptyBatchSummary, processBatch, quarantineBatch } from "../core/processor";
 import type { StreamDefinition } from "../core/streams";
 
@@ -37,6 +38,7 @@ export function eventHubHandler(stream: StreamDefinition): EventHubBatchHandler 
         `${summary.batchId}: ${summary.accepted} accepted, ${summary.quarantined} quarantined, ` +
           `${summary.duplicates} duplicates, ${summary.profilesWritten} profiles written`,
       );
+      await emitBatchMetrics(deps.metrics, summary, stream.eventType, (m) => context.warn(m));
       return summary;
     } catch (error) {
       context.error(error);
