@@ -316,13 +316,37 @@ def record_run(spark, params, layer, summaries):
             .write.mode("append").saveAsTable("bronze._control_expectation_results")
 
 
+def view_name(model):
+    """Spark temp views cannot live in a schema: silver.event_deliveries is the temp view silver__event_deliveries."""
+    return f"{model['layer']}__{model['name']}"
+
+
+def with_views(models):
+    """View models (@materialized view) of a layer → (CREATE TEMP VIEW statements, the other models with their
+    references to the views renamed). A temp view, not a catalog view: it reads the run_context and
+    control_erasure temp views, which a permanent view may not."""
+    views = [m for m in models if m["materialized"] == "view"]
+    statements = [f"CREATE OR REPLACE TEMP VIEW {view_name(v)} AS {v['sql']}" for v in views]
+    renamed = []
+    for m in models:
+        if m["materialized"] == "view":
+            continue
+        sql = m["sql"]
+        for v in views:
+            sql = re.sub(rf"\b{v['layer']}\.{v['name']}\b", view_name(v), sql)
+        renamed.append({**m, "sql": sql})
+    return statements, renamed
+
+
 def run_layer(spark, dbutils, layer, lake_root):
     params = read_params(dbutils)
     setup(spark, params, lake_root)
     files = register_landing(spark, params, lake_root) if layer == "bronze" else []
     summaries = []
-    models = load_models(layer)
+    statements, models = with_views(load_models(layer))
     check_contracts(models)
+    for statement in statements:
+        spark.sql(statement)
     for model in models:
         summaries.append(run_model(spark, model, params, lake_root))
         if layer == "gold":

@@ -108,12 +108,16 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
   let engine: DuckDbEngine | undefined;
   try {
     const rc = runContext(params, loadId);
-    const models = loadModels(layer, params.modelsDir);
+    const layerModels = loadModels(layer, params.modelsDir);
+    // Views store nothing and report no rows: defined first (see below), left out of the per-model runs.
+    const views = layerModels.filter((m) => m.materialized === "view");
+    const models = layerModels.filter((m) => m.materialized !== "view");
     engine = await DuckDbEngine.open(params.lakeDir ?? localLakeDir());
     await engine.attachLake(LAYERS);
     await engine.registerRunContext(rc);
     await engine.registerErasure();
     await engine.registerControl();
+    for (const view of views) await engine.defineView(view);
     const landingFiles =
       layer === "bronze" ? await engine.listLanding(rc.windowStartDate, rc.windowEndDate) : [];
     // Landing files are read in batches of about C360_BRONZE_BATCH_MB (default 256) so memory stays bounded.

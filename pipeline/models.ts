@@ -2,7 +2,9 @@
  * SQL models: `models/<layer>/<name>.sql`, one SELECT per table, with a metadata header of `-- @key value`
  * comment lines (parsed the same way by the Databricks runtime, notebooks/c360_runtime.py).
  *
- *   -- @materialized incremental            full | incremental | scd2
+ *   -- @materialized incremental            full | incremental | scd2 | view
+ *                                          (view: not stored; a relation the layer's later models read, e.g. the
+ *                                          shared redelivery dedup of silver.event_deliveries; no expectations)
  *   -- @unique_key order_id                 comma-separated; MERGE key (incremental) or business key (scd2)
  *   -- @update_when s.occurred_at > t.occurred_at   MERGE condition for updating a matched row (incremental)
  *   -- @valid_from occurred_at              scd2: column that starts a version
@@ -19,7 +21,7 @@ import { join } from "node:path";
 
 export const LAYERS = ["bronze", "silver", "gold"] as const;
 export type Layer = (typeof LAYERS)[number];
-export type Materialization = "full" | "incremental" | "scd2";
+export type Materialization = "full" | "incremental" | "scd2" | "view";
 export type ExpectationAction = "warn" | "drop" | "fail";
 
 export interface Expectation {
@@ -74,7 +76,7 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
     } else meta.set(key, value.trim());
   }
   const materialized = (meta.get("materialized") ?? "full") as Materialization;
-  if (!["full", "incremental", "scd2"].includes(materialized))
+  if (!["full", "incremental", "scd2", "view"].includes(materialized))
     throw new Error(`${path}: unknown materialization ${materialized}`);
   const model: Model = {
     id: `${layer}.${name}`,
@@ -92,7 +94,11 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
     inputs: list(meta.get("inputs")),
     expectations,
   };
-  if (materialized !== "full" && model.uniqueKey.length === 0)
+  if (materialized === "view" && (expectations.length > 0 || model.eraseBy.length > 0))
+    throw new Error(
+      `${path}: a view holds no rows of its own: no @expect or @erase_by (put them on its readers)`,
+    );
+  if (materialized !== "full" && materialized !== "view" && model.uniqueKey.length === 0)
     throw new Error(`${path}: ${materialized} needs @unique_key`);
   if (materialized === "scd2" && (!model.validFrom || !model.compare))
     throw new Error(`${path}: scd2 needs @valid_from and @compare`);

@@ -2,43 +2,19 @@
 -- @materialized incremental
 -- @unique_key event_id
 -- @erase_by customer_id
--- @inputs bronze.events, run_context, control_erasure
+-- @inputs silver.event_deliveries, run_context
 -- @expect drop unknown_schema_version known_schema_version: schema_version = '1.0'
 -- @expect drop missing_required_field has_session_id: session_id IS NOT NULL
 -- @expect drop invalid_timestamp valid_occurred_at: occurred_at IS NOT NULL
 -- @expect drop invalid_enum_value known_action: action IN ('PAGE_VIEW', 'PRODUCT_VIEW', 'CLICK', 'SCROLL', 'SEARCH', 'CART_ADD', 'CART_REMOVE', 'CHECKOUT')
 -- @expect warn invalid_enum_value known_device_type: device_type IN ('DESKTOP', 'MOBILE', 'TABLET')
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
-WITH source AS (
-  SELECT b.*
-  FROM bronze.events AS b
-  CROSS JOIN run_context AS rc
-  WHERE b.event_type = 'behavioral_event'
-    AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
-    AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
-    AND (b.customer_id IS NULL OR b.customer_id NOT IN (SELECT x.customer_id FROM control_erasure AS x WHERE x.customer_id IS NOT NULL))
-),
-
-redelivered_ids AS (
-  -- Event ids landed more than once. Only their rows go through the ranking window: a window over every (wide)
-  -- row cost more than the rest of the model, and repeats are a few percent of deliveries.
-  SELECT s.event_id FROM source AS s WHERE s.event_id IS NOT NULL GROUP BY s.event_id HAVING count(*) > 1
-),
-
-redelivered AS (
-  -- one parse of the payload into a struct of strings
-  SELECT r.*, from_json(r.payload, 'sessionId STRING, action STRING, channel STRING, deviceType STRING, pageUrl STRING, productId STRING, category STRING, searchQuery STRING, timeOnPageSec STRING, anonymousId STRING, country STRING') AS pj FROM (
-    SELECT s.*, 1 AS delivery_rank
-    FROM source AS s
-    WHERE s.event_id IS NULL OR s.event_id NOT IN (SELECT d.event_id FROM redelivered_ids AS d)
-    UNION ALL
-    SELECT * FROM (
-      SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
-      FROM source AS s
-      WHERE s.event_id IN (SELECT d.event_id FROM redelivered_ids AS d)
-    ) AS x
-    WHERE x.delivery_rank = 1
-  ) AS r
+WITH delivered AS (
+  -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup);
+  -- one parse of the payload into a struct of strings.
+  SELECT d.*, from_json(d.payload, 'sessionId STRING, action STRING, channel STRING, deviceType STRING, pageUrl STRING, productId STRING, category STRING, searchQuery STRING, timeOnPageSec STRING, anonymousId STRING, country STRING') AS pj
+  FROM silver.event_deliveries AS d
+  WHERE d.event_type = 'behavioral_event'
 )
 
 SELECT
@@ -66,6 +42,6 @@ SELECT
   r.line_no,
   rc.load_id,
   rc.run_at AS processed_at
-FROM redelivered AS r
+FROM delivered AS r
 CROSS JOIN (SELECT split('sessionId,action,channel,deviceType,pageUrl,productId,category,searchQuery,timeOnPageSec,anonymousId,country', ',') AS known_fields) AS k
 CROSS JOIN run_context AS rc

@@ -6,7 +6,7 @@
 -- @valid_from valid_from
 -- @compare record_hash
 -- @erase_by customer_id
--- @inputs bronze.events, run_context, control_erasure
+-- @inputs silver.event_deliveries, run_context, control_erasure
 -- @expect drop unknown_schema_version known_schema_version: schema_version IN ('1.0', '1.1')
 -- @expect drop missing_required_field has_customer_id: customer_id IS NOT NULL
 -- @expect drop customer_id_mismatch envelope_matches_payload: envelope_customer_id IS NULL OR envelope_customer_id = customer_id
@@ -16,37 +16,13 @@
 -- @expect warn invalid_phone valid_phone: phone_raw IS NULL OR phone IS NOT NULL
 -- @expect warn invalid_enum_value known_loyalty_tier: loyalty_tier IN ('BRONZE', 'SILVER', 'GOLD', 'PLATINUM')
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
-WITH source AS (
-  SELECT b.*
-  FROM bronze.events AS b
-  CROSS JOIN run_context AS rc
-  WHERE b.event_type = 'customer_profile'
-    AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
-    AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
-    AND (b.customer_id IS NULL OR b.customer_id NOT IN (SELECT x.customer_id FROM control_erasure AS x WHERE x.customer_id IS NOT NULL))
-    AND (get_json_object(b.payload, '$.customerId') IS NULL OR get_json_object(b.payload, '$.customerId') NOT IN (SELECT y.customer_id FROM control_erasure AS y WHERE y.customer_id IS NOT NULL))
-),
-
-redelivered_ids AS (
-  -- Event ids landed more than once. Only their rows go through the ranking window: a window over every (wide)
-  -- row cost more than the rest of the model, and repeats are a few percent of deliveries.
-  SELECT s.event_id FROM source AS s WHERE s.event_id IS NOT NULL GROUP BY s.event_id HAVING count(*) > 1
-),
-
-redelivered AS (
-  -- one parse of the payload into a struct of strings
-  SELECT r.*, from_json(r.payload, 'customerId STRING, firstName STRING, lastName STRING, email STRING, phone STRING, dateOfBirth STRING, gender STRING, address STRING, customerSegment STRING, loyaltyTier STRING, loyaltyPoints STRING, registrationDate STRING, status STRING, preferredChannel STRING, consent STRING, preferences STRING, externalIds STRING') AS pj FROM (
-    SELECT s.*, 1 AS delivery_rank
-    FROM source AS s
-    WHERE s.event_id IS NULL OR s.event_id NOT IN (SELECT d.event_id FROM redelivered_ids AS d)
-    UNION ALL
-    SELECT * FROM (
-      SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
-      FROM source AS s
-      WHERE s.event_id IN (SELECT d.event_id FROM redelivered_ids AS d)
-    ) AS x
-    WHERE x.delivery_rank = 1
-  ) AS r
+WITH delivered AS (
+  -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup), also
+  -- without profiles whose payload names an erased customer; one parse of the payload into a struct of strings.
+  SELECT d.*, from_json(d.payload, 'customerId STRING, firstName STRING, lastName STRING, email STRING, phone STRING, dateOfBirth STRING, gender STRING, address STRING, customerSegment STRING, loyaltyTier STRING, loyaltyPoints STRING, registrationDate STRING, status STRING, preferredChannel STRING, consent STRING, preferences STRING, externalIds STRING') AS pj
+  FROM silver.event_deliveries AS d
+  WHERE d.event_type = 'customer_profile'
+    AND (get_json_object(d.payload, '$.customerId') IS NULL OR get_json_object(d.payload, '$.customerId') NOT IN (SELECT y.customer_id FROM control_erasure AS y WHERE y.customer_id IS NOT NULL))
 ),
 
 renamed AS (
@@ -83,7 +59,7 @@ renamed AS (
     r.occurred_at AS valid_from,
     r.source_file,
     r.line_no
-  FROM redelivered AS r
+  FROM delivered AS r
 CROSS JOIN (SELECT split('customerId,firstName,lastName,email,phone,dateOfBirth,gender,address,customerSegment,loyaltyTier,loyaltyPoints,registrationDate,status,preferredChannel,consent,preferences,externalIds', ',') AS known_fields) AS k
 ),
 

@@ -4,7 +4,7 @@
 -- @unique_key order_id
 -- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
 -- @erase_by customer_id
--- @inputs bronze.events, run_context, control_erasure
+-- @inputs silver.event_deliveries, run_context
 -- @expect drop unknown_schema_version known_schema_version: schema_version IN ('1.0', '1.1')
 -- @expect drop missing_required_field has_order_id: order_id IS NOT NULL
 -- @expect drop missing_required_field has_customer_id: customer_id IS NOT NULL
@@ -15,36 +15,12 @@
 -- @expect warn invalid_enum_value known_status: status IN ('COMPLETED', 'FAILED', 'CANCELLED', 'PENDING')
 -- @expect warn invalid_enum_value known_transaction_type: transaction_type IN ('PURCHASE', 'RETURN', 'REFUND', 'EXCHANGE')
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
-WITH source AS (
-  SELECT b.*
-  FROM bronze.events AS b
-  CROSS JOIN run_context AS rc
-  WHERE b.event_type = 'order'
-    AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
-    AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
-    AND (b.customer_id IS NULL OR b.customer_id NOT IN (SELECT x.customer_id FROM control_erasure AS x WHERE x.customer_id IS NOT NULL))
-),
-
-redelivered_ids AS (
-  -- Event ids landed more than once. Only their rows go through the ranking window: a window over every (wide)
-  -- row cost more than the rest of the model, and repeats are a few percent of deliveries.
-  SELECT s.event_id FROM source AS s WHERE s.event_id IS NOT NULL GROUP BY s.event_id HAVING count(*) > 1
-),
-
-redelivered AS (
-  -- Redeliveries keep their eventId: the first landed copy wins. One parse of the payload into a struct of strings.
-  SELECT r.*, from_json(r.payload, 'orderId STRING, channel STRING, orderedAt STRING, transactionType STRING, status STRING, currency STRING, totalAmount STRING, taxAmount STRING, shippingAmount STRING, discountAmount STRING, paymentMethod STRING, storeId STRING, promotionCode STRING, items STRING, loyaltyPointsEarned STRING, loyaltyPointsRedeemed STRING') AS pj FROM (
-    SELECT s.*, 1 AS delivery_rank
-    FROM source AS s
-    WHERE s.event_id IS NULL OR s.event_id NOT IN (SELECT d.event_id FROM redelivered_ids AS d)
-    UNION ALL
-    SELECT * FROM (
-      SELECT s.*, row_number() OVER (PARTITION BY s.event_id ORDER BY s.ingest_date, s.source_file, s.line_no) AS delivery_rank
-      FROM source AS s
-      WHERE s.event_id IN (SELECT d.event_id FROM redelivered_ids AS d)
-    ) AS x
-    WHERE x.delivery_rank = 1
-  ) AS r
+WITH delivered AS (
+  -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup);
+  -- one parse of the payload into a struct of strings.
+  SELECT d.*, from_json(d.payload, 'orderId STRING, channel STRING, orderedAt STRING, transactionType STRING, status STRING, currency STRING, totalAmount STRING, taxAmount STRING, shippingAmount STRING, discountAmount STRING, paymentMethod STRING, storeId STRING, promotionCode STRING, items STRING, loyaltyPointsEarned STRING, loyaltyPointsRedeemed STRING') AS pj
+  FROM silver.event_deliveries AS d
+  WHERE d.event_type = 'order'
 ),
 
 renamed AS (
@@ -76,12 +52,12 @@ renamed AS (
     r.occurred_at,
     r.source_file,
     r.line_no
-  FROM redelivered AS r
+  FROM delivered AS r
 CROSS JOIN (SELECT split('orderId,channel,orderedAt,transactionType,status,currency,totalAmount,taxAmount,shippingAmount,discountAmount,paymentMethod,storeId,promotionCode,items,loyaltyPointsEarned,loyaltyPointsRedeemed', ',') AS known_fields) AS k
 ),
 
 versioned_keys AS (
-  -- Orders with more than one version in this batch: only these go through the ranking window (see redelivered_ids).
+  -- Orders with more than one version in this batch: only these go through the ranking window (as silver.event_deliveries does for redeliveries).
   SELECT coalesce(n.order_id, n.event_id) AS version_key
   FROM renamed AS n
   WHERE coalesce(n.order_id, n.event_id) IS NOT NULL

@@ -335,8 +335,17 @@ export class DuckDbEngine {
     );
   }
 
+  /**
+   * A view model: defined over the relations it reads (the run's window and erasure tables included), inlined
+   * into each reader's plan, so filters such as a reader's event type reach the Parquet scans.
+   */
+  async defineView(model: Model): Promise<void> {
+    await this.exec(`CREATE OR REPLACE VIEW ${model.layer}.${ident(model.name)} AS ${model.sql}`);
+  }
+
   /** Runs one model: stage its SELECT, check expectations, quarantine, materialize, write Parquet. */
   async runModel(model: Model, rc: RunContext, part = 0): Promise<ModelRunResult> {
+    if (model.materialized === "view") throw new Error(`${model.id} is a view: defineView, not runModel`);
     const target = `${model.layer}.${model.name}`;
     await this.exec(`CREATE OR REPLACE TEMP TABLE __stage AS ${model.sql}`);
     const rowsIn = await this.count("SELECT * FROM __stage");

@@ -48,7 +48,7 @@ const profile = (id: string, first: string, last: string, email: string, extra: 
   ...extra,
 });
 
-const item = (
+export const item = (
   itemId: string,
   productId: string,
   category: string,
@@ -63,7 +63,7 @@ const item = (
   totalPrice: Math.round(quantity * unitPrice * 100) / 100,
 });
 
-const order = (
+export const order = (
   orderId: string,
   channel: string,
   orderedAt: string,
@@ -86,7 +86,7 @@ const order = (
   ...extra,
 });
 
-const behaviour = (sessionId: string, action: string, extra: Json = {}): Json => ({
+export const behaviour = (sessionId: string, action: string, extra: Json = {}): Json => ({
   sessionId,
   action,
   channel: "WEB",

@@ -2,7 +2,18 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from "node:path";
 
 import { type LayerSummary, runLayer, runPipeline } from "../../pipeline";
-import { env, readTable, tempLake, writeDay1, writeDay2, writeLanding } from "./fixture";
+import { parseModel } from "../../pipeline/models";
+import {
+  behaviour,
+  env,
+  item,
+  order,
+  readTable,
+  tempLake,
+  writeDay1,
+  writeDay2,
+  writeLanding,
+} from "./fixture";
 
 jest.setTimeout(60_000);
 
@@ -996,5 +1007,66 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     const s = await runLayer("silver", { lakeDir: lake, loadId: "X", windowStart: "bad-date" });
     expect(s.status).toBe("failed");
     expect(s.error).toMatch(/windowStart is not an ISO date/);
+  });
+});
+
+describe("silver.event_deliveries: one redelivery rule for every event type", () => {
+  const lake = tempLake();
+  afterAll(() => rmSync(lake, { recursive: true, force: true }));
+
+  test("the first landed copy wins (ingest date, file, line); event ids count per event type; a view, not a table", async () => {
+    const view = (id: string, action: string) =>
+      env(id, "behavioral_event", "web", "2024-04-01T10:00:00Z", "C1", behaviour("S1", action));
+    writeLanding(lake, "web", "behavioral_event", "2024-04-01", "b.jsonl", [
+      view("ev-1", "PAGE_VIEW"),
+      view("ev-2", "SEARCH"),
+      view("ev-2", "CLICK"), // same file, later line
+    ]);
+    writeLanding(lake, "web", "behavioral_event", "2024-04-02", "a.jsonl", [view("ev-1", "CART_ADD")]); // later day
+    writeLanding(lake, "ecommerce", "order", "2024-04-02", "o.jsonl", [
+      // the same id under another event type is a different event
+      env(
+        "ev-1",
+        "order",
+        "ecommerce",
+        "2024-04-02T09:00:00Z",
+        "C1",
+        order("O1", "ECOMMERCE", "2024-04-02T09:00:00Z", 10, [item("I1", "P1", "Home", 1, 10)]),
+      ),
+    ]);
+    const params = { lakeDir: lake, loadId: "V1", windowEnd: "2024-05-01" };
+    expect((await runLayer("bronze", params)).status).toBe("succeeded");
+    const silver = await runLayer("silver", params);
+    expect(silver.status).toBe("succeeded");
+    const events = await readTable(lake, "silver.behavioral_events", "event_id");
+    expect(pick(events, ["event_id", "action", "source_file", "line_no"])).toEqual([
+      {
+        event_id: "ev-1",
+        action: "PAGE_VIEW",
+        source_file: "landing/web/behavioral_event/ingest_date=2024-04-01/b.jsonl",
+        line_no: "1",
+      },
+      {
+        event_id: "ev-2",
+        action: "SEARCH",
+        source_file: "landing/web/behavioral_event/ingest_date=2024-04-01/b.jsonl",
+        line_no: "2",
+      },
+    ]);
+    expect(pick(await readTable(lake, "silver.orders", "order_id"), ["order_id", "event_id"])).toEqual([
+      { order_id: "O1", event_id: "ev-1" },
+    ]);
+    expect(silver.models.map((m) => m.model)).not.toContain("silver.event_deliveries");
+    expect(existsSync(join(lake, "silver", "event_deliveries"))).toBe(false);
+  });
+
+  test("a view model with expectations or erase_by is rejected: it holds no rows of its own", () => {
+    for (const header of ["-- @expect warn x y: true", "-- @erase_by customer_id"])
+      expect(() =>
+        parseModel("silver", "v", "v.sql", `-- @materialized view\n${header}\nSELECT 1 AS x`),
+      ).toThrow(/a view holds no rows of its own/);
+    expect(parseModel("silver", "v", "v.sql", "-- @materialized view\nSELECT 1 AS x").materialized).toBe(
+      "view",
+    );
   });
 });

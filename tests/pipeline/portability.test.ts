@@ -333,6 +333,34 @@ describe("portability guard", () => {
     );
   });
 
+  test("the Databricks runtime defines view models as temp views and points their readers at them", () => {
+    const script = [
+      "import json, os, sys",
+      "os.chdir(sys.argv[1])",
+      "ns = {}",
+      "exec(compile(open('notebooks/c360_runtime.py').read(), 'c360_runtime.py', 'exec'), ns)",
+      "statements, models = ns['with_views'](ns['load_models']('silver'))",
+      "print(json.dumps({'statements': [s[:60] for s in statements], 'models': {m['id']: m['sql'] for m in models}}))",
+    ].join("\n");
+    const out = JSON.parse(
+      execFileSync("python3", ["-c", script, join(__dirname, "..", "..")], { encoding: "utf8" }),
+    ) as { statements: string[]; models: Record<string, string> };
+    const views = models.filter((m) => m.layer === "silver" && m.materialized === "view").map((m) => m.name);
+    expect(views).toEqual(["event_deliveries"]);
+    expect(out.statements).toEqual([
+      expect.stringMatching(/^CREATE OR REPLACE TEMP VIEW silver__event_deliveries AS /),
+    ]);
+    expect(Object.keys(out.models)).not.toContain("silver.event_deliveries");
+    const readers = Object.entries(out.models).filter(([, sql]) => sql.includes("silver__event_deliveries"));
+    expect(readers.map(([id]) => id).sort()).toEqual([
+      "silver.behavioral_events",
+      "silver.customers",
+      "silver.orders",
+      "silver.support_interactions",
+    ]);
+    expect(Object.values(out.models).some((sql) => sql.includes("silver.event_deliveries"))).toBe(false);
+  });
+
   test("notebooks compile and run exactly the three layers the models define", () => {
     const nb = join(__dirname, "..", "..", "notebooks");
     for (const layer of ["bronze", "silver", "gold"]) {
