@@ -64,9 +64,10 @@ const ident = (s: string): string => {
  * defaults: their enum-like columns compress and scan better with dictionaries.
  */
 function parquetOptions(layer: string): string {
+  const rowGroup = `ROW_GROUP_SIZE ${process.env.C360_PARQUET_ROW_GROUP ?? 16384}`;
   return layer === "bronze"
-    ? "FORMAT PARQUET, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1, COMPRESSION lz4_raw"
-    : "FORMAT PARQUET";
+    ? `FORMAT PARQUET, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1, COMPRESSION lz4_raw, ${rowGroup}`
+    : `FORMAT PARQUET, ${rowGroup}`;
 }
 
 /**
