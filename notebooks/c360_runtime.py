@@ -289,11 +289,38 @@ def run_model(spark, model, params, lake_root):
             FROM changes WHERE __prev IS NULL OR __prev <> {cmp}""").localCheckpoint()
         versions.createOrReplaceTempView("__versions")
         spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA LOCATION '{location(lake_root, model)}' AS SELECT * FROM __versions")
+    erased_lines = []
+    if model["erase_by"] and "landing_records" in model["inputs"]:
+        # Bronze: where the erased rows came from, so run_layer blanks those landing lines too.
+        cond = " OR ".join(f"{c} IN (SELECT customer_id FROM control_erasure)" for c in model["erase_by"])
+        erased_lines = [(r[0], r[1]) for r in spark.sql(
+            f"SELECT source_file, line_no FROM {target} WHERE record_format = 'jsonl' AND ({cond})").collect()]
     for col in model["erase_by"]:
         spark.sql(f"DELETE FROM {target} WHERE {col} IN (SELECT customer_id FROM control_erasure)")
     rows_out = spark.table(target).count()
     return {"model": target, "materialization": model["materialized"], "rowsIn": rows_in, "rowsOut": rows_out,
-            "quarantined": quarantined, "expectations": results}
+            "quarantined": quarantined, "expectations": results, "erasedLines": erased_lines}
+
+
+def blank_landing_lines(spark, dbutils, lake_root, positions):
+    """Erasure reaches the raw landing files, as in the DuckDB adapter: each JSONL line whose bronze row was erased
+    becomes an empty line (positions stay; bronze skips empty lines). Returns the number of lines blanked."""
+    by_file = {}
+    for rel, line_no in positions:
+        if rel and rel.startswith("landing/") and line_no:
+            by_file.setdefault(rel, set()).add(int(line_no))
+    blanked = 0
+    for rel, numbers in sorted(by_file.items()):
+        path = f"{lake_root('landing')}/{rel[len('landing/'):]}"
+        lines = spark.read.text(path, wholetext=True).first()[0].split("\n")
+        hits = [n for n in numbers if 1 <= n <= len(lines) and lines[n - 1] != ""]
+        if not hits:
+            continue
+        for n in hits:
+            lines[n - 1] = ""
+        dbutils.fs.put(path, "\n".join(lines), True)
+        blanked += len(hits)
+    return blanked
 
 
 def optimize(spark, model):
@@ -347,12 +374,17 @@ def run_layer(spark, dbutils, layer, lake_root):
     check_contracts(models)
     for statement in statements:
         spark.sql(statement)
+    erased_lines = []
     for model in models:
-        summaries.append(run_model(spark, model, params, lake_root))
+        summary = run_model(spark, model, params, lake_root)
+        erased_lines += summary.pop("erasedLines")
+        summaries.append(summary)
         if layer == "gold":
             optimize(spark, model)
+    blanked = blank_landing_lines(spark, dbutils, lake_root, erased_lines) if erased_lines else 0
     record_run(spark, params, layer, summaries)
     if files:
         spark.createDataFrame([(f, params["load_id"]) for f in files], "source_file string, load_id string") \
             .write.mode("append").saveAsTable("bronze._control_loaded_files")
-    return {"layer": layer, "loadId": params["load_id"], "status": "succeeded", "models": summaries}
+    return {"layer": layer, "loadId": params["load_id"], "status": "succeeded", "models": summaries,
+            "erasedLandingLines": blanked}

@@ -51,6 +51,8 @@ export interface LayerSummary {
   status: "succeeded" | "failed";
   error?: string;
   models: ModelSummary[];
+  /** Bronze: landing lines of erased customers blanked in the landing files this run (see docs/pipeline.md). */
+  erasedLandingLines?: number;
   durationMs: number;
 }
 
@@ -161,6 +163,8 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
         break;
       }
     }
+    if (summary.status === "succeeded" && layer === "bronze")
+      summary.erasedLandingLines = (await engine.purgeErasedLandingLines()).lines;
     await recordRun(engine, summary, rc);
     if (summary.status === "succeeded" && layer === "bronze" && landingFiles.length > 0) {
       await engine.writeControl(

@@ -4,7 +4,16 @@
  * SELECT, applies its expectations (warn / drop to quarantine / fail), materializes it (full replace, MERGE on
  * the unique key, SCD2 versions) and writes the table back as Parquet.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative, resolve } from "node:path";
 
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
@@ -208,6 +217,8 @@ export class DuckDbEngine {
       : "";
     await this.exec(`CREATE OR REPLACE TABLE control_erasure AS SELECT * FROM __erasure_requests ${expand}`);
     this.erasures = await this.count("SELECT * FROM control_erasure");
+    // Landing lines of erased customers that bronze deletes this run (see noteErasedLandingLines).
+    await this.exec(`CREATE OR REPLACE TEMP TABLE __erased_landing (source_file VARCHAR, line_no BIGINT)`);
     return this.erasures;
   }
 
@@ -423,6 +434,7 @@ export class DuckDbEngine {
       );
     if (model.materialized !== "scd2" && (model.materialized === "full" || !exists)) {
       // Straight from the stage to Parquet: no intermediate copy of the table.
+      await this.noteErasedLandingLines(model, "__stage", eraseBy);
       for (const sql of erase("__stage")) await this.exec(sql);
       rowsWritten = await this.count("SELECT * FROM __stage");
       await this.writeTable(model.layer, model.name, "__stage", exists);
@@ -435,6 +447,7 @@ export class DuckDbEngine {
       await this.exec(
         `DELETE FROM __stage AS s WHERE EXISTS (SELECT 1 FROM (SELECT ${keys} FROM ${target}) AS t WHERE ${on})`,
       );
+      await this.noteErasedLandingLines(model, "__stage", eraseBy);
       for (const sql of erase("__stage")) await this.exec(sql);
       rowsWritten = await this.count("SELECT * FROM __stage");
       // A model that gained a column appends even when no row is new: the (empty) file carries the new column,
@@ -450,6 +463,7 @@ export class DuckDbEngine {
             )
           : 0;
       if (erased > 0) {
+        await this.noteErasedLandingLines(model, target, eraseBy);
         await this.replaceTable(target, `SELECT * FROM ${target}`, true);
         for (const sql of erase(target)) await this.exec(sql);
         await this.writeTable(model.layer, model.name, target, true);
@@ -485,6 +499,50 @@ export class DuckDbEngine {
     await this.exec("DROP TABLE IF EXISTS __stage");
     const rowsOut = await this.count(`SELECT * FROM ${target}`);
     return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
+  }
+
+  /**
+   * For a model over landing_records (bronze): the landing positions of the rows about to be erased from
+   * `relation`, so purgeErasedLandingLines can blank them in the landing files too.
+   */
+  private async noteErasedLandingLines(model: Model, relation: string, eraseBy: string[]): Promise<void> {
+    if (eraseBy.length === 0 || !model.inputs.includes("landing_records")) return;
+    await this.exec(`INSERT INTO __erased_landing SELECT source_file, line_no FROM ${relation}
+      WHERE record_format = 'jsonl' AND (${eraseBy.map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`).join(" OR ")})`);
+  }
+
+  /**
+   * Erasure reaches the raw landing files: each JSONL line whose bronze row was erased this run becomes an empty
+   * line (written to .tmp, then renamed). Line positions stay, so every other bronze row still points at its line,
+   * and bronze skips empty lines if a file is read again. Returns how many lines in how many files were blanked.
+   */
+  async purgeErasedLandingLines(): Promise<{ files: number; lines: number }> {
+    if (this.erasures === 0) return { files: 0, lines: 0 };
+    const rows = await this.query<{ source_file: string; lines: number[] }>(
+      `SELECT source_file, list(DISTINCT CAST(line_no AS INTEGER)) AS lines FROM __erased_landing
+       WHERE source_file IS NOT NULL AND line_no IS NOT NULL GROUP BY source_file ORDER BY source_file`,
+    );
+    let files = 0;
+    let lines = 0;
+    for (const row of rows) {
+      const path = resolve(this.lakeDir, row.source_file);
+      // Only files inside the lake's landing zone (source_file comes from the table, not from a user).
+      if (!path.startsWith(join(this.lakeDir, "landing") + "/") || !existsSync(path)) continue;
+      const text = readFileSync(path, "utf8").split("\n");
+      let blanked = 0;
+      for (const n of row.lines) {
+        if (n >= 1 && n <= text.length && text[n - 1] !== "") {
+          text[n - 1] = "";
+          blanked++;
+        }
+      }
+      if (blanked === 0) continue;
+      writeFileSync(path + ".tmp", text.join("\n"));
+      renameSync(path + ".tmp", path);
+      files++;
+      lines += blanked;
+    }
+    return { files, lines };
   }
 
   private async columnTypes(relation: string): Promise<Map<string, string>> {

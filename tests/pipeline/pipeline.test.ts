@@ -928,6 +928,9 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     const bronzeIds = async () =>
       new Set((await readTable(lake, "bronze.events", "source_file, line_no")).map((r) => r.customer_id));
     expect(await bronzeIds()).toContain("C3");
+    const theirRows = (await readTable(lake, "bronze.events", "source_file, line_no")).filter(
+      (r) => r.customer_id === "C3" || r.customer_id === "POS-9",
+    ).length;
     mkdirSync(join(lake, "control", "erasure"), { recursive: true });
     writeFileSync(
       join(lake, "control", "erasure", "req-1.jsonl"),
@@ -942,6 +945,29 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     // bronze has no new file to load, yet its raw records of the person (under both ids) are purged
     const left = await bronzeIds();
     expect([left.has("C3"), left.has("POS-9"), left.has("C1")]).toEqual([false, false, true]);
+    // ... and so are their lines in the landing files: blanked in place, so every other bronze row still points
+    // at its own line
+    expect(theirRows).toBeGreaterThanOrEqual(2);
+    expect(s.layers[0]!.erasedLandingLines).toBe(theirRows);
+    const landingLine = (file: string, n: number) =>
+      readFileSync(join(lake, file), "utf8").split("\n")[n - 1]!.replace(/\r$/, "");
+    const landingFiles = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? landingFiles(join(dir, e.name))
+          : e.name.endsWith(".jsonl")
+            ? [join(dir, e.name)]
+            : [],
+      );
+    const mentions = landingFiles(join(lake, "landing")).filter((f) =>
+      /"(C3|POS-9)"/.test(readFileSync(f, "utf8")),
+    );
+    expect(mentions).toEqual([]);
+    for (const r of await readTable(lake, "bronze.events", "source_file, line_no"))
+      if (r.record_format === "jsonl")
+        expect(landingLine(r.source_file as string, Number(r.line_no))).toBe(r.raw_record);
+    const again = await runPipeline({ lakeDir: lake, loadId: "E3", windowEnd: "2024-05-01" });
+    expect(again.layers[0]!.erasedLandingLines).toBe(0);
     expect((await readTable(lake, "silver.customers", "customer_id")).map((r) => r.customer_id)).toEqual([
       "C1",
       "C1",
