@@ -65,10 +65,12 @@ async function send(events: AnyEvent[], deps?: ProcessorDeps): Promise<BatchSumm
 
 const get = (id: string) => getCustomer(request("GET", "x", { params: { id } }), context("getCustomer"));
 
-async function erase(id: string): Promise<ErasureRecord & { profileDeleted: boolean }> {
+type Erased = ErasureRecord & { profileDeleted: boolean; quarantineRecordsRemoved: number };
+
+async function erase(id: string): Promise<Erased> {
   const res = await deleteCustomer(request("DELETE", "x", { params: { id } }), context("deleteCustomer"));
   expect(res.status).toBe(202);
-  return bodyJson(res) as unknown as ErasureRecord & { profileDeleted: boolean };
+  return bodyJson(res) as unknown as Erased;
 }
 
 async function landedIds(): Promise<Set<string>> {
@@ -197,4 +199,31 @@ test("erasing a customer never seen still blocks their later events", async () =
   await expectTombstone(id, record.requestId);
   expect(total(summaries, (s) => s.erasedSkipped)).toBe(profileEvents(events));
   expect(total(summaries, (s) => s.profilesWritten)).toBe(0);
+});
+
+test("erasure removes the customer's quarantined events (export lists none after), and no one else's", async () => {
+  const id = "C900006";
+  const other = "C900007";
+  // Invalid events (an unknown schema version) of both customers land in the same quarantine files.
+  const broken = (customerId: string, seed: number) =>
+    eventsOf(customerId, 6, seed).map((e) => ({ ...e, schemaVersion: "9.9" }) as unknown as AnyEvent);
+  await send([...broken(id, 501), ...broken(other, 502), ...eventsOf(id, 4, 503)]);
+  const exported = async (customerId: string) =>
+    (
+      bodyJson(
+        await exportCustomer(request("GET", "x", { params: { id: customerId } }), context("exportCustomer")),
+      ) as {
+        quarantinedEvents: unknown[];
+      }
+    ).quarantinedEvents.length;
+  expect(await exported(id)).toBe(6);
+  expect(await exported(other)).toBe(6);
+
+  expect((await erase(id)).quarantineRecordsRemoved).toBe(6);
+  expect(await exported(id)).toBe(0);
+  expect(await exported(other)).toBe(6);
+  for (const path of await f.deps.lake.list("quarantine", "realtime/"))
+    expect((await f.deps.lake.read("quarantine", path)) ?? "").not.toContain(id);
+  // erasing again finds nothing left to remove
+  expect((await erase(id)).quarantineRecordsRemoved).toBe(0);
 });

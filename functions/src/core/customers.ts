@@ -45,13 +45,14 @@ export const ERASURE_PREFIX = "erasure/";
  * Erasure: the request is recorded first (control/erasure/<requestId>.jsonl, which the batch path
  * honours), then the profile is replaced by a tombstone, so a failure in between leaves a record to
  * act on. The tombstone (not a delete) is what stops a later event from recreating the profile.
+ * Last, the real-time quarantine records that name the customer are removed (the ones export lists).
  * `profileDeleted`: a profile existed and was erased.
  */
 export async function eraseCustomer(
   deps: { store: ProfileStore; lake: Lake },
   customerId: string,
   now: Date = new Date(),
-): Promise<ErasureRecord & { profileDeleted: boolean }> {
+): Promise<ErasureRecord & { profileDeleted: boolean; quarantineRecordsRemoved: number }> {
   const record: ErasureRecord = { customerId, requestedAt: now.toISOString(), requestId: randomUUID() };
   await deps.lake.writeOnce(
     "control",
@@ -62,7 +63,47 @@ export async function eraseCustomer(
     requestId: record.requestId,
     requestedAt: record.requestedAt,
   });
-  return { ...record, profileDeleted };
+  const quarantineRecordsRemoved = await purgeQuarantine(deps.lake, customerId);
+  return { ...record, profileDeleted, quarantineRecordsRemoved };
+}
+
+/** A real-time quarantine record names the customer by its envelope or its payload (as export matches). */
+function namesCustomer(record: QuarantineRecord, customerId: string): boolean {
+  const payloadCustomer = (record.event as { payload?: { customerId?: unknown } } | null)?.payload
+    ?.customerId;
+  return record.customerId === customerId || payloadCustomer === customerId;
+}
+
+/**
+ * Removes the customer's records from the real-time quarantine files: each file holding one is rewritten
+ * without it (deleted when nothing else is left), conditional on its ETag and re-read on a conflict, so a
+ * concurrent erasure of someone else in the same file is never undone. Lines that do not parse are kept (they
+ * name no one we can tell). Returns the number of records removed.
+ */
+async function purgeQuarantine(lake: Lake, customerId: string): Promise<number> {
+  let removed = 0;
+  for (const path of await lake.list("quarantine", "realtime/")) {
+    for (let attempt = 0; ; attempt++) {
+      const file = await lake.readVersioned("quarantine", path);
+      if (!file || !file.text.includes(customerId)) break;
+      const lines = file.text.split("\n").filter((l) => l.trim() !== "");
+      const kept = lines.filter((line) => {
+        try {
+          return !namesCustomer(JSON.parse(line) as QuarantineRecord, customerId);
+        } catch {
+          return true;
+        }
+      });
+      if (kept.length === lines.length) break;
+      const content = kept.length > 0 ? kept.join("\n") + "\n" : undefined;
+      if (await lake.replaceIfUnchanged("quarantine", path, content, file.etag)) {
+        removed += lines.length - kept.length;
+        break;
+      }
+      if (attempt >= 4) throw new Error(`quarantine file ${path} kept changing; erasure not finished`);
+    }
+  }
+  return removed;
 }
 
 function parseLines<T>(text: string): T[] {
@@ -90,11 +131,8 @@ export async function exportCustomerData(deps: { store: ProfileStore; lake: Lake
     const text = await deps.lake.read("quarantine", path);
     if (!text || !text.includes(customerId)) continue;
     for (const record of parseLines<QuarantineRecord>(text)) {
-      const payloadCustomer = (record.event as { payload?: { customerId?: unknown } } | null)?.payload
-        ?.customerId;
-      if (record.customerId === customerId || payloadCustomer === customerId) {
+      if (namesCustomer(record, customerId))
         quarantinedEvents.push({ ...record, position: { ...record.position } });
-      }
     }
   }
   const erasureRequests: ErasureRecord[] = [];

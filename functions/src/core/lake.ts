@@ -81,6 +81,51 @@ export class Lake {
     }
   }
 
+  /** A file's text with its ETag, for a conditional rewrite (replaceIfUnchanged); undefined when absent. */
+  async readVersioned(
+    container: LakeContainer,
+    path: string,
+  ): Promise<{ text: string; etag: string } | undefined> {
+    try {
+      const client = this.container(container).getBlockBlobClient(path);
+      const res = await client.download();
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+      return { text: Buffer.concat(chunks).toString("utf8"), etag: res.etag ?? "" };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Rewrites a file (or deletes it, for `content` undefined) only if it still has `etag`. Returns false when it
+   * changed or vanished in between (412/404): the caller re-reads and decides again.
+   */
+  async replaceIfUnchanged(
+    container: LakeContainer,
+    path: string,
+    content: string | undefined,
+    etag: string,
+  ): Promise<boolean> {
+    const client = this.container(container).getBlockBlobClient(path);
+    try {
+      if (content === undefined) await client.delete({ conditions: { ifMatch: etag } });
+      else {
+        const body = Buffer.from(content, "utf8");
+        await client.upload(body, body.length, {
+          conditions: { ifMatch: etag },
+          blobHTTPHeaders: { blobContentType: contentTypeOf(path) },
+        });
+      }
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 404) return false;
+      throw error;
+    }
+  }
+
   async list(container: LakeContainer, prefix?: string): Promise<string[]> {
     const client = this.container(container);
     if (!(await client.exists())) return [];
