@@ -164,7 +164,7 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
       }
     }
     if (summary.status === "succeeded" && layer === "bronze")
-      summary.erasedLandingLines = (await engine.purgeErasedLandingLines()).lines;
+      summary.erasedLandingLines = await engine.purgeErasedLandingLines();
     await recordRun(engine, summary, rc);
     if (summary.status === "succeeded" && layer === "bronze" && landingFiles.length > 0) {
       await engine.writeControl(

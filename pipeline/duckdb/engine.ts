@@ -218,7 +218,7 @@ export class DuckDbEngine {
       : "";
     await this.exec(`CREATE OR REPLACE TABLE control_erasure AS SELECT * FROM __erasure_requests ${expand}`);
     this.erasures = await this.count("SELECT * FROM control_erasure");
-    // Landing lines of erased customers that bronze deletes this run (see noteErasedLandingLines).
+    // Landing lines of erased customers that bronze deletes this run (see purgeErasedLandingLines).
     await this.exec(`CREATE OR REPLACE TEMP TABLE __erased_landing (source_file VARCHAR, line_no BIGINT)`);
     return this.erasures;
   }
@@ -429,14 +429,21 @@ export class DuckDbEngine {
     // Without requests there is nothing to delete; skipping also spares bronze (erased by customer_id) a scan of
     // the whole table after every landing batch.
     const eraseBy = this.erasures > 0 ? model.eraseBy : [];
-    const erase = (rel: string) =>
-      eraseBy.map(
-        (col) => `DELETE FROM ${rel} WHERE ${ident(col)} IN (SELECT customer_id FROM control_erasure)`,
-      );
+    // Rows of erased customers: one of the model's @erase_by columns holds a requested id.
+    const erasedRows = eraseBy
+      .map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`)
+      .join(" OR ");
+    const erase = async (rel: string): Promise<void> => {
+      if (!erasedRows) return;
+      // Bronze: where those rows came from, so purgeErasedLandingLines blanks the landing lines too.
+      if (model.inputs.includes("landing_records"))
+        await this.exec(`INSERT INTO __erased_landing SELECT source_file, line_no FROM ${rel}
+          WHERE record_format = 'jsonl' AND (${erasedRows})`);
+      await this.exec(`DELETE FROM ${rel} WHERE ${erasedRows}`);
+    };
     if (model.materialized !== "scd2" && (model.materialized === "full" || !exists)) {
       // Straight from the stage to Parquet: no intermediate copy of the table.
-      await this.noteErasedLandingLines(model, "__stage", eraseBy);
-      for (const sql of erase("__stage")) await this.exec(sql);
+      await erase("__stage");
       rowsWritten = await this.count("SELECT * FROM __stage");
       await this.writeTable(model.layer, model.name, "__stage", exists);
     } else if (model.materialized === "incremental" && !model.updateWhen) {
@@ -448,8 +455,7 @@ export class DuckDbEngine {
       await this.exec(
         `DELETE FROM __stage AS s WHERE EXISTS (SELECT 1 FROM (SELECT ${keys} FROM ${target}) AS t WHERE ${on})`,
       );
-      await this.noteErasedLandingLines(model, "__stage", eraseBy);
-      for (const sql of erase("__stage")) await this.exec(sql);
+      await erase("__stage");
       rowsWritten = await this.count("SELECT * FROM __stage");
       // A model that gained a column appends even when no row is new: the (empty) file carries the new column,
       // so downstream models can read it right away.
@@ -458,15 +464,10 @@ export class DuckDbEngine {
       // Rows already in the table are checked once per run (on the first landing batch): later batches' rows were
       // filtered in the stage above.
       const erased =
-        eraseBy.length && part === 0
-          ? await this.count(
-              `SELECT 1 FROM ${target} WHERE ${eraseBy.map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`).join(" OR ")}`,
-            )
-          : 0;
+        erasedRows && part === 0 ? await this.count(`SELECT 1 FROM ${target} WHERE ${erasedRows}`) : 0;
       if (erased > 0) {
-        await this.noteErasedLandingLines(model, target, eraseBy);
         await this.replaceTable(target, `SELECT * FROM ${target}`, true);
-        for (const sql of erase(target)) await this.exec(sql);
+        await erase(target);
         await this.writeTable(model.layer, model.name, target, true);
       }
     } else if (model.materialized === "incremental") {
@@ -482,7 +483,7 @@ export class DuckDbEngine {
          WHEN NOT MATCHED THEN INSERT (${cols.map(ident).join(", ")}) VALUES (${cols.map((c) => `s.${ident(c)}`).join(", ")})`,
       );
       rowsWritten = Number(res[0]?.Count ?? 0);
-      for (const sql of erase(target)) await this.exec(sql);
+      await erase(target);
       await this.writeTable(model.layer, model.name, target, true);
     } else {
       // The versions as they were, in the model's current shape (typed NULLs for columns it gained since): input
@@ -491,7 +492,7 @@ export class DuckDbEngine {
         await this.exec(`CREATE OR REPLACE TEMP TABLE __existing AS
           SELECT ${await this.projectOnto(target, stageTypes)}, valid_to, is_current FROM ${target}`);
       await this.materializeScd2(model, target, cols, exists ? "__existing" : undefined);
-      for (const sql of erase(target)) await this.exec(sql);
+      await erase(target);
       rowsWritten = exists
         ? await this.count(`SELECT * FROM ${target} EXCEPT ALL SELECT * FROM __existing`)
         : await this.count(`SELECT * FROM ${target}`);
@@ -503,27 +504,16 @@ export class DuckDbEngine {
   }
 
   /**
-   * For a model over landing_records (bronze): the landing positions of the rows about to be erased from
-   * `relation`, so purgeErasedLandingLines can blank them in the landing files too.
-   */
-  private async noteErasedLandingLines(model: Model, relation: string, eraseBy: string[]): Promise<void> {
-    if (eraseBy.length === 0 || !model.inputs.includes("landing_records")) return;
-    await this.exec(`INSERT INTO __erased_landing SELECT source_file, line_no FROM ${relation}
-      WHERE record_format = 'jsonl' AND (${eraseBy.map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`).join(" OR ")})`);
-  }
-
-  /**
    * Erasure reaches the raw landing files: each JSONL line whose bronze row was erased this run becomes an empty
    * line (written to .tmp, then renamed). Line positions stay, so every other bronze row still points at its line,
-   * and bronze skips empty lines if a file is read again. Returns how many lines in how many files were blanked.
+   * and bronze skips empty lines if a file is read again. Returns how many lines were blanked.
    */
-  async purgeErasedLandingLines(): Promise<{ files: number; lines: number }> {
-    if (this.erasures === 0) return { files: 0, lines: 0 };
+  async purgeErasedLandingLines(): Promise<number> {
+    if (this.erasures === 0) return 0;
     const rows = await this.query<{ source_file: string; lines: number[] }>(
       `SELECT source_file, list(DISTINCT CAST(line_no AS INTEGER)) AS lines FROM __erased_landing
        WHERE source_file IS NOT NULL AND line_no IS NOT NULL GROUP BY source_file ORDER BY source_file`,
     );
-    let files = 0;
     let lines = 0;
     for (const row of rows) {
       const path = resolve(this.lakeDir, row.source_file);
@@ -540,10 +530,9 @@ export class DuckDbEngine {
       if (blanked === 0) continue;
       writeFileSync(path + ".tmp", text.join("\n"));
       renameSync(path + ".tmp", path);
-      files++;
       lines += blanked;
     }
-    return { files, lines };
+    return lines;
   }
 
   private async columnTypes(relation: string): Promise<Map<string, string>> {

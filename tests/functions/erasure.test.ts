@@ -141,34 +141,35 @@ test("events after an erasure (late, replayed) are not applied: no profile, GET 
   expect((await erase(id)).profileDeleted).toBe(false);
 });
 
+/** Sends one customer's orders through a store that erases the customer right after the processor's first read. */
+async function raceErasure(id: string, seed: number) {
+  let record: Erased | undefined;
+  const orders = eventsOf(id, 30, seed).filter((e) => e.eventType === "order");
+  const racing = new EraseAfterFirstRead(f.deps.store, async () => {
+    record = await eraseCustomer(f.deps, id);
+  });
+  const [summary] = await send(orders, { ...f.deps, store: racing });
+  return { record: record!, summary: summary!, orders };
+}
+
 test("race: the erasure lands between the processor's read and its write → conflict, re-read, tombstone honoured", async () => {
   // An existing profile: the processor's replace carries the old ETag → 412.
   const existing = "C900002";
   await send(eventsOf(existing, 20, 201));
   expect((await get(existing)).status).toBe(200);
-  let record: (ErasureRecord & { profileDeleted: boolean }) | undefined;
-  const orders = eventsOf(existing, 30, 202).filter((e) => e.eventType === "order");
-  const racing = new EraseAfterFirstRead(f.deps.store, async () => {
-    record = await eraseCustomer(f.deps, existing);
-  });
-  const [summary] = await send(orders, { ...f.deps, store: racing });
+  const { record, summary, orders } = await raceErasure(existing, 202);
   expect(record?.profileDeleted).toBe(true);
   expect((await get(existing)).status).toBe(404);
-  await expectTombstone(existing, record!.requestId);
+  await expectTombstone(existing, record.requestId);
   expect(summary).toMatchObject({ conflicts: 1, applied: 0, profilesWritten: 0 });
   expect(summary.erasedSkipped).toBe(orders.length);
 
   // No profile yet: the processor's create meets the tombstone → 409.
   const fresh = "C900003";
-  let freshRecord: (ErasureRecord & { profileDeleted: boolean }) | undefined;
-  const freshOrders = eventsOf(fresh, 30, 203).filter((e) => e.eventType === "order");
-  const racingFresh = new EraseAfterFirstRead(f.deps.store, async () => {
-    freshRecord = await eraseCustomer(f.deps, fresh);
-  });
-  const [freshSummary] = await send(freshOrders, { ...f.deps, store: racingFresh });
+  const { record: freshRecord, summary: freshSummary, orders: freshOrders } = await raceErasure(fresh, 203);
   expect(freshRecord?.profileDeleted).toBe(false);
   expect((await get(fresh)).status).toBe(404);
-  await expectTombstone(fresh, freshRecord!.requestId);
+  await expectTombstone(fresh, freshRecord.requestId);
   expect(freshSummary).toMatchObject({ conflicts: 1, applied: 0, profilesWritten: 0 });
   expect(freshSummary.erasedSkipped).toBe(freshOrders.length);
 });

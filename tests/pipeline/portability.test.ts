@@ -88,6 +88,20 @@ function functionNames(node: unknown, out: Set<string>): void {
   }
 }
 
+/** Runs Python lines with the Databricks runtime loaded as `ns` (in the repository root); parses what they print. */
+function runtimeJson<T>(lines: string[]): T {
+  const script = [
+    "import json, os, sys",
+    "os.chdir(sys.argv[1])",
+    "ns = {}",
+    "exec(compile(open('notebooks/c360_runtime.py').read(), 'c360_runtime.py', 'exec'), ns)",
+    ...lines,
+  ].join("\n");
+  return JSON.parse(
+    execFileSync("python3", ["-c", script, join(__dirname, "..", "..")], { encoding: "utf8" }),
+  ) as T;
+}
+
 describe("portability guard", () => {
   test("every model parses as Spark SQL (dt-sql-parser SparkSQL grammar), and the check rejects DuckDB-isms", () => {
     const dir = mkdtempSync(join(tmpdir(), "c360-spark-"));
@@ -304,11 +318,7 @@ describe("portability guard", () => {
   });
 
   test("the Databricks runtime parses the model headers exactly like the DuckDB adapter and checks the contracts", () => {
-    const script = [
-      "import json, os, sys",
-      "os.chdir(sys.argv[1])",
-      "ns = {}",
-      "exec(compile(open('notebooks/c360_runtime.py').read(), 'c360_runtime.py', 'exec'), ns)",
+    const py = runtimeJson<unknown[]>([
       "out = []",
       "for layer in ['bronze', 'silver', 'gold']:",
       "    ms = ns['load_models'](layer)",
@@ -316,10 +326,7 @@ describe("portability guard", () => {
       "    out += [[m['id'], m['materialized'], m['unique_key'], m['update_when'], m['erase_by'], m['zorder'],",
       "             [[e['action'], e['code'], e['name'], e['condition']] for e in m['expectations']]] for m in ms]",
       "print(json.dumps(out))",
-    ].join("\n");
-    const py = JSON.parse(
-      execFileSync("python3", ["-c", script, join(__dirname, "..", "..")], { encoding: "utf8" }),
-    ) as unknown[];
+    ]);
     expect(py).toEqual(
       models.map((m) => [
         m.id,
@@ -334,17 +341,10 @@ describe("portability guard", () => {
   });
 
   test("the Databricks runtime defines view models as temp views and points their readers at them", () => {
-    const script = [
-      "import json, os, sys",
-      "os.chdir(sys.argv[1])",
-      "ns = {}",
-      "exec(compile(open('notebooks/c360_runtime.py').read(), 'c360_runtime.py', 'exec'), ns)",
+    const out = runtimeJson<{ statements: string[]; models: Record<string, string> }>([
       "statements, models = ns['with_views'](ns['load_models']('silver'))",
       "print(json.dumps({'statements': [s[:60] for s in statements], 'models': {m['id']: m['sql'] for m in models}}))",
-    ].join("\n");
-    const out = JSON.parse(
-      execFileSync("python3", ["-c", script, join(__dirname, "..", "..")], { encoding: "utf8" }),
-    ) as { statements: string[]; models: Record<string, string> };
+    ]);
     const views = models.filter((m) => m.layer === "silver" && m.materialized === "view").map((m) => m.name);
     expect(views).toEqual(["event_deliveries"]);
     expect(out.statements).toEqual([

@@ -72,13 +72,7 @@ export class Lake {
   }
 
   async read(container: LakeContainer, path: string): Promise<string | undefined> {
-    try {
-      const buffer = await this.container(container).getBlockBlobClient(path).downloadToBuffer();
-      return buffer.toString("utf8");
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    return (await this.readVersioned(container, path))?.text;
   }
 
   /** A file's text with its ETag, for a conditional rewrite (replaceIfUnchanged); undefined when absent. */

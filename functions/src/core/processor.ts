@@ -86,7 +86,6 @@ export interface ProfilesOutcome {
   failures: unknown[];
 }
 
-/** The coalescing writer: groups accepted events by customer and writes each profile once. */
 /** A summary with every counter at zero: the one place a new counter has to be added. */
 export function emptyBatchSummary(batchId: string, received: number): BatchSummary {
   return {
@@ -108,6 +107,7 @@ export function emptyBatchSummary(batchId: string, received: number): BatchSumma
   };
 }
 
+/** The coalescing writer: groups accepted events by customer and writes each profile once. */
 export async function applyToProfiles(
   accepted: readonly Accepted[],
   streamKey: string,
