@@ -11,8 +11,9 @@
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH delivered AS (
   -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup);
-  -- one parse of the payload into a struct of strings.
-  SELECT d.*, from_json(d.payload, 'sessionId STRING, action STRING, channel STRING, deviceType STRING, pageUrl STRING, productId STRING, category STRING, searchQuery STRING, timeOnPageSec STRING, anonymousId STRING, country STRING') AS pj
+  -- one parse of the payload into a map of its
+  -- fields as text: the values and (map_keys) the rescued fields from the same parse.
+  SELECT d.*, from_json(d.payload, 'MAP<STRING, STRING>') AS pm
   FROM silver.event_deliveries AS d
   WHERE d.event_type = 'behavioral_event'
 )
@@ -20,22 +21,22 @@ WITH delivered AS (
 SELECT
   r.event_id,
   trim(r.customer_id) AS customer_id,
-  trim(r.pj.anonymousId) AS anonymous_id,
-  trim(r.pj.sessionId) AS session_id,
+  trim(r.pm['anonymousId']) AS anonymous_id,
+  trim(r.pm['sessionId']) AS session_id,
   r.source_system,
-  upper(trim(r.pj.action)) AS action,
-  upper(trim(r.pj.channel)) AS channel,
-  upper(trim(r.pj.deviceType)) AS device_type,
-  trim(r.pj.pageUrl) AS page_url,
-  trim(r.pj.productId) AS product_id,
-  initcap(trim(r.pj.category)) AS category,
-  trim(r.pj.searchQuery) AS search_query,
-  TRY_CAST(r.pj.timeOnPageSec AS BIGINT) AS time_on_page_sec,
-  upper(trim(r.pj.country)) AS country_code,
+  upper(trim(r.pm['action'])) AS action,
+  upper(trim(r.pm['channel'])) AS channel,
+  upper(trim(r.pm['deviceType'])) AS device_type,
+  trim(r.pm['pageUrl']) AS page_url,
+  trim(r.pm['productId']) AS product_id,
+  initcap(trim(r.pm['category'])) AS category,
+  trim(r.pm['searchQuery']) AS search_query,
+  TRY_CAST(r.pm['timeOnPageSec'] AS BIGINT) AS time_on_page_sec,
+  upper(trim(r.pm['country'])) AS country_code,
   r.occurred_at,
   CAST(r.occurred_at AS DATE) AS event_date,
   coalesce(array_join(array_sort(array_except(
-    json_object_keys(r.payload), k.known_fields
+    map_keys(r.pm), k.known_fields
   )), ','), '') AS rescued_fields,
   r.schema_version,
   r.source_file,

@@ -18,8 +18,9 @@
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH delivered AS (
   -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup), also
-  -- without profiles whose payload names an erased customer; one parse of the payload into a struct of strings.
-  SELECT d.*, from_json(d.payload, 'customerId STRING, firstName STRING, lastName STRING, email STRING, phone STRING, dateOfBirth STRING, gender STRING, address STRING, customerSegment STRING, loyaltyTier STRING, loyaltyPoints STRING, registrationDate STRING, status STRING, preferredChannel STRING, consent STRING, preferences STRING, externalIds STRING') AS pj
+  -- without profiles whose payload names an erased customer; one parse of the payload into a map of its
+  -- fields as text: the values and (map_keys) the rescued fields from the same parse.
+  SELECT d.*, from_json(d.payload, 'MAP<STRING, STRING>') AS pm
   FROM silver.event_deliveries AS d
   WHERE d.event_type = 'customer_profile'
     AND (get_json_object(d.payload, '$.customerId') IS NULL OR get_json_object(d.payload, '$.customerId') NOT IN (SELECT y.customer_id FROM control_erasure AS y WHERE y.customer_id IS NOT NULL))
@@ -27,32 +28,32 @@ WITH delivered AS (
 
 renamed AS (
   SELECT
-    trim(r.pj.customerId) AS customer_id,
+    trim(r.pm['customerId']) AS customer_id,
     trim(r.customer_id) AS envelope_customer_id,
     r.source_system,
-    initcap(trim(r.pj.firstName)) AS first_name,
-    initcap(trim(r.pj.lastName)) AS last_name,
-    lower(trim(r.pj.email)) AS email,
-    trim(r.pj.phone) AS phone_raw,
-    regexp_replace(r.pj.phone, '[^0-9]', '') AS phone_digits,
-    TRY_CAST(r.pj.dateOfBirth AS DATE) AS date_of_birth,
-    upper(trim(r.pj.gender)) AS gender,
-    initcap(trim(get_json_object(r.pj.address, '$.city'))) AS city,
-    upper(trim(get_json_object(r.pj.address, '$.stateCode'))) AS state_code,
-    trim(get_json_object(r.pj.address, '$.postalCode')) AS postal_code,
-    upper(trim(get_json_object(r.pj.address, '$.countryCode'))) AS country_code,
-    upper(trim(r.pj.customerSegment)) AS customer_segment,
-    upper(trim(r.pj.loyaltyTier)) AS loyalty_tier,
-    TRY_CAST(r.pj.loyaltyPoints AS BIGINT) AS loyalty_points,
-    TRY_CAST(r.pj.registrationDate AS DATE) AS registration_date,
-    upper(trim(r.pj.status)) AS status,
-    upper(trim(r.pj.preferredChannel)) AS preferred_channel,
-    TRY_CAST(get_json_object(r.pj.consent, '$.email') AS BOOLEAN) AS consent_email,
-    TRY_CAST(get_json_object(r.pj.consent, '$.sms') AS BOOLEAN) AS consent_sms,
-    get_json_object(r.pj.preferences, '$.categories') AS preferred_categories_json,
-    r.pj.externalIds AS external_ids_json,
+    initcap(trim(r.pm['firstName'])) AS first_name,
+    initcap(trim(r.pm['lastName'])) AS last_name,
+    lower(trim(r.pm['email'])) AS email,
+    trim(r.pm['phone']) AS phone_raw,
+    regexp_replace(r.pm['phone'], '[^0-9]', '') AS phone_digits,
+    TRY_CAST(r.pm['dateOfBirth'] AS DATE) AS date_of_birth,
+    upper(trim(r.pm['gender'])) AS gender,
+    initcap(trim(get_json_object(r.pm['address'], '$.city'))) AS city,
+    upper(trim(get_json_object(r.pm['address'], '$.stateCode'))) AS state_code,
+    trim(get_json_object(r.pm['address'], '$.postalCode')) AS postal_code,
+    upper(trim(get_json_object(r.pm['address'], '$.countryCode'))) AS country_code,
+    upper(trim(r.pm['customerSegment'])) AS customer_segment,
+    upper(trim(r.pm['loyaltyTier'])) AS loyalty_tier,
+    TRY_CAST(r.pm['loyaltyPoints'] AS BIGINT) AS loyalty_points,
+    TRY_CAST(r.pm['registrationDate'] AS DATE) AS registration_date,
+    upper(trim(r.pm['status'])) AS status,
+    upper(trim(r.pm['preferredChannel'])) AS preferred_channel,
+    TRY_CAST(get_json_object(r.pm['consent'], '$.email') AS BOOLEAN) AS consent_email,
+    TRY_CAST(get_json_object(r.pm['consent'], '$.sms') AS BOOLEAN) AS consent_sms,
+    get_json_object(r.pm['preferences'], '$.categories') AS preferred_categories_json,
+    r.pm['externalIds'] AS external_ids_json,
     coalesce(array_join(array_sort(array_except(
-      json_object_keys(r.payload), k.known_fields
+      map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
     r.schema_version,
     r.event_id,

@@ -17,35 +17,36 @@
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH delivered AS (
   -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup);
-  -- one parse of the payload into a struct of strings.
-  SELECT d.*, from_json(d.payload, 'orderId STRING, channel STRING, orderedAt STRING, transactionType STRING, status STRING, currency STRING, totalAmount STRING, taxAmount STRING, shippingAmount STRING, discountAmount STRING, paymentMethod STRING, storeId STRING, promotionCode STRING, items STRING, loyaltyPointsEarned STRING, loyaltyPointsRedeemed STRING') AS pj
+  -- one parse of the payload into a map of its
+  -- fields as text: the values and (map_keys) the rescued fields from the same parse.
+  SELECT d.*, from_json(d.payload, 'MAP<STRING, STRING>') AS pm
   FROM silver.event_deliveries AS d
   WHERE d.event_type = 'order'
 ),
 
 renamed AS (
   SELECT
-    trim(r.pj.orderId) AS order_id,
+    trim(r.pm['orderId']) AS order_id,
     trim(r.customer_id) AS customer_id,
     r.source_system,
-    upper(trim(r.pj.channel)) AS channel,
-    TRY_CAST(r.pj.orderedAt AS TIMESTAMP_LTZ) AS ordered_at,
-    upper(trim(r.pj.transactionType)) AS transaction_type,
-    upper(trim(r.pj.status)) AS status,
-    upper(trim(r.pj.currency)) AS currency,
-    TRY_CAST(r.pj.totalAmount AS DECIMAL(18, 2)) AS total_amount,
-    coalesce(TRY_CAST(r.pj.taxAmount AS DECIMAL(18, 2)), 0) AS tax_amount,
-    coalesce(TRY_CAST(r.pj.shippingAmount AS DECIMAL(18, 2)), 0) AS shipping_amount,
-    coalesce(TRY_CAST(r.pj.discountAmount AS DECIMAL(18, 2)), 0) AS discount_amount,
-    upper(trim(r.pj.paymentMethod)) AS payment_method,
-    r.pj.storeId AS store_id,
-    r.pj.promotionCode AS promotion_code,
-    coalesce(TRY_CAST(r.pj.loyaltyPointsEarned AS BIGINT), 0) AS loyalty_points_earned,
-    coalesce(TRY_CAST(r.pj.loyaltyPointsRedeemed AS BIGINT), 0) AS loyalty_points_redeemed,
-    coalesce(json_array_length(r.pj.items), 0) AS item_count,
-    r.pj.items AS items_json,
+    upper(trim(r.pm['channel'])) AS channel,
+    TRY_CAST(r.pm['orderedAt'] AS TIMESTAMP_LTZ) AS ordered_at,
+    upper(trim(r.pm['transactionType'])) AS transaction_type,
+    upper(trim(r.pm['status'])) AS status,
+    upper(trim(r.pm['currency'])) AS currency,
+    TRY_CAST(r.pm['totalAmount'] AS DECIMAL(18, 2)) AS total_amount,
+    coalesce(TRY_CAST(r.pm['taxAmount'] AS DECIMAL(18, 2)), 0) AS tax_amount,
+    coalesce(TRY_CAST(r.pm['shippingAmount'] AS DECIMAL(18, 2)), 0) AS shipping_amount,
+    coalesce(TRY_CAST(r.pm['discountAmount'] AS DECIMAL(18, 2)), 0) AS discount_amount,
+    upper(trim(r.pm['paymentMethod'])) AS payment_method,
+    r.pm['storeId'] AS store_id,
+    r.pm['promotionCode'] AS promotion_code,
+    coalesce(TRY_CAST(r.pm['loyaltyPointsEarned'] AS BIGINT), 0) AS loyalty_points_earned,
+    coalesce(TRY_CAST(r.pm['loyaltyPointsRedeemed'] AS BIGINT), 0) AS loyalty_points_redeemed,
+    coalesce(json_array_length(r.pm['items']), 0) AS item_count,
+    r.pm['items'] AS items_json,
     coalesce(array_join(array_sort(array_except(
-      json_object_keys(r.payload), k.known_fields
+      map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
     r.schema_version,
     r.event_id,

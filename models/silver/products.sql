@@ -9,7 +9,7 @@
 -- @expect warn invalid_enum_value known_category: category IN ('Apparel', 'Footwear', 'Electronics', 'Home', 'Beauty', 'Sports', 'Toys', 'Grocery', 'Books', 'Jewelry')
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH source AS (
-  SELECT b.*, from_json(b.payload, 'productId STRING, sku STRING, name STRING, category STRING, subcategory STRING, brand STRING, price STRING, currency STRING, stockQuantity STRING, updatedAt STRING') AS pj
+  SELECT b.*, from_json(b.payload, 'MAP<STRING, STRING>') AS pm
   FROM bronze.events AS b
   CROSS JOIN run_context AS rc
   WHERE b.event_type = 'product'
@@ -19,17 +19,17 @@ WITH source AS (
 
 renamed AS (
   SELECT
-    trim(s.pj.productId) AS product_id,
-    trim(s.pj.sku) AS sku,
-    trim(s.pj.name) AS product_name,
-    initcap(trim(s.pj.category)) AS category,
-    trim(s.pj.subcategory) AS subcategory,
-    trim(s.pj.brand) AS brand,
-    TRY_CAST(s.pj.price AS DECIMAL(18, 2)) AS price,
-    upper(trim(s.pj.currency)) AS currency,
-    TRY_CAST(s.pj.stockQuantity AS BIGINT) AS stock_quantity,
+    trim(s.pm['productId']) AS product_id,
+    trim(s.pm['sku']) AS sku,
+    trim(s.pm['name']) AS product_name,
+    initcap(trim(s.pm['category'])) AS category,
+    trim(s.pm['subcategory']) AS subcategory,
+    trim(s.pm['brand']) AS brand,
+    TRY_CAST(s.pm['price'] AS DECIMAL(18, 2)) AS price,
+    upper(trim(s.pm['currency'])) AS currency,
+    TRY_CAST(s.pm['stockQuantity'] AS BIGINT) AS stock_quantity,
     coalesce(array_join(array_sort(array_except(
-      json_object_keys(s.payload), k.known_fields
+      map_keys(s.pm), k.known_fields
     )), ','), '') AS rescued_fields,
     s.record_format,
     s.event_id,

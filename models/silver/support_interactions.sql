@@ -12,29 +12,30 @@
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH delivered AS (
   -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup);
-  -- one parse of the payload into a struct of strings.
-  SELECT d.*, from_json(d.payload, 'interactionId STRING, ticketId STRING, interactionType STRING, priority STRING, category STRING, status STRING, subject STRING, resolutionTimeMin STRING, satisfactionScore STRING, sentimentScore STRING, agentId STRING') AS pj
+  -- one parse of the payload into a map of its
+  -- fields as text: the values and (map_keys) the rescued fields from the same parse.
+  SELECT d.*, from_json(d.payload, 'MAP<STRING, STRING>') AS pm
   FROM silver.event_deliveries AS d
   WHERE d.event_type = 'support_interaction'
 ),
 
 renamed AS (
   SELECT
-    trim(r.pj.interactionId) AS interaction_id,
-    trim(r.pj.ticketId) AS ticket_id,
+    trim(r.pm['interactionId']) AS interaction_id,
+    trim(r.pm['ticketId']) AS ticket_id,
     trim(r.customer_id) AS customer_id,
     r.source_system,
-    upper(trim(r.pj.interactionType)) AS interaction_type,
-    upper(trim(r.pj.priority)) AS priority,
-    upper(trim(r.pj.category)) AS category,
-    upper(trim(r.pj.status)) AS status,
-    trim(r.pj.subject) AS subject,
-    TRY_CAST(r.pj.resolutionTimeMin AS BIGINT) AS resolution_time_min,
-    TRY_CAST(r.pj.satisfactionScore AS BIGINT) AS satisfaction_score,
-    TRY_CAST(r.pj.sentimentScore AS DOUBLE) AS sentiment_score,
-    trim(r.pj.agentId) AS agent_id,
+    upper(trim(r.pm['interactionType'])) AS interaction_type,
+    upper(trim(r.pm['priority'])) AS priority,
+    upper(trim(r.pm['category'])) AS category,
+    upper(trim(r.pm['status'])) AS status,
+    trim(r.pm['subject']) AS subject,
+    TRY_CAST(r.pm['resolutionTimeMin'] AS BIGINT) AS resolution_time_min,
+    TRY_CAST(r.pm['satisfactionScore'] AS BIGINT) AS satisfaction_score,
+    TRY_CAST(r.pm['sentimentScore'] AS DOUBLE) AS sentiment_score,
+    trim(r.pm['agentId']) AS agent_id,
     coalesce(array_join(array_sort(array_except(
-      json_object_keys(r.payload), k.known_fields
+      map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
     r.schema_version,
     r.event_id,

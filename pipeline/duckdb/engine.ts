@@ -66,6 +66,12 @@ const ident = (s: string): string => {
   return s;
 };
 
+/** A row passes a rule only when its condition is TRUE (NULL fails). */
+const passes = (e: Expectation): string => `coalesce((${e.condition}), false)`;
+const allPass = (rules: Expectation[]): string => rules.map(passes).join(" AND ");
+const failedRules = (results: ExpectationResult[]): string[] =>
+  results.filter((e) => e.action === "fail" && !e.passed).map((e) => e.name);
+
 /**
  * Parquet writer options per layer. Bronze rows are mostly unique long strings (the raw record, the payload):
  * trying a dictionary for them is wasted work (writes 20–25% faster without, files ~2% larger), and LZ4_RAW
@@ -364,55 +370,22 @@ export class DuckDbEngine {
     const rowsIn = await this.count("SELECT * FROM __stage");
     const stageTypes = await this.columnTypes("__stage");
     const cols = [...stageTypes.keys()];
-    const pass = (e: Expectation) => `coalesce((${e.condition}), false)`;
-    const expectations: ExpectationResult[] = [];
-    if (model.expectations.length > 0) {
-      const row = (
-        await this.query<Record<string, string>>(
-          `SELECT ${model.expectations.map((e, i) => `count(*) FILTER (WHERE NOT ${pass(e)}) AS e${i}`).join(", ")} FROM __stage`,
-        )
-      )[0]!;
-      model.expectations.forEach((e, i) => {
-        const failed = Number(row[`e${i}`] ?? 0);
-        expectations.push({ name: e.name, code: e.code, action: e.action, failed, passed: failed === 0 });
-      });
-    }
-    const failedExpectations = expectations
-      .filter((e) => e.action === "fail" && !e.passed)
-      .map((e) => e.name);
+    const expectations = await this.checkExpectations(model, "__stage");
+    const failedExpectations = failedRules(expectations);
     if (failedExpectations.length > 0)
       return { rowsIn, rowsOut: 0, rowsWritten: 0, quarantined: 0, expectations, failedExpectations };
 
     const drops = model.expectations.filter((e) => e.action === "drop");
     let quarantined = 0;
     if (drops.length > 0) {
-      const firstFailure = (field: "code" | "name") =>
-        `CASE ${drops.map((e) => `WHEN NOT ${pass(e)} THEN ${sqlString(e[field])}`).join(" ")} END`;
-      const has = (c: string) => cols.includes(c);
-      await this.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS
-        SELECT ${sqlString(model.layer)} AS stage, ${sqlString(model.name)} AS "table",
-          ${firstFailure("code")} AS reason, ${firstFailure("name")} AS rule,
-          ${sqlString(rc.loadId)} AS load_id,
-          ${has("source_file") ? "s.source_file" : "CAST(NULL AS VARCHAR)"} AS source_file,
-          ${has("line_no") ? "s.line_no" : "CAST(NULL AS BIGINT)"} AS line_no,
-          ${has("raw_record") ? "s.raw_record" : "CAST(to_json(s) AS VARCHAR)"} AS record,
-          CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ) AS quarantined_at
-        FROM __stage AS s WHERE NOT (${drops.map(pass).join(" AND ")})`);
-      quarantined = await this.count("SELECT * FROM __quarantine");
-      if (quarantined > 0) {
-        const dir = join(
-          this.lakeDir,
-          "quarantine",
-          model.layer,
-          model.name,
-          `ingest_date=${rc.runAt.slice(0, 10)}`,
-        );
-        mkdirSync(dir, { recursive: true });
-        await this.exec(
-          `COPY (SELECT * FROM __quarantine ORDER BY source_file, line_no, record) TO ${sqlString(join(dir, part === 0 ? `${rc.loadId}.jsonl` : `${rc.loadId}-${part}.jsonl`))} (FORMAT JSON)`,
-        );
-      }
-      await this.exec(`DELETE FROM __stage WHERE NOT (${drops.map(pass).join(" AND ")})`);
+      quarantined = await this.quarantine(
+        model,
+        rc,
+        part,
+        `SELECT * FROM __stage WHERE NOT (${allPass(drops)})`,
+        cols,
+      );
+      await this.exec(`DELETE FROM __stage WHERE NOT (${allPass(drops)})`);
     }
 
     const exists = await this.relationExists(target);
@@ -426,19 +399,12 @@ export class DuckDbEngine {
         );
     }
     let rowsWritten: number;
-    // Without requests there is nothing to delete; skipping also spares bronze (erased by customer_id) a scan of
-    // the whole table after every landing batch.
-    const eraseBy = this.erasures > 0 ? model.eraseBy : [];
-    // Rows of erased customers: one of the model's @erase_by columns holds a requested id.
-    const erasedRows = eraseBy
-      .map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`)
-      .join(" OR ");
+    const erasedRows = this.erasedRows(model);
     const erase = async (rel: string): Promise<void> => {
       if (!erasedRows) return;
       // Bronze: where those rows came from, so purgeErasedLandingLines blanks the landing lines too.
       if (model.inputs.includes("landing_records"))
-        await this.exec(`INSERT INTO __erased_landing SELECT source_file, line_no FROM ${rel}
-          WHERE record_format = 'jsonl' AND (${erasedRows})`);
+        await this.noteErasedLanding(`SELECT * FROM ${rel} WHERE ${erasedRows}`);
       await this.exec(`DELETE FROM ${rel} WHERE ${erasedRows}`);
     };
     if (model.materialized !== "scd2" && (model.materialized === "full" || !exists)) {
@@ -463,13 +429,7 @@ export class DuckDbEngine {
         await this.appendTable(model.layer, model.name, "__stage", rc.loadId);
       // Rows already in the table are checked once per run (on the first landing batch): later batches' rows were
       // filtered in the stage above.
-      const erased =
-        erasedRows && part === 0 ? await this.count(`SELECT 1 FROM ${target} WHERE ${erasedRows}`) : 0;
-      if (erased > 0) {
-        await this.replaceTable(target, `SELECT * FROM ${target}`, true);
-        await erase(target);
-        await this.writeTable(model.layer, model.name, target, true);
-      }
+      if (part === 0) await this.eraseExisting(model, target);
     } else if (model.materialized === "incremental") {
       await this.replaceTable(target, `SELECT * FROM ${target}`, exists);
       // Additive schema evolution (see newColumns): NULL in the rows already there.
@@ -501,6 +461,89 @@ export class DuckDbEngine {
     await this.exec("DROP TABLE IF EXISTS __stage");
     const rowsOut = await this.count(`SELECT * FROM ${target}`);
     return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
+  }
+
+  /** Counts each expectation's failing rows over `relation`. */
+  private async checkExpectations(model: Model, relation: string): Promise<ExpectationResult[]> {
+    if (model.expectations.length === 0) return [];
+    const row = (
+      await this.query<Record<string, string>>(
+        `SELECT ${model.expectations.map((e, i) => `count(*) FILTER (WHERE NOT ${passes(e)}) AS e${i}`).join(", ")} FROM ${relation}`,
+      )
+    )[0]!;
+    return model.expectations.map((e, i) => {
+      const failed = Number(row[`e${i}`] ?? 0);
+      return { name: e.name, code: e.code, action: e.action, failed, passed: failed === 0 };
+    });
+  }
+
+  /**
+   * Writes the rows of `rowsSql` (rows that failed a drop rule) to the model's quarantine, each with the first rule
+   * it failed, its lineage and its raw record; returns how many.
+   */
+  private async quarantine(
+    model: Model,
+    rc: RunContext,
+    part: number,
+    rowsSql: string,
+    cols: string[],
+  ): Promise<number> {
+    const drops = model.expectations.filter((e) => e.action === "drop");
+    const firstFailure = (field: "code" | "name") =>
+      `CASE ${drops.map((e) => `WHEN NOT ${passes(e)} THEN ${sqlString(e[field])}`).join(" ")} END`;
+    const has = (c: string) => cols.includes(c);
+    await this.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS
+      SELECT ${sqlString(model.layer)} AS stage, ${sqlString(model.name)} AS "table",
+        ${firstFailure("code")} AS reason, ${firstFailure("name")} AS rule,
+        ${sqlString(rc.loadId)} AS load_id,
+        ${has("source_file") ? "s.source_file" : "CAST(NULL AS VARCHAR)"} AS source_file,
+        ${has("line_no") ? "s.line_no" : "CAST(NULL AS BIGINT)"} AS line_no,
+        ${has("raw_record") ? "s.raw_record" : "CAST(to_json(s) AS VARCHAR)"} AS record,
+        CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ) AS quarantined_at
+      FROM (${rowsSql}) AS s`);
+    const quarantined = await this.count("SELECT * FROM __quarantine");
+    if (quarantined > 0) {
+      const dir = join(
+        this.lakeDir,
+        "quarantine",
+        model.layer,
+        model.name,
+        `ingest_date=${rc.runAt.slice(0, 10)}`,
+      );
+      mkdirSync(dir, { recursive: true });
+      await this.exec(
+        `COPY (SELECT * FROM __quarantine ORDER BY source_file, line_no, record) TO ${sqlString(join(dir, part === 0 ? `${rc.loadId}.jsonl` : `${rc.loadId}-${part}.jsonl`))} (FORMAT JSON)`,
+      );
+    }
+    await this.exec("DROP TABLE __quarantine");
+    return quarantined;
+  }
+
+  /**
+   * Rows of erased customers: one of the model's @erase_by columns holds a requested id. Empty without requests
+   * this run: nothing to delete, and bronze (erased by customer_id) is spared a scan after every landing batch.
+   */
+  private erasedRows(model: Model): string {
+    if (this.erasures === 0) return "";
+    return model.eraseBy.map((c) => `${ident(c)} IN (SELECT customer_id FROM control_erasure)`).join(" OR ");
+  }
+
+  /** Landing positions of erased bronze rows (`rowsSql`), for purgeErasedLandingLines. */
+  private async noteErasedLanding(rowsSql: string): Promise<void> {
+    await this.exec(
+      `INSERT INTO __erased_landing SELECT source_file, line_no FROM (${rowsSql}) WHERE record_format = 'jsonl'`,
+    );
+  }
+
+  /** Insert-only tables: rows already in the table that belong to erased customers, removed by a rewrite. */
+  private async eraseExisting(model: Model, target: string): Promise<void> {
+    const erasedRows = this.erasedRows(model);
+    if (!erasedRows || (await this.count(`SELECT 1 FROM ${target} WHERE ${erasedRows}`)) === 0) return;
+    await this.replaceTable(target, `SELECT * FROM ${target}`, true);
+    if (model.inputs.includes("landing_records"))
+      await this.noteErasedLanding(`SELECT * FROM ${target} WHERE ${erasedRows}`);
+    await this.exec(`DELETE FROM ${target} WHERE ${erasedRows}`);
+    await this.writeTable(model.layer, model.name, target, true);
   }
 
   /**

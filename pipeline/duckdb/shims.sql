@@ -6,7 +6,9 @@ CREATE TYPE IF NOT EXISTS timestamp_ltz AS TIMESTAMPTZ;
 CREATE OR REPLACE MACRO get_json_object(j, p) AS CASE WHEN json_valid(j) THEN json_extract_string(j, p) END;
 CREATE OR REPLACE MACRO json_object_keys(j) AS CASE WHEN json_valid(j) AND regexp_matches(j, '^\s*[{]') THEN json_keys(j) END;
 -- from_json with an all-STRING schema ('a STRING, b STRING'): one parse into a struct; nested values come back as
--- compact JSON text, missing keys as NULL. 'ARRAY<STRING>' parses a JSON array into a list of its elements as text
+-- compact JSON text, missing keys as NULL. 'MAP<STRING, STRING>' parses an object into a map of every key to its
+-- value as text (nested values as compact JSON): one parse gives both the values (m['key']) and the keys
+-- (map_keys, for rescued fields). 'ARRAY<STRING>' parses a JSON array into a list of its elements as text
 -- (objects as compact JSON), as Spark does. These are the only schema shapes the models use (see the tests). No
 -- validity guard (it would cost a second parse): input of the wrong shape gives NULL, but invalid JSON that starts
 -- like an object/array raises here where Spark returns NULL, so models pass it only values extracted from parsed
@@ -14,6 +16,7 @@ CREATE OR REPLACE MACRO json_object_keys(j) AS CASE WHEN json_valid(j) AND regex
 CREATE OR REPLACE MACRO from_json(j, s) AS CASE
   WHEN regexp_matches(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '^\s*\[' ELSE '^\s*[{]' END)
   THEN json_transform(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '["VARCHAR"]'
+    WHEN upper(s) = 'MAP<STRING, STRING>' THEN '"MAP(VARCHAR, VARCHAR)"'
     ELSE '{"' || replace(replace(s, ' STRING, ', '":"VARCHAR","'), ' STRING', '":"VARCHAR') || '"}' END)
 END;
 CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p);

@@ -866,7 +866,7 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
       writeFileSync(path, sql.replace(line, ""));
     };
     dropLine("orders.sql", "  l.promotion_code,\n"); // incremental MERGE with updates
-    dropLine("behavioral_events.sql", "  trim(r.pj.productId) AS product_id,\n"); // insert-only
+    dropLine("behavioral_events.sql", "  trim(r.pm['productId']) AS product_id,\n"); // insert-only
     dropLine("customers.sql", "  c.preferred_channel,\n"); // SCD2
     writeDay1(lake);
     const w1 = { windowStart: "2024-04-10", windowEnd: "2024-04-11" };
