@@ -252,9 +252,12 @@ def run_model(spark, model, params, lake_root):
         pos = ("s.source_file" if "source_file" in cols else "CAST(NULL AS STRING)",
                "s.line_no" if "line_no" in cols else "CAST(NULL AS BIGINT)")
         all_ok = " AND ".join(ok(e) for e in drops)
+        # An erased customer's failing rows are dropped without a quarantine copy (they are deleted below anyway).
+        erased = " OR ".join(f"s.{c} IN (SELECT customer_id FROM control_erasure)" for c in model["erase_by"])
+        not_erased = f" AND NOT coalesce({erased}, false)" if erased else ""
         q = spark.sql(f"""SELECT '{model['layer']}' AS stage, '{model['name']}' AS `table`, {reason} AS reason, {rule} AS rule,
             '{params['load_id']}' AS load_id, {pos[0]} AS source_file, {pos[1]} AS line_no, {record} AS record,
-            current_timestamp() AS quarantined_at FROM __stage AS s WHERE NOT ({all_ok})""")
+            current_timestamp() AS quarantined_at FROM __stage AS s WHERE NOT ({all_ok}){not_erased}""")
         quarantined = q.count()
         if quarantined:
             day = params["run_at"][:10]
@@ -327,6 +330,51 @@ def blank_landing_lines(spark, dbutils, lake_root, positions):
     return blanked
 
 
+def purge_quarantine(spark, dbutils, lake_root, ids):
+    """Erasure reaches the batch quarantine, as in the DuckDB adapter: every quarantined record (quarantine/<layer>/
+    ...) whose record names an erased id as a JSON string is removed from its file (deleted when nothing is left).
+    Textual on purpose: a quarantined line is often not parseable. Returns (records removed, landing positions of the
+    bronze ones), so run_layer blanks those landing lines too."""
+    tokens = [json.dumps(i, ensure_ascii=False) for i in ids if i]
+    if not tokens:
+        return 0, []
+
+    def files(path):
+        try:
+            entries = dbutils.fs.ls(path)
+        except Exception:  # the zone or layer folder does not exist yet
+            return []
+        out = []
+        for e in entries:
+            if e.name.endswith("/"):
+                out += files(e.path)
+            elif e.name.endswith(".json"):
+                out.append(e.path)
+        return out
+
+    removed, positions = 0, []
+    for layer in LAYERS:
+        for path in files(f"{lake_root('quarantine')}/{layer}"):
+            lines = spark.read.text(path, wholetext=True).first()[0].split("\n")
+            keep = []
+            for line in lines:
+                if line and any(t[1:-1] in line for t in tokens):
+                    rec = json.loads(line)
+                    if any(t in (rec.get("record") or "") for t in tokens):
+                        if rec.get("stage") == "bronze" and rec.get("source_file") and rec.get("line_no"):
+                            positions.append((rec["source_file"], int(rec["line_no"])))
+                        continue
+                keep.append(line)
+            if len(keep) == len(lines):
+                continue
+            removed += len(lines) - len(keep)
+            if all(line == "" for line in keep):
+                dbutils.fs.rm(path)
+            else:
+                dbutils.fs.put(path, "\n".join(keep), True)
+    return removed, positions
+
+
 def optimize(spark, model):
     """Gold tables: compact and co-locate by the model's @zorder columns."""
     if model["zorder"]:
@@ -385,10 +433,14 @@ def run_layer(spark, dbutils, layer, lake_root):
         summaries.append(summary)
         if layer == "gold":
             optimize(spark, model)
+    ids = [r[0] for r in spark.sql("SELECT DISTINCT customer_id FROM control_erasure WHERE customer_id IS NOT NULL").collect()]
+    purged, quarantined_lines = purge_quarantine(spark, dbutils, lake_root, ids)
+    if layer == "bronze":
+        erased_lines += quarantined_lines
     blanked = blank_landing_lines(spark, dbutils, lake_root, erased_lines) if erased_lines else 0
     record_run(spark, params, layer, summaries)
     if files:
         spark.createDataFrame([(f, params["load_id"]) for f in files], "source_file string, load_id string") \
             .write.mode("append").saveAsTable("bronze._control_loaded_files")
     return {"layer": layer, "loadId": params["load_id"], "status": "succeeded", "models": summaries,
-            "erasedLandingLines": blanked}
+            "erasedLandingLines": blanked, "erasedQuarantineRecords": purged}

@@ -55,8 +55,11 @@ export function registerPipeline(program: Command): void {
       });
       console.log(formatSummary(summary.layers));
       for (const l of summary.layers) if (l.error) console.error(`${l.layer} failed: ${l.error}`);
-      for (const l of summary.layers)
+      for (const l of summary.layers) {
         if (l.erasedLandingLines) console.log(`erasure: ${l.erasedLandingLines} landing line(s) blanked`);
+        if (l.erasedQuarantineRecords)
+          console.log(`erasure: ${l.layer}: ${l.erasedQuarantineRecords} quarantine record(s) removed`);
+      }
       console.log(`load ${summary.loadId}: ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s`);
       if (summary.status !== "succeeded") process.exitCode = 1;
     });

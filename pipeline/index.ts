@@ -53,6 +53,8 @@ export interface LayerSummary {
   models: ModelSummary[];
   /** Bronze: landing lines of erased customers blanked in the landing files this run (see docs/pipeline.md). */
   erasedLandingLines?: number;
+  /** Batch quarantine records naming an erased customer, removed by this run (purgeErasedQuarantine). */
+  erasedQuarantineRecords?: number;
   durationMs: number;
 }
 
@@ -163,6 +165,8 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
         break;
       }
     }
+    if (summary.status === "succeeded")
+      summary.erasedQuarantineRecords = await engine.purgeErasedQuarantine();
     if (summary.status === "succeeded" && layer === "bronze")
       summary.erasedLandingLines = await engine.purgeErasedLandingLines();
     await recordRun(engine, summary, rc);

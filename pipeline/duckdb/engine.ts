@@ -378,11 +378,14 @@ export class DuckDbEngine {
     const drops = model.expectations.filter((e) => e.action === "drop");
     let quarantined = 0;
     if (drops.length > 0) {
+      // An erased customer's failing rows are dropped without a quarantine copy (they are deleted below anyway).
+      const erasedRows = this.erasedRows(model);
+      const notErased = erasedRows ? ` AND NOT coalesce(${erasedRows}, false)` : "";
       quarantined = await this.quarantine(
         model,
         rc,
         part,
-        `SELECT * FROM __stage WHERE NOT (${allPass(drops)})`,
+        `SELECT * FROM __stage WHERE NOT (${allPass(drops)})${notErased}`,
         cols,
       );
       await this.exec(`DELETE FROM __stage WHERE NOT (${allPass(drops)})`);
@@ -544,6 +547,61 @@ export class DuckDbEngine {
       await this.noteErasedLanding(`SELECT * FROM ${target} WHERE ${erasedRows}`);
     await this.exec(`DELETE FROM ${target} WHERE ${erasedRows}`);
     await this.writeTable(model.layer, model.name, target, true);
+  }
+
+  /**
+   * Erasure reaches the batch quarantine: every quarantined record (quarantine/<layer>/<table>/.../*.jsonl) that
+   * names an erased id as a JSON string — in the envelope, the payload, or a silver row — is removed from its file
+   * (rewritten to .tmp and renamed; deleted when nothing is left). A textual match on purpose: a quarantined line is
+   * often not parseable at all. Bronze records removed here have their landing lines blanked too (their positions
+   * go to the same list as erased bronze rows). Returns how many records were removed.
+   */
+  async purgeErasedQuarantine(): Promise<number> {
+    if (this.erasures === 0) return 0;
+    const ids = (
+      await this.query<{ customer_id: string }>(
+        "SELECT DISTINCT customer_id FROM control_erasure WHERE customer_id IS NOT NULL AND customer_id <> ''",
+      )
+    ).map((r) => r.customer_id);
+    if (ids.length === 0) return 0;
+    const tokens = ids.map((id) => JSON.stringify(id));
+    // One pass per line for any number of requests; ids are matched literally.
+    const anyId = new RegExp(ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
+    const root = join(this.lakeDir, "quarantine");
+    const files = (dir: string): string[] =>
+      existsSync(dir)
+        ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+            e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".jsonl") ? [join(dir, e.name)] : [],
+          )
+        : [];
+    let removed = 0;
+    const positions: string[] = [];
+    for (const file of ["bronze", "silver", "gold"].flatMap((layer) => files(join(root, layer)))) {
+      const lines = readFileSync(file, "utf8").split("\n");
+      const keep = lines.filter((line) => {
+        // Cheap test first: the id must appear in the line at all (escaped inside the record string).
+        if (line === "" || !anyId.test(line)) return true;
+        const rec = JSON.parse(line) as {
+          stage?: string;
+          record?: string;
+          source_file?: string;
+          line_no?: number;
+        };
+        if (!tokens.some((t) => (rec.record ?? "").includes(t))) return true;
+        if (rec.stage === "bronze" && rec.source_file && rec.line_no)
+          positions.push(`(${sqlString(rec.source_file)}, ${Number(rec.line_no)})`);
+        return false;
+      });
+      if (keep.length === lines.length) continue;
+      removed += lines.length - keep.length;
+      if (keep.every((l) => l === "")) rmSync(file);
+      else {
+        writeFileSync(file + ".tmp", keep.join("\n"));
+        renameSync(file + ".tmp", file);
+      }
+    }
+    if (positions.length > 0) await this.exec(`INSERT INTO __erased_landing VALUES ${positions.join(", ")}`);
+    return removed;
   }
 
   /**

@@ -93,3 +93,86 @@ describe("notebook erasure of landing lines", () => {
     expect(out).toEqual({ puts: { [a]: ['{"l":1}\n\n{"l":3}\n', true] }, blanked: 1 });
   });
 });
+
+describe("notebook erasure of quarantined records", () => {
+  /** Runs purge_quarantine against stand-ins for dbutils.fs (ls, put, rm) and spark.read.text (whole file). */
+  function purge(
+    files: Record<string, string>,
+    ids: string[],
+  ): { puts: unknown; rms: string[]; out: unknown } {
+    const script = [
+      "import json, sys",
+      "ns = {}",
+      "exec(compile(open(sys.argv[1]).read(), 'c360_runtime.py', 'exec'), ns)",
+      "files, puts, rms = json.loads(sys.argv[2]), {}, []",
+      "class Info:",
+      "    def __init__(self, path, name): self.path, self.name = path, name",
+      "class Fs:",
+      "    def ls(self, path):",
+      "        below = [p[len(path) + 1:] for p in files if p.startswith(path + '/')]",
+      "        if not below: raise Exception('not found: ' + path)",
+      "        names = sorted({b.split('/')[0] + ('/' if '/' in b else '') for b in below})",
+      "        return [Info(path + '/' + n.rstrip('/'), n) for n in names]",
+      "    def put(self, path, content, overwrite): puts[path] = [content, overwrite]",
+      "    def rm(self, path): rms.append(path)",
+      "class DbUtils: fs = Fs()",
+      "class Row(list): pass",
+      "class Frame:",
+      "    def __init__(self, text): self.text = text",
+      "    def first(self): return Row([self.text])",
+      "class Reader:",
+      "    def text(self, path, wholetext=False):",
+      "        assert wholetext",
+      "        return Frame(files[path])",
+      "class Spark: read = Reader()",
+      "root = lambda zone: f'abfss://{zone}@acct.dfs.core.windows.net'",
+      "n, positions = ns['purge_quarantine'](Spark(), DbUtils(), root, json.loads(sys.argv[3]))",
+      "print(json.dumps({'puts': puts, 'rms': rms, 'out': [n, positions]}))",
+    ].join("\n");
+    const runtime = join(__dirname, "..", "..", "notebooks", "c360_runtime.py");
+    return JSON.parse(
+      execFileSync("python3", ["-c", script, runtime, JSON.stringify(files), JSON.stringify(ids)], {
+        encoding: "utf8",
+      }),
+    ) as { puts: unknown; rms: string[]; out: unknown };
+  }
+
+  test("records naming an erased id go (file rewritten, or removed when empty); others and other ids stay", () => {
+    const q = "abfss://quarantine@acct.dfs.core.windows.net";
+    const rec = (stage: string, record: string, line = 1) =>
+      JSON.stringify({
+        stage,
+        table: "events",
+        reason: "x",
+        rule: "y",
+        load_id: "L1",
+        source_file: `landing/web/order/ingest_date=2024-04-01/a.jsonl`,
+        line_no: line,
+        record,
+      });
+    const bronze = `${q}/bronze/events/ingest_date=2024-04-01/L1/part-0000.json`;
+    const silver = `${q}/silver/orders/ingest_date=2024-04-01/L1/part-0000.json`;
+    const out = purge(
+      {
+        [bronze]:
+          [
+            rec("bronze", '{"eventId":"e1","customerId":"C3","payload":', 4),
+            rec("bronze", '{"customerId":"C33"', 5),
+          ].join("\n") + "\n",
+        [silver]: rec("silver", '{"order_id":"O7","customer_id":"C3"}') + "\n",
+        [`${q}/silver/orders/ingest_date=2024-04-01/L1/_SUCCESS`]: "",
+      },
+      ["C3"],
+    );
+    expect(out).toEqual({
+      puts: { [bronze]: [rec("bronze", '{"customerId":"C33"', 5) + "\n", true] },
+      rms: [silver],
+      out: [2, [["landing/web/order/ingest_date=2024-04-01/a.jsonl", 4]]],
+    });
+    expect(purge({ [silver]: rec("silver", '{"customer_id":"C1"}') }, ["C3"])).toEqual({
+      puts: {},
+      rms: [],
+      out: [0, []],
+    });
+  });
+});

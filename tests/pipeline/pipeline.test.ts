@@ -919,12 +919,40 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     expect([updated.load_id, updated.promotion_code]).toEqual(["V2", "LATE"]);
   });
 
-  test("erasure requests remove the person from bronze, silver and gold under every resolved id", async () => {
+  test("erasure requests remove the person from bronze, silver, gold and the quarantine under every resolved id", async () => {
     const lake = tempLake();
     lakes.push(lake);
     writeDay1(lake);
     writeDay2(lake);
+    // Quarantined records: the person's unparseable line (bronze) and negative order (silver), and someone else's
+    // unparseable line, which must stay.
+    writeLanding(lake, "ecommerce", "order", "2024-04-10", "ec-bad.jsonl", [
+      '{"eventId":"ev-bad-c3","eventType":"order","customerId":"C3","payload":{"orderId":"O-BAD"',
+      env(
+        "ev-neg-c3",
+        "order",
+        "ecommerce",
+        "2024-04-10T11:00:00Z",
+        "C3",
+        order("O7", "ECOMMERCE", "2024-04-10T11:00:00Z", -1, [item("I1", "P1", "Apparel", 1, 1)]),
+      ),
+      '{"eventId":"ev-bad-c1","eventType":"order","customerId":"C1","payload":',
+    ]);
     await runPipeline({ lakeDir: lake, loadId: "E1", windowEnd: "2024-05-01" });
+    const quarantineLines = (): string[] => {
+      const walk = (dir: string): string[] =>
+        existsSync(dir)
+          ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+              e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+            )
+          : [];
+      return walk(join(lake, "quarantine")).flatMap((f) =>
+        readFileSync(f, "utf8").split("\n").filter(Boolean),
+      );
+    };
+    const namesPerson = (line: string) => /\\"(C3|POS-9)\\"/.test(line);
+    const personQuarantined = quarantineLines().filter(namesPerson).length;
+    expect(personQuarantined).toBe(2);
     const bronzeIds = async () =>
       new Set((await readTable(lake, "bronze.events", "source_file, line_no")).map((r) => r.customer_id));
     expect(await bronzeIds()).toContain("C3");
@@ -948,7 +976,12 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     // ... and so are their lines in the landing files: blanked in place, so every other bronze row still points
     // at its own line
     expect(theirRows).toBeGreaterThanOrEqual(2);
-    expect(s.layers[0]!.erasedLandingLines).toBe(theirRows);
+    // (+1: the unparseable line, which never reached bronze, is blanked through its quarantine record)
+    expect(s.layers[0]!.erasedLandingLines).toBe(theirRows + 1);
+    // The quarantine keeps no record of the person, and everyone else's records stay.
+    expect(quarantineLines().filter(namesPerson)).toEqual([]);
+    expect(quarantineLines().filter((l) => l.includes("ev-bad-c1"))).toHaveLength(1);
+    expect(s.layers.reduce((n, l) => n + (l.erasedQuarantineRecords ?? 0), 0)).toBe(personQuarantined);
     const landingLine = (file: string, n: number) =>
       readFileSync(join(lake, file), "utf8").split("\n")[n - 1]!.replace(/\r$/, "");
     const landingFiles = (dir: string): string[] =>
@@ -968,6 +1001,7 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
         expect(landingLine(r.source_file as string, Number(r.line_no))).toBe(r.raw_record);
     const again = await runPipeline({ lakeDir: lake, loadId: "E3", windowEnd: "2024-05-01" });
     expect(again.layers[0]!.erasedLandingLines).toBe(0);
+    expect(again.layers.map((l) => l.erasedQuarantineRecords ?? 0)).toEqual([0, 0, 0]);
     expect((await readTable(lake, "silver.customers", "customer_id")).map((r) => r.customer_id)).toEqual([
       "C1",
       "C1",
