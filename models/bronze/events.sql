@@ -3,7 +3,7 @@
 -- (source_system, event_type, ingest_date from the path; record_format jsonl|csv|parquet; CSV/Parquet rows as JSON).
 -- @materialized incremental
 -- @unique_key source_file, line_no
--- @erase_by customer_id
+-- @erase_by customer_id, payload_customer_id
 -- @inputs landing_records, run_context
 -- @zorder event_type
 -- @expect drop unparseable_line parseable_record: is_parseable
@@ -60,6 +60,11 @@ fields AS (
       ELSE coalesce(p.extract_row.updatedAt, CAST(p.ingest_date AS STRING) || 'T00:00:00Z')
     END AS occurred_at_raw,
     CASE WHEN p.is_envelope THEN p.envelope.customerId END AS customer_id,
+    -- The person a profile is about, named inside its payload (the envelope's customer id may be absent): erasure
+    -- matches it too. Only profiles carry one, so only their (small) payloads are parsed again.
+    CASE
+      WHEN p.is_envelope AND p.envelope.eventType = 'customer_profile' THEN get_json_object(p.envelope.payload, '$.customerId')
+    END AS payload_customer_id,
     CASE WHEN p.is_envelope THEN p.envelope.payload ELSE p.raw_record END AS payload,
     CASE
       WHEN p.is_envelope THEN coalesce(array_join(array_sort(array_except(p.record_keys, k.envelope_fields)), ','), '')
@@ -79,6 +84,7 @@ SELECT
   TRY_CAST(f.occurred_at_raw AS TIMESTAMP_LTZ) AS occurred_at,
   f.occurred_at_raw,
   f.customer_id,
+  f.payload_customer_id,
   f.payload,
   f.rescued_fields,
   f.raw_record,

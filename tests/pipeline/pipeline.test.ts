@@ -938,6 +938,15 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
       ),
       '{"eventId":"ev-bad-c1","eventType":"order","customerId":"C1","payload":',
     ]);
+    // An older profile about the person with no customer id on its envelope: only its payload names them.
+    writeLanding(lake, "crm", "customer_profile", "2024-04-10", "crm-anon.jsonl", [
+      env("ev-p-anon", "customer_profile", "crm", "2024-02-10T00:00:00Z", undefined, {
+        customerId: "C3",
+        firstName: "Bo",
+        lastName: "Chan",
+        email: "bo@example.org",
+      }),
+    ]);
     await runPipeline({ lakeDir: lake, loadId: "E1", windowEnd: "2024-05-01" });
     const quarantineLines = (): string[] => {
       const walk = (dir: string): string[] =>
@@ -957,8 +966,11 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
       new Set((await readTable(lake, "bronze.events", "source_file, line_no")).map((r) => r.customer_id));
     expect(await bronzeIds()).toContain("C3");
     const theirRows = (await readTable(lake, "bronze.events", "source_file, line_no")).filter(
-      (r) => r.customer_id === "C3" || r.customer_id === "POS-9",
+      (r) => r.customer_id === "C3" || r.customer_id === "POS-9" || r.payload_customer_id === "C3",
     ).length;
+    expect(
+      (await readTable(lake, "bronze.events", "source_file, line_no")).filter((r) => r.event_id === "ev-p-anon"),
+    ).toMatchObject([{ customer_id: null, payload_customer_id: "C3" }]);
     mkdirSync(join(lake, "control", "erasure"), { recursive: true });
     writeFileSync(
       join(lake, "control", "erasure", "req-1.jsonl"),
@@ -973,6 +985,9 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     // bronze has no new file to load, yet its raw records of the person (under both ids) are purged
     const left = await bronzeIds();
     expect([left.has("C3"), left.has("POS-9"), left.has("C1")]).toEqual([false, false, true]);
+    expect(
+      (await readTable(lake, "bronze.events", "source_file, line_no")).filter((r) => r.event_id === "ev-p-anon"),
+    ).toEqual([]);
     // ... and so are their lines in the landing files: blanked in place, so every other bronze row still points
     // at its own line
     expect(theirRows).toBeGreaterThanOrEqual(2);
