@@ -969,7 +969,9 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
       (r) => r.customer_id === "C3" || r.customer_id === "POS-9" || r.payload_customer_id === "C3",
     ).length;
     expect(
-      (await readTable(lake, "bronze.events", "source_file, line_no")).filter((r) => r.event_id === "ev-p-anon"),
+      (await readTable(lake, "bronze.events", "source_file, line_no")).filter(
+        (r) => r.event_id === "ev-p-anon",
+      ),
     ).toMatchObject([{ customer_id: null, payload_customer_id: "C3" }]);
     mkdirSync(join(lake, "control", "erasure"), { recursive: true });
     writeFileSync(
@@ -986,7 +988,9 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     const left = await bronzeIds();
     expect([left.has("C3"), left.has("POS-9"), left.has("C1")]).toEqual([false, false, true]);
     expect(
-      (await readTable(lake, "bronze.events", "source_file, line_no")).filter((r) => r.event_id === "ev-p-anon"),
+      (await readTable(lake, "bronze.events", "source_file, line_no")).filter(
+        (r) => r.event_id === "ev-p-anon",
+      ),
     ).toEqual([]);
     // ... and so are their lines in the landing files: blanked in place, so every other bronze row still points
     // at its own line
