@@ -59,6 +59,12 @@ export interface RunContext {
 }
 
 const TRACE = process.env.C360_PIPELINE_TRACE === "1";
+/** C360_PIPELINE_TRACE=1: one stderr line per statement — wall time, CPU time of the process (DuckDB's threads included) and the SQL's start. */
+function trace(t0: number, c0: NodeJS.CpuUsage, sql: string): void {
+  const cpu = process.cpuUsage(c0);
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  console.error(`[duckdb ${Date.now() - t0} ms, cpu ${cpuMs} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
+}
 const SHIMS = readFileSync(join(__dirname, "shims.sql"), "utf8");
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string): string => {
@@ -134,14 +140,16 @@ export class DuckDbEngine {
 
   async exec(sql: string): Promise<void> {
     const t0 = Date.now();
+    const c0 = process.cpuUsage();
     await this.conn.run(sql);
-    if (TRACE) console.error(`[duckdb ${Date.now() - t0} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
+    if (TRACE) trace(t0, c0, sql);
   }
 
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
     const t0 = Date.now();
+    const c0 = process.cpuUsage();
     const reader = await this.conn.runAndReadAll(sql);
-    if (TRACE) console.error(`[duckdb ${Date.now() - t0} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
+    if (TRACE) trace(t0, c0, sql);
     return reader.getRowObjectsJson() as T[];
   }
 
