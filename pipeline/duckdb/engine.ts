@@ -59,11 +59,19 @@ export interface RunContext {
 }
 
 const TRACE = process.env.C360_PIPELINE_TRACE === "1";
-/** C360_PIPELINE_TRACE=1: one stderr line per statement — wall time, CPU time of the process (DuckDB's threads included) and the SQL's start. */
-function trace(t0: number, c0: NodeJS.CpuUsage, sql: string): void {
+/**
+ * Runs one statement; with C360_PIPELINE_TRACE=1, prints its wall time, the process's CPU time over it (DuckDB's
+ * threads included, so ~200% means both cores were busy) and the SQL's start. No clock reads otherwise.
+ */
+async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
+  if (!TRACE) return run();
+  const t0 = Date.now();
+  const c0 = process.cpuUsage();
+  const result = await run();
   const cpu = process.cpuUsage(c0);
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   console.error(`[duckdb ${Date.now() - t0} ms, cpu ${cpuMs} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
+  return result;
 }
 const SHIMS = readFileSync(join(__dirname, "shims.sql"), "utf8");
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -139,17 +147,11 @@ export class DuckDbEngine {
   }
 
   async exec(sql: string): Promise<void> {
-    const t0 = Date.now();
-    const c0 = process.cpuUsage();
-    await this.conn.run(sql);
-    if (TRACE) trace(t0, c0, sql);
+    await traced(sql, () => this.conn.run(sql));
   }
 
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-    const t0 = Date.now();
-    const c0 = process.cpuUsage();
-    const reader = await this.conn.runAndReadAll(sql);
-    if (TRACE) trace(t0, c0, sql);
+    const reader = await traced(sql, () => this.conn.runAndReadAll(sql));
     return reader.getRowObjectsJson() as T[];
   }
 
