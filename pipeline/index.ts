@@ -131,12 +131,21 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
       const t0 = Date.now();
       let r: ModelRunResult | undefined;
       if (model.inputs.includes("landing_records")) {
-        for (const [part, batch] of DuckDbEngine.batches(landingFiles, batchBytes).entries()) {
-          await engine.registerLanding(batch);
+        // Batch n+1 is split (prefetchLanding, single-threaded) while the model runs on batch n.
+        const batches = DuckDbEngine.batches(landingFiles, batchBytes);
+        let next: Promise<void> | undefined = engine.prefetchLanding(batches[0]!, 0);
+        for (const [part] of batches.entries()) {
+          await next;
+          await engine.useLanding(part);
+          next = part + 1 < batches.length ? engine.prefetchLanding(batches[part + 1]!, part + 1) : undefined;
+          // A rejected prefetch is awaited (and thrown) with the next batch; never left unhandled.
+          next?.catch(() => undefined);
           const b = await engine.runModel(model, rc, part);
           r = r ? mergeResults(r, b) : b;
           if (b.failedExpectations.length > 0) break;
         }
+        await next;
+        await engine.dropLandingPrefetch(batches.length);
       } else r = await engine.runModel(model, rc);
       if (!r) throw new Error(`${model.id} did not run`);
       const ms: ModelSummary = {

@@ -12,7 +12,11 @@
 -- @expect warn unknown_source known_source: source_system IN ('crm', 'ecommerce', 'pos', 'mobile_app', 'web', 'support', 'catalog')
 -- @expect warn invalid_timestamp valid_occurred_at: occurred_at IS NOT NULL
 -- @expect warn unexpected_field no_unexpected_envelope_fields: rescued_fields = ''
-WITH source AS (
+WITH parsed AS (
+  -- One parse of each record into a map of its fields as text (nested values as compact JSON): the envelope's
+  -- fields, an extract row's id fields and (map_keys) the rescued fields all come from it. NULL for anything but
+  -- a JSON object (invalid JSON, arrays, scalars) in both engines. Extract rows are bare records: the path names
+  -- their type and source, the row itself is the payload.
   SELECT
     l.source_system AS path_source_system,
     l.event_type AS path_event_type,
@@ -22,52 +26,36 @@ WITH source AS (
     l.record_format,
     l.raw_line AS raw_record,
     l.record_format = 'jsonl' AS is_envelope,
-    -- NULL for anything but a JSON object (invalid JSON, arrays, scalars) in both engines
-    json_object_keys(l.raw_line) AS record_keys
+    from_json(l.raw_line, 'MAP<STRING, STRING>') AS record
   FROM landing_records AS l
   WHERE l.raw_line <> ''
-),
-
-parsed AS (
-  -- One parse of the envelope into a struct of strings; extract rows are bare records: the path names their
-  -- type and source, the row itself is the payload.
-  SELECT
-    s.*,
-    s.record_keys IS NOT NULL AS is_parseable,
-    CASE
-      WHEN s.is_envelope AND s.record_keys IS NOT NULL THEN from_json(
-        s.raw_record,
-        'eventId STRING, eventType STRING, schemaVersion STRING, source STRING, occurredAt STRING, customerId STRING, payload STRING'
-      )
-    END AS envelope,
-    CASE WHEN NOT s.is_envelope AND s.record_keys IS NOT NULL THEN from_json(s.raw_record, 'productId STRING, customerId STRING, updatedAt STRING') END AS extract_row
-  FROM source AS s
 ),
 
 fields AS (
   SELECT
     p.*,
+    p.record IS NOT NULL AS is_parseable,
     CASE
-      WHEN p.is_envelope THEN p.envelope.eventId
-      ELSE p.path_event_type || ':' || coalesce(p.extract_row.productId, p.extract_row.customerId, 'row') || ':'
+      WHEN p.is_envelope THEN p.record['eventId']
+      ELSE p.path_event_type || ':' || coalesce(p.record['productId'], p.record['customerId'], 'row') || ':'
         || p.source_file || ':' || CAST(p.line_no AS STRING)
     END AS event_id,
-    CASE WHEN p.is_envelope THEN p.envelope.eventType ELSE p.path_event_type END AS event_type,
-    CASE WHEN p.is_envelope THEN p.envelope.schemaVersion ELSE '1.0' END AS schema_version,
-    CASE WHEN p.is_envelope THEN p.envelope.source ELSE p.path_source_system END AS source_system,
+    CASE WHEN p.is_envelope THEN p.record['eventType'] ELSE p.path_event_type END AS event_type,
+    CASE WHEN p.is_envelope THEN p.record['schemaVersion'] ELSE '1.0' END AS schema_version,
+    CASE WHEN p.is_envelope THEN p.record['source'] ELSE p.path_source_system END AS source_system,
     CASE
-      WHEN p.is_envelope THEN p.envelope.occurredAt
-      ELSE coalesce(p.extract_row.updatedAt, CAST(p.ingest_date AS STRING) || 'T00:00:00Z')
+      WHEN p.is_envelope THEN p.record['occurredAt']
+      ELSE coalesce(p.record['updatedAt'], CAST(p.ingest_date AS STRING) || 'T00:00:00Z')
     END AS occurred_at_raw,
-    CASE WHEN p.is_envelope THEN p.envelope.customerId END AS customer_id,
+    CASE WHEN p.is_envelope THEN p.record['customerId'] END AS customer_id,
     -- The person a profile is about, named inside its payload (the envelope's customer id may be absent): erasure
     -- matches it too. Only profiles carry one, so only their (small) payloads are parsed again.
     CASE
-      WHEN p.is_envelope AND p.envelope.eventType = 'customer_profile' THEN get_json_object(p.envelope.payload, '$.customerId')
+      WHEN p.is_envelope AND p.record['eventType'] = 'customer_profile' THEN get_json_object(p.record['payload'], '$.customerId')
     END AS payload_customer_id,
-    CASE WHEN p.is_envelope THEN p.envelope.payload ELSE p.raw_record END AS payload,
+    CASE WHEN p.is_envelope THEN p.record['payload'] ELSE p.raw_record END AS payload,
     CASE
-      WHEN p.is_envelope THEN coalesce(array_join(array_sort(array_except(p.record_keys, k.envelope_fields)), ','), '')
+      WHEN p.is_envelope THEN coalesce(array_join(array_sort(array_except(map_keys(p.record), k.envelope_fields)), ','), '')
       ELSE ''
     END AS rescued_fields
   FROM parsed AS p

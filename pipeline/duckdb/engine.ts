@@ -113,6 +113,8 @@ function tableScan(files: string[]): string {
 export class DuckDbEngine {
   /** Erasure requests of this run (registerErasure); with none, the per-model erase statements are skipped. */
   private erasures = 0;
+  /** Second connection, for prefetchLanding. */
+  private prefetchConn: DuckDBConnection | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -142,6 +144,7 @@ export class DuckDbEngine {
   }
 
   close(): void {
+    this.prefetchConn?.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
   }
@@ -327,8 +330,35 @@ export class DuckDbEngine {
     return out;
   }
 
+  /**
+   * Splits a landing batch into `landing_prefetch_<slot>` on a second connection, so it can run while the main
+   * connection works on the previous batch: the split is single-threaded (read_text), and on two cores the other
+   * core would idle through it. useLanding(slot) then points landing_records at it.
+   */
+  async prefetchLanding(files: LandingFile[], slot: number): Promise<void> {
+    this.prefetchConn ??= await this.instance.connect();
+    const conn = this.prefetchConn;
+    const sql = `CREATE OR REPLACE TABLE main.landing_prefetch_${slot} AS ${this.landingSql(files)}`;
+    await traced(sql, () => conn.run(sql));
+  }
+
+  /** landing_records = a batch prefetchLanding split; the batch before it is dropped. */
+  async useLanding(slot: number): Promise<void> {
+    await this.exec(
+      `CREATE OR REPLACE TEMP VIEW landing_records AS SELECT * FROM main.landing_prefetch_${slot}`,
+    );
+    if (slot > 0) await this.exec(`DROP TABLE IF EXISTS main.landing_prefetch_${slot - 1}`);
+  }
+
+  /** Drops landing_records and the prefetched batches (all `batches` of them) once the model is done. */
+  async dropLandingPrefetch(batches: number): Promise<void> {
+    await this.exec(`DROP VIEW IF EXISTS landing_records`);
+    for (let slot = 0; slot < batches; slot++)
+      await this.exec(`DROP TABLE IF EXISTS main.landing_prefetch_${slot}`);
+  }
+
   /** landing_records over the given files (see listLanding). */
-  async registerLanding(files: LandingFile[]): Promise<void> {
+  private landingSql(files: LandingFile[]): string {
     const parts: string[] = [];
     const meta = (f: (typeof files)[number]) =>
       `${sqlString(f.source)} AS source_system, ${sqlString(f.type)} AS event_type, DATE ${sqlString(f.date)} AS ingest_date, ${sqlString(f.rel)} AS source_file`;
@@ -359,9 +389,7 @@ export class DuckDbEngine {
     // Materialized once per batch (bounded by C360_BRONZE_BATCH_MB): as a view, the line split was inlined into
     // the bronze model's plan and cost ~4x more than splitting once and scanning the table. The CR trim runs only
     // on lines that hold a CR (rtrim is UTF-8 aware and slow on long lines; most lines have none).
-    await this.exec(
-      `CREATE OR REPLACE TEMP TABLE landing_records AS ${parts.length ? parts.join("\nUNION ALL\n") : empty}`,
-    );
+    return parts.length ? parts.join("\nUNION ALL\n") : empty;
   }
 
   /**

@@ -9,12 +9,13 @@ CREATE OR REPLACE MACRO json_object_keys(j) AS CASE WHEN json_valid(j) AND regex
 -- compact JSON text, missing keys as NULL. 'MAP<STRING, STRING>' parses an object into a map of every key to its
 -- value as text (nested values as compact JSON): one parse gives both the values (m['key']) and the keys
 -- (map_keys, for rescued fields). 'ARRAY<STRING>' parses a JSON array into a list of its elements as text
--- (objects as compact JSON), as Spark does. These are the only schema shapes the models use (see the tests). No
--- validity guard (it would cost a second parse): input of the wrong shape gives NULL, but invalid JSON that starts
--- like an object/array raises here where Spark returns NULL, so models pass it only values extracted from parsed
--- JSON or records checked with json_object_keys().
+-- (objects as compact JSON), as Spark does. These are the only schema shapes the models use (see the tests).
+-- Input of the wrong shape gives NULL. The MAP shape also gives NULL for invalid JSON, as Spark does (bronze parses
+-- raw landing lines with it); the other shapes skip that second (validity) parse, so invalid JSON that starts like
+-- an object/array raises where Spark returns NULL: models give them only values extracted from parsed JSON.
 CREATE OR REPLACE MACRO from_json(j, s) AS CASE
   WHEN regexp_matches(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '^\s*\[' ELSE '^\s*[{]' END)
+    AND (upper(s) <> 'MAP<STRING, STRING>' OR json_valid(j))
   THEN json_transform(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '["VARCHAR"]'
     WHEN upper(s) = 'MAP<STRING, STRING>' THEN '"MAP(VARCHAR, VARCHAR)"'
     ELSE '{"' || replace(replace(s, ' STRING, ', '":"VARCHAR","'), ' STRING', '":"VARCHAR') || '"}' END)

@@ -825,6 +825,35 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     expect(await snapshot(lake)).toEqual(first);
   });
 
+  test("landing read in many batches (one file each, the next split while the model runs) gives the same tables as one batch", async () => {
+    const one = tempLake();
+    const many = tempLake();
+    lakes.push(one, many);
+    for (const lake of [one, many]) {
+      writeDay1(lake);
+      writeDay2(lake);
+    }
+    const params = { loadId: "A", windowEnd: "2024-05-01" };
+    const whole = await runPipeline({ lakeDir: one, ...params });
+    process.env.C360_BRONZE_BATCH_MB = "0.000001"; // smaller than any file: one batch per file
+    let split: Awaited<ReturnType<typeof runPipeline>>;
+    try {
+      split = await runPipeline({ lakeDir: many, ...params });
+    } finally {
+      delete process.env.C360_BRONZE_BATCH_MB;
+    }
+    expect([whole.status, split.status]).toEqual(["succeeded", "succeeded"]);
+    const bronzeFiles = (lake: string) => readdirSync(join(lake, "bronze", "events")).length;
+    expect(bronzeFiles(one)).toBe(1);
+    expect(bronzeFiles(many)).toBeGreaterThan(5);
+    const counts = (s: typeof whole) => {
+      const b = model(s.layers[0]!, "bronze.events");
+      return [b.rowsIn, b.rowsOut, b.quarantined, b.expectations.map((e) => e.failed)];
+    };
+    expect(counts(split)).toEqual(counts(whole));
+    expect(await snapshot(many)).toEqual(await snapshot(one));
+  });
+
   test("two incremental windows give the same tables as one full run", async () => {
     const inc = tempLake();
     const full = tempLake();
@@ -1147,5 +1176,63 @@ describe("silver.event_deliveries: one redelivery rule for every event type", ()
     expect(parseModel("silver", "v", "v.sql", "-- @materialized view\nSELECT 1 AS x").materialized).toBe(
       "view",
     );
+  });
+});
+
+describe("silver.order_items: items parsed once, a bad element costs only its own line", () => {
+  const lake = tempLake();
+  afterAll(() => rmSync(lake, { recursive: true, force: true }));
+
+  test("an items array with a non-object element keeps the other lines at their positions and quarantines that one", async () => {
+    // Items as the JSON arrives: elements need not be objects.
+    const placed = (id: string, items: unknown[]) =>
+      env(
+        id,
+        "order",
+        "ecommerce",
+        "2024-04-02T09:00:00Z",
+        "C1",
+        order(id, "ECOMMERCE", "2024-04-02T09:00:00Z", 30, items as Parameters<typeof order>[4]),
+      );
+    writeLanding(lake, "ecommerce", "order", "2024-04-02", "o.jsonl", [
+      placed("O1", [item("I1", "P1", "Home", 1, 10), "junk", null, item("I4", "P4", "Books", 2, 10)]),
+      placed("O2", [item("I1", "P2", "Toys", 1, 30)]),
+    ]);
+    const params = { lakeDir: lake, loadId: "M1", windowEnd: "2024-05-01" };
+    expect((await runLayer("bronze", params)).status).toBe("succeeded");
+    const silver = await runLayer("silver", params);
+    expect(silver.status).toBe("succeeded");
+    const items = await readTable(lake, "silver.order_items", "order_id, line_number");
+    expect(
+      pick(items, ["order_id", "item_id", "line_number", "product_id", "quantity", "total_price"]),
+    ).toEqual([
+      {
+        order_id: "O1",
+        item_id: "I1",
+        line_number: "1",
+        product_id: "P1",
+        quantity: "1",
+        total_price: "10.00",
+      },
+      {
+        order_id: "O1",
+        item_id: "I4",
+        line_number: "4",
+        product_id: "P4",
+        quantity: "2",
+        total_price: "20.00",
+      },
+      {
+        order_id: "O2",
+        item_id: "I1",
+        line_number: "1",
+        product_id: "P2",
+        quantity: "1",
+        total_price: "30.00",
+      },
+    ]);
+    const m = model(silver, "silver.order_items");
+    expect([m.rowsIn, m.rowsOut, m.quarantined]).toEqual([5, 3, 2]);
+    expect(m.expectations.find((e) => e.name === "has_item_id")).toMatchObject({ failed: 2 });
   });
 });

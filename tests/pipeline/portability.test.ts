@@ -185,23 +185,24 @@ describe("portability guard", () => {
     expect(hits).toEqual([]);
   });
 
-  test("from_json is only used with all-STRING schemas, MAP<STRING, STRING> or ARRAY<STRING> (the shapes the DuckDB shim implements)", () => {
-    const SHAPES = ["ARRAY<STRING>", "MAP<STRING, STRING>"];
+  test("from_json is only used with the schema shapes the DuckDB shim implements (all STRING leaves)", () => {
+    const FIELDS = "[A-Za-z_][A-Za-z0-9_]* STRING(?:, [A-Za-z_][A-Za-z0-9_]* STRING)*";
+    const SHAPES: [string, RegExp][] = [
+      ["struct of strings", new RegExp(`^${FIELDS}$`)],
+      ["array of strings", /^ARRAY<STRING>$/],
+      ["map of strings", /^MAP<STRING, STRING>$/],
+    ];
     const literals = (sql: string) =>
       [...sql.replace(/--.*$/gm, "").matchAll(/'([^']*)'/g)].map((x) => x[1]!);
+    // Every literal that looks like a schema (names a STRING type) must be one of the shapes, and every shape is used.
     const schemas = models.flatMap((m) =>
-      literals(m.sql).filter((l) => / STRING\b/.test(l) && !SHAPES.includes(l)),
+      literals(m.sql)
+        .filter((l) => /\bSTRING\b/.test(l))
+        .map((l) => ({ model: m.id, schema: l })),
     );
-    expect(schemas.length).toBeGreaterThanOrEqual(2);
-    const shapes = models.flatMap((m) =>
-      [...m.sql.matchAll(/from_json\([^()]*(?:\([^()]*\)[^()]*)*'([^']*)'\)/g)].map((x) => x[1]!),
-    );
-    expect(shapes).toEqual(expect.arrayContaining(SHAPES));
-    expect(shapes.filter((a) => /ARRAY|MAP/i.test(a) && !SHAPES.includes(a))).toEqual([]);
-    const bad = schemas.flatMap((s) =>
-      s.split(", ").filter((f) => !/^[A-Za-z_][A-Za-z0-9_]* STRING$/.test(f)),
-    );
-    expect(bad).toEqual([]);
+    const shapeOf = (schema: string) => SHAPES.find(([, re]) => re.test(schema))?.[0] ?? "unsupported";
+    expect(schemas.filter((s) => shapeOf(s.schema) === "unsupported")).toEqual([]);
+    expect(new Set(schemas.map((s) => shapeOf(s.schema)))).toEqual(new Set(SHAPES.map(([name]) => name)));
   });
 
   test("DuckDB shims give Spark's documented answers on edge inputs", async () => {
@@ -222,6 +223,7 @@ describe("portability guard", () => {
         from_json('{"a":1.5,"b":{"c":true},"n":null}', 'MAP<STRING, STRING>')['z'] AS map_missing,
         map_keys(from_json('{"a":1.5,"b":{"c":true},"n":null}', 'MAP<STRING, STRING>')) AS map_keys,
         from_json('[1]', 'MAP<STRING, STRING>') AS map_not_object,
+        from_json('{this is not json', 'MAP<STRING, STRING>') AS map_invalid,
         element_at(split('a,b,c', ','), 1) AS first_element,
         initcap('wORLD') AS cap_one_word,
         initcap('') AS cap_empty,
@@ -244,6 +246,7 @@ describe("portability guard", () => {
         map_missing: null,
         map_keys: ["a", "b", "n"],
         map_not_object: null,
+        map_invalid: null,
         first_element: "a",
         cap_one_word: "World",
         cap_empty: "",
