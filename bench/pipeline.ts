@@ -6,7 +6,7 @@
  * identity, SCD2 or the 20 tables. The ratio is the cost of the medallion's guarantees.
  *
  * Scale points: 0.1M orders and 1M orders (with 3× behavioural events and 100k customers, the issue's target);
- * 10M only with --with-10m or C360_BENCH_PIPELINE_10M=1 (~10× the time: about 15 minutes here, ~40 GB of disk).
+ * 10M only with --with-10m or C360_BENCH_PIPELINE_10M=1 (~10 minutes to generate and ~14 to run here, ~40 GB of disk).
  * The 0.1M and 1M points run C360_BENCH_PIPELINE_RUNS times (default 3) over the same landing files, each on a
  * fresh lake, and report the median with the spread: on this shared 2-core machine the same run varies by ±15%
  * from minute to minute, more than most code changes are worth. The 10M point runs once.
@@ -37,6 +37,12 @@ function resetLake(lake: string): void {
 }
 
 const seconds = (ms: number): number => +(ms / 1000).toFixed(1);
+
+type PipelineSummary = Awaited<ReturnType<typeof runPipeline>>;
+
+/** `{ bronze_s, silver_s, gold_s }` of one run. */
+const layerSeconds = (summary: PipelineSummary): Record<string, number> =>
+  Object.fromEntries(summary.layers.map((l) => [`${l.layer}_s`, seconds(l.durationMs)]));
 
 interface Measured<T> {
   ms: number;
@@ -101,10 +107,8 @@ async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
       startDate: "2025-01-01",
       landingAll: true,
     });
-    log(
-      `pipeline ${p.label}: generated in ${((performance.now() - g0) / 1000).toFixed(1)} s; running bronze → gold`,
-    );
-    const runs: Measured<Awaited<ReturnType<typeof runPipeline>>>[] = [];
+    log(`pipeline ${p.label}: generated in ${seconds(performance.now() - g0)} s; running bronze → gold`);
+    const runs: Measured<PipelineSummary>[] = [];
     for (let i = 0; i < p.runs; i++) {
       resetLake(lake);
       const run = await measure(() =>
@@ -114,15 +118,13 @@ async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
         throw new Error(`pipeline failed: ${run.value.layers.map((l) => l.error).join("; ")}`);
       runs.push(run);
       log(
-        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s, peak RSS ${run.peakRssMb} MiB ${JSON.stringify(
-          Object.fromEntries(run.value.layers.map((l) => [`${l.layer}_s`, seconds(l.durationMs)])),
-        )}`,
+        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s, peak RSS ${run.peakRssMb} MiB ${JSON.stringify(layerSeconds(run.value))}`,
       );
     }
     // The median run's layer times (for an even count, the faster of the two middle runs).
     const byTime = [...runs].sort((a, b) => a.ms - b.ms);
     const mid = byTime[Math.floor((byTime.length - 1) / 2)]!;
-    const layers = Object.fromEntries(mid.value.layers.map((l) => [`${l.layer}_s`, seconds(l.durationMs)]));
+    const layers = layerSeconds(mid.value);
     const spread: Record<string, number | string> =
       runs.length > 1
         ? {
@@ -168,20 +170,18 @@ async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
 }
 
 export async function bench(options: BenchOptions): Promise<BenchResult[]> {
-  const scale = options.scale;
-  const orders = [
-    100_000,
-    1_000_000,
-    ...(process.argv.includes("--with-10m") || process.env.C360_BENCH_PIPELINE_10M === "1"
-      ? [10_000_000]
-      : []),
-  ].map((n) => Math.max(1000, Math.round(n * scale)));
   const repeat = Math.max(1, Number(process.env.C360_BENCH_PIPELINE_RUNS ?? 3));
-  const points: Point[] = orders.map((n, i) => ({
-    label: `${n.toLocaleString("en-US")} orders`,
-    orders: n,
-    runs: i < 2 ? repeat : 1,
-  }));
+  const sizes: { orders: number; runs: number }[] = [
+    { orders: 100_000, runs: repeat },
+    { orders: 1_000_000, runs: repeat },
+    ...(process.argv.includes("--with-10m") || process.env.C360_BENCH_PIPELINE_10M === "1"
+      ? [{ orders: 10_000_000, runs: 1 }]
+      : []),
+  ];
+  const points: Point[] = sizes.map(({ orders, runs }) => {
+    const n = Math.max(1000, Math.round(orders * options.scale));
+    return { label: `${n.toLocaleString("en-US")} orders`, orders: n, runs };
+  });
   const results: BenchResult[] = [];
   for (const p of points) results.push(await point(p, options.log));
   return results;
