@@ -31,7 +31,7 @@ interface Point {
 }
 
 /** Everything a run wrote (bronze, silver, gold, control, quarantine) removed; the landing files stay. */
-function resetLake(lake: string): void {
+export function resetLake(lake: string): void {
   for (const entry of readdirSync(lake))
     if (entry !== "landing" && entry !== "_gen") rmSync(join(lake, entry), { recursive: true, force: true });
 }
