@@ -4,11 +4,15 @@ import { join } from "node:path";
 import { LandingFiles, LineFile } from "../../generator/writers";
 import { listFiles, tempDir } from "./helpers";
 
-const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([
-    p,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms)),
-  ]);
+// The timer is cleared once `p` settles, so a passing test leaves no pending timeout behind (jest reported it as
+// an open handle keeping a worker alive).
+const within = <T>(p: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+};
 
 describe("landing writers under backpressure", () => {
   it("settle() does not wait for a 'drain' that already happened while the generator was busy elsewhere", async () => {
