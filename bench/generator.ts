@@ -13,29 +13,7 @@ import { join } from "node:path";
 
 import { generate } from "../generator";
 import type { BenchOptions, BenchResult } from "./types";
-import { runStandalone } from "./types";
-
-/** Wall time, CPU seconds (user + system, robust when the machine is shared) and sampled peak RSS. */
-async function measure<T>(
-  fn: () => Promise<T>,
-): Promise<{ ms: number; cpuS: number; peakRssMb: number; value: T }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  try {
-    const value = await fn();
-    const cpu = process.cpuUsage(cpu0);
-    return {
-      ms: performance.now() - t0,
-      cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
-      peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
-      value,
-    };
-  } finally {
-    clearInterval(timer);
-  }
-}
+import { measure, runStandalone } from "./types";
 
 const TEMPLATE = {
   eventId: "00000000-0000-4000-8000-000000000000",

@@ -21,7 +21,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { generate } from "../generator";
 import { runPipeline } from "../pipeline";
 import type { BenchOptions, BenchResult } from "./types";
-import { median, runStandalone } from "./types";
+import { measure, type Measured, median, runStandalone } from "./types";
 
 interface Point {
   label: string;
@@ -43,28 +43,6 @@ type PipelineSummary = Awaited<ReturnType<typeof runPipeline>>;
 /** `{ bronze_s, silver_s, gold_s }` of one run. */
 const layerSeconds = (summary: PipelineSummary): Record<string, number> =>
   Object.fromEntries(summary.layers.map((l) => [`${l.layer}_s`, seconds(l.durationMs)]));
-
-interface Measured<T> {
-  ms: number;
-  peakRssMb: number;
-  value: T;
-}
-
-async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  const t0 = performance.now();
-  try {
-    const value = await fn();
-    return {
-      ms: performance.now() - t0,
-      peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
-      value,
-    };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function baseline(lake: string): Promise<number> {
   const db = await DuckDBInstance.create(":memory:");
@@ -111,8 +89,9 @@ async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
     const runs: Measured<PipelineSummary>[] = [];
     for (let i = 0; i < p.runs; i++) {
       resetLake(lake);
-      const run = await measure(() =>
-        runPipeline({ lakeDir: lake, loadId: "bench", windowEnd: "2025-04-15" }),
+      const run = await measure(
+        () => runPipeline({ lakeDir: lake, loadId: "bench", windowEnd: "2025-04-15" }),
+        50,
       );
       if (run.value.status !== "succeeded")
         throw new Error(`pipeline failed: ${run.value.layers.map((l) => l.error).join("; ")}`);
@@ -134,7 +113,7 @@ async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
           }
         : {};
     const bases: Measured<number>[] = [];
-    for (let i = 0; i < p.runs; i++) bases.push(await measure(() => baseline(lake)));
+    for (let i = 0; i < p.runs; i++) bases.push(await measure(() => baseline(lake), 50));
     const baseTimes = bases.map((b) => b.ms);
     log(`pipeline ${p.label}: baseline ${seconds(median(baseTimes))} s`);
     return {

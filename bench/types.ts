@@ -67,6 +67,34 @@ export async function timeMedian(fn: () => unknown, runs: number, warmup = 1): P
   return median(times);
 }
 
+/** One measured call: wall time, CPU seconds (user + system, robust when the machine is shared), sampled peak RSS. */
+export interface Measured<T> {
+  ms: number;
+  cpuS: number;
+  peakRssMb: number;
+  value: T;
+}
+
+/** Runs `fn` once and measures it (`Measured`); RSS is sampled every `sampleMs`. */
+export async function measure<T>(fn: () => Promise<T>, sampleMs = 25): Promise<Measured<T>> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), sampleMs);
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  try {
+    const value = await fn();
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      ms: performance.now() - t0,
+      cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
+      peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+      value,
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** `npx tsx bench/<area>.ts [--scale N]`: runs one area's benchmarks alone and prints their results. */
 export function runStandalone(bench: AreaBench): void {
   const i = process.argv.indexOf("--scale");
