@@ -129,7 +129,7 @@ export class DuckDbEngine {
       default_null_order: "nulls_first_on_asc_last_on_desc",
       preserve_insertion_order: "false",
       // Bounded memory: beyond this DuckDB spills to control/_duckdb_tmp (benchmark goal: peak RSS ≤ 4 GiB at 1M
-      // orders; measured 1.8–2.3 GiB there, 4.0–4.7 GiB at 10M). At 2 GB the 3M-row behavioural-events stage spilled
+      // orders; measured 1.8–2.3 GiB there, 4.0–5.0 GiB at 10M). At 2 GB the 3M-row behavioural-events stage spilled
       // (+4 s at 1M); C360_DUCKDB_MEMORY=2GB trades that time for ~1 GiB less at 10M.
       memory_limit: process.env.C360_DUCKDB_MEMORY ?? "3GB",
     });
