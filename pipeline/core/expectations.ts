@@ -1,0 +1,59 @@
+/**
+ * Expectation and quarantine semantics, engine-neutral: a row passes a rule only when its condition is TRUE (NULL
+ * fails); `fail` rules stop the layer before the table is written, `drop` rules send the row to the quarantine with
+ * the first rule it failed, `warn` rules are only counted. The SQL below is portable (both engines run it).
+ */
+import type { Expectation, Model } from "../models";
+import type { ExpectationResult, ModelRunResult } from "./types";
+
+export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** A row passes a rule only when its condition is TRUE (NULL fails). */
+export const passes = (e: Expectation): string => `coalesce((${e.condition}), false)`;
+export const allPass = (rules: Expectation[]): string => rules.map(passes).join(" AND ");
+export const dropRules = (model: Model): Expectation[] =>
+  model.expectations.filter((e) => e.action === "drop");
+
+/** Names of the `fail` rules some row broke: the layer stops. */
+export const failedRules = (results: ExpectationResult[]): string[] =>
+  results.filter((e) => e.action === "fail" && !e.passed).map((e) => e.name);
+
+/** SQL: the code (or name) of the first drop rule a row fails, NULL when it passes all. */
+export const firstFailure = (drops: Expectation[], field: "code" | "name"): string =>
+  `CASE ${drops.map((e) => `WHEN NOT ${passes(e)} THEN ${sqlString(e[field])}`).join(" ")} END`;
+
+/** One SELECT counting each expectation's failing rows over `relation` (columns e0, e1, ...). */
+export const countFailuresSql = (model: Model, relation: string): string =>
+  `SELECT ${model.expectations.map((e, i) => `count(*) FILTER (WHERE NOT ${passes(e)}) AS e${i}`).join(", ")} FROM ${relation}`;
+
+export function expectationResults(model: Model, failedCounts: number[]): ExpectationResult[] {
+  return model.expectations.map((e, i) => {
+    const failed = failedCounts[i] ?? 0;
+    return { name: e.name, code: e.code, action: e.action, failed, passed: failed === 0 };
+  });
+}
+
+/** Quarantine file of a model run, relative to the lake: quarantine/<layer>/<table>/ingest_date=<run date>/. */
+export const quarantineDir = (model: Model, runAt: string): string[] => [
+  "quarantine",
+  model.layer,
+  model.name,
+  `ingest_date=${runAt.slice(0, 10)}`,
+];
+export const quarantineFile = (loadId: string, part: number): string =>
+  part === 0 ? `${loadId}.jsonl` : `${loadId}-${part}.jsonl`;
+
+/** Sums the results of one model run over several landing batches. */
+export function mergeResults(a: ModelRunResult, b: ModelRunResult): ModelRunResult {
+  return {
+    rowsIn: a.rowsIn + b.rowsIn,
+    rowsOut: b.rowsOut,
+    rowsWritten: a.rowsWritten + b.rowsWritten,
+    quarantined: a.quarantined + b.quarantined,
+    expectations: a.expectations.map((e, i) => {
+      const failed = e.failed + (b.expectations[i]?.failed ?? 0);
+      return { ...e, failed, passed: failed === 0 };
+    }),
+    failedExpectations: [...new Set([...a.failedExpectations, ...b.failedExpectations])],
+  };
+}

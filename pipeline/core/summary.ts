@@ -1,0 +1,104 @@
+/** The run summary every adapter returns, and the run records (control tables) built from it. */
+import type { Layer, Materialization } from "../models";
+import type { ExpectationResult, RunContext } from "./types";
+
+export interface ProgressEvent {
+  layer: Layer;
+  model: string;
+  phase: "start" | "done";
+  index: number;
+  total: number;
+  summary?: ModelSummary;
+}
+
+export interface ModelSummary {
+  model: string;
+  layer: Layer;
+  materialization: Materialization;
+  rowsIn: number;
+  rowsOut: number;
+  rowsWritten: number;
+  quarantined: number;
+  expectations: ExpectationResult[];
+  durationMs: number;
+}
+
+export interface LayerSummary {
+  layer: Layer;
+  loadId: string;
+  windowStart?: string;
+  windowEnd?: string;
+  status: "succeeded" | "failed";
+  error?: string;
+  models: ModelSummary[];
+  /** Bronze: landing lines of erased customers blanked in the landing files this run (see docs/pipeline.md). */
+  erasedLandingLines?: number;
+  /** Batch quarantine records naming an erased customer, removed by this run (purgeErasedQuarantine). */
+  erasedQuarantineRecords?: number;
+  durationMs: number;
+}
+
+export interface PipelineSummary {
+  loadId: string;
+  status: "succeeded" | "failed";
+  layers: LayerSummary[];
+  durationMs: number;
+}
+
+/** The `fail` error of a layer: which model stopped it and which rules. */
+export const failError = (model: string, rules: string[]): string =>
+  `${model}: fail expectation(s) not met: ${rules.join(", ")}`;
+
+export interface ModelRunRecord {
+  load_id: string;
+  layer: string;
+  model: string;
+  rows_in: number;
+  rows_out: number;
+  rows_written: number;
+  quarantined: number;
+  run_at: string;
+}
+
+export interface ExpectationRecord {
+  load_id: string;
+  layer: string;
+  model: string;
+  rule: string;
+  code: string;
+  action: string;
+  failed: number;
+  rows_in: number;
+  run_at: string;
+}
+
+/** control/model_runs and control/expectation_results rows of one layer run. */
+export function runRecords(
+  s: LayerSummary,
+  rc: RunContext,
+): { models: ModelRunRecord[]; expectations: ExpectationRecord[] } {
+  const base = { load_id: s.loadId, layer: s.layer };
+  return {
+    models: s.models.map((m) => ({
+      ...base,
+      model: m.model,
+      rows_in: m.rowsIn,
+      rows_out: m.rowsOut,
+      rows_written: m.rowsWritten,
+      quarantined: m.quarantined,
+      run_at: rc.runAt,
+    })),
+    expectations: s.models.flatMap((m) =>
+      m.expectations.map((e) => ({
+        ...base,
+        model: m.model,
+        rule: e.name,
+        code: e.code,
+        action: e.action,
+        failed: e.failed,
+        rows_in: m.rowsIn,
+        run_at: rc.runAt,
+      })),
+    ),
+  };
+}
