@@ -163,6 +163,9 @@ export class LocalDataFactory {
   private readonly timeScale: number;
   private readonly now: () => Date;
   private readonly newRunId: () => string;
+  /** Runs in progress and runs queued behind a pipeline's `concurrency` limit, per pipeline. */
+  private readonly inProgress = new Map<string, number>();
+  private readonly queued = new Map<string, (() => void)[]>();
 
   constructor(private readonly options: ExecutorOptions) {
     this.timeScale = options.timeScale ?? 1;
@@ -185,6 +188,44 @@ export class LocalDataFactory {
     for (const [k, spec] of Object.entries(pipeline.properties.variables ?? {}))
       variables[k] = (spec.defaultValue ?? null) as Json;
     const runId = this.newRunId();
+    const release = await this.admit(pipeline);
+    try {
+      return await this.runAdmitted(pipeline, runId, resolved, variables, invokedBy, trigger, depth);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Data Factory's pipeline `concurrency`: at most that many runs of the pipeline at once; further
+   * runs wait in a queue (first in, first out) and start when one ends. No limit when unset.
+   */
+  private async admit(pipeline: Pipeline): Promise<() => void> {
+    const name = pipeline.name;
+    const limit = pipeline.properties.concurrency;
+    if (limit === undefined || limit <= 0) return () => undefined;
+    while ((this.inProgress.get(name) ?? 0) >= limit) {
+      const waiting = this.queued.get(name) ?? [];
+      this.queued.set(name, waiting);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    this.inProgress.set(name, (this.inProgress.get(name) ?? 0) + 1);
+    return () => {
+      this.inProgress.set(name, (this.inProgress.get(name) ?? 1) - 1);
+      this.queued.get(name)?.shift()?.();
+    };
+  }
+
+  private async runAdmitted(
+    pipeline: Pipeline,
+    runId: string,
+    resolved: Record<string, Json>,
+    variables: Record<string, Json>,
+    invokedBy: PipelineRun["invokedBy"],
+    trigger: Json,
+    depth: number,
+  ): Promise<PipelineRun> {
+    const name = pipeline.name;
     const started = this.now();
     const t0 = performance.now();
     this.options.onEvent?.({ type: "pipeline-start", pipelineName: name, runId, depth });

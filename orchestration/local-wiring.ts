@@ -18,15 +18,19 @@ import { LocalDataFactory } from "./executor";
 import type { Json } from "./expressions";
 import { notebookFileFor } from "./validate";
 
-/** Global parameter values for a local run (the stack values in Azure). */
-export function localGlobals(environment = "local"): Record<string, Json> {
+/**
+ * Global parameter values for a local run (the stack values in Azure). The lake endpoints stand for the
+ * local lake directory; the alert webhook is empty unless one is given, as the infra deploys it
+ * (infra/program.ts: alerting goes through Azure Monitor), so local runs take the deployed path.
+ */
+export function localGlobals(environment = "local", alertWebhookUrl = ""): Record<string, Json> {
   return {
     environment,
     databricksWorkspaceUrl: "local",
     databricksWorkspaceResourceId: "local",
     lakeBlobEndpoint: "local-lake://blob/",
     lakeDfsEndpoint: "local-lake://dfs/",
-    alertWebhookUrl: "local-alerts://webhook",
+    alertWebhookUrl,
   };
 }
 
@@ -82,7 +86,7 @@ export function localWebHandler(
       writeFileSync(path, req.body ?? "");
       return { status: 201, body: { path: relative(lakeDir, path) } };
     }
-    if (req.url === webhook) {
+    if (webhook !== "" && req.url === webhook) {
       let body: Json;
       try {
         body = JSON.parse(req.body ?? "null") as Json;
@@ -129,6 +133,8 @@ export interface LocalRunOptions {
   pipeline?: string;
   parameters?: Record<string, unknown>;
   environment?: string;
+  /** An alert webhook to record posts to (default none, as deployed). */
+  alertWebhookUrl?: string;
   factory?: Factory;
   /** Default 0.01: retry intervals and validation sleeps at 1/100 of their declared length. */
   timeScale?: number;
@@ -145,7 +151,7 @@ export interface LocalRunResult {
 /** Runs a pipeline of `adf/` (default the master) against the local lake with DuckDB. */
 export async function runAdfLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const factory = options.factory ?? loadFactory();
-  const globals = localGlobals(options.environment);
+  const globals = localGlobals(options.environment, options.alertWebhookUrl);
   const layers: LayerSummary[] = [];
   const alerts: RecordedAlert[] = [];
   const adf = new LocalDataFactory({

@@ -147,12 +147,15 @@ function validatePipeline(p: Pipeline, f: Factory, repoRoot: string, problems: s
   const variables = p.properties.variables ?? {};
   const all = new Map<string, Activity>();
   const scopes: Activity[][] = [];
-  const collect = (list: Activity[]) => {
+  /** The control activity (IfCondition) an activity is nested in, if any. */
+  const containerOf = new Map<string, Activity>();
+  const collect = (list: Activity[], container?: Activity) => {
     scopes.push(list);
     for (const a of list) {
       if (all.has(a.name)) problems.push(`${file}: activity name "${a.name}" is used twice`);
       all.set(a.name, a);
-      for (const n of nestedActivityLists(a)) collect(n.activities);
+      if (container) containerOf.set(a.name, container);
+      for (const n of nestedActivityLists(a)) collect(n.activities, a);
     }
   };
   if (!Array.isArray(p.properties?.activities)) {
@@ -181,6 +184,7 @@ function validatePipeline(p: Pipeline, f: Factory, repoRoot: string, problems: s
     if (cycle) problems.push(`${file}: dependency cycle: ${cycle.join(" → ")}`);
   }
 
+  const upstream = upstreamActivities(scopes, containerOf);
   for (const a of all.values()) {
     const at = `${file}: activity "${a.name}"`;
     if (!(SUPPORTED_ACTIVITY_TYPES as readonly string[]).includes(a.type))
@@ -261,6 +265,10 @@ function validatePipeline(p: Pipeline, f: Factory, repoRoot: string, problems: s
           const name = arg?.kind === "lit" ? arg.value : undefined;
           if (typeof name !== "string" || !all.has(name))
             problems.push(`${where}: activity('${String(name)}') refers to an activity that does not exist`);
+          else if (!upstream.get(a.name)?.has(name))
+            problems.push(
+              `${where}: activity('${name}') is not upstream of "${a.name}" (only activities it depends on, directly or through others, or that its container depends on, can be referenced)`,
+            );
         }
         if (n.kind === "call" && n.name === "variables") {
           const arg = n.args[0];
@@ -293,6 +301,39 @@ function validatePipeline(p: Pipeline, f: Factory, repoRoot: string, problems: s
       },
     });
   }
+}
+
+/**
+ * For every activity, the activities whose output it may read with activity('x'), as Data Factory
+ * allows: those it depends on in its own scope, directly or transitively, and, inside a control
+ * activity's branch, everything upstream of that control activity.
+ */
+function upstreamActivities(
+  scopes: Activity[][],
+  containerOf: Map<string, Activity>,
+): Map<string, Set<string>> {
+  const byName = new Map(scopes.flat().map((a) => [a.name, a]));
+  const result = new Map<string, Set<string>>();
+  const visit = (name: string, trail: Set<string>): Set<string> => {
+    const known = result.get(name);
+    if (known) return known;
+    const a = byName.get(name);
+    const out = new Set<string>();
+    if (!a || trail.has(name)) return out; // unknown or cyclic: reported elsewhere
+    trail.add(name);
+    for (const d of a.dependsOn ?? []) {
+      if (!byName.has(d.activity)) continue;
+      out.add(d.activity);
+      for (const x of visit(d.activity, trail)) out.add(x);
+    }
+    const container = containerOf.get(name);
+    if (container) for (const x of visit(container.name, trail)) out.add(x);
+    trail.delete(name);
+    result.set(name, out);
+    return out;
+  };
+  for (const a of byName.values()) visit(a.name, new Set());
+  return result;
 }
 
 /** Reports arguments that are not declared and required parameters that are not given. */

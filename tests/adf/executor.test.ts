@@ -14,13 +14,17 @@ const GLOBALS = {
 };
 
 /** A recording world: notebook calls, web calls; notebooks fail when `failures` says so. */
-function harness(factory: Factory, failures: Record<string, number | "always"> = {}) {
+function harness(
+  factory: Factory,
+  failures: Record<string, number | "always"> = {},
+  globalParameters: Record<string, string> = GLOBALS,
+) {
   const notebooks: NotebookRequest[] = [];
   const web: WebRequest[] = [];
   let ids = 0;
   const adf = new LocalDataFactory({
     factory,
-    globalParameters: GLOBALS,
+    globalParameters,
     timeScale: 0,
     now: () => new Date("2026-03-10T02:00:05Z"),
     newRunId: () => `run-${++ids}`,
@@ -205,6 +209,104 @@ describe("the committed master pipeline, run locally with a recording notebook r
       window_start: "2026-03-10",
       window_end: "2026-03-11",
     });
+  });
+
+  describe("with no alert webhook configured (alertWebhookUrl empty, as infra/program.ts deploys it)", () => {
+    const noWebhook = { ...GLOBALS, alertWebhookUrl: "" };
+
+    it("a successful run succeeds and posts nothing", async () => {
+      const { adf, web } = harness(factory, {}, noWebhook);
+      const run = await adf.runPipeline("P_C360_Master", {
+        windowStart: "2026-03-09",
+        windowEnd: "2026-03-10",
+      });
+      expect(run.error).toBeUndefined();
+      expect(run.status).toBe("Succeeded");
+      expect(statuses(run)).toMatchObject({ Publish_Run_Record: "Succeeded", Notify_Success: "Succeeded" });
+      expect(byName(run, "Notify_Success").nested).toEqual([]);
+      expect(web.map((w) => w.method)).toEqual(["PUT"]);
+    });
+
+    it("a failed run still records itself and fails with its own error, without a webhook call", async () => {
+      const { adf, web } = harness(factory, { "/c360/notebooks/gold": "always" }, noWebhook);
+      const run = await adf.runPipeline("P_C360_Master", {});
+      expect(run.status).toBe("Failed");
+      expect(run.error).toMatchObject({ errorCode: "C360_MEDALLION_FAILED", target: "Fail_Run" });
+      expect(statuses(run)).toMatchObject({ Record_Failed_Run: "Succeeded", Alert_Failure: "Succeeded" });
+      expect(web.map((w) => w.method)).toEqual(["PUT", "PUT"]);
+    });
+
+    it("a trigger-started bronze failure fails with the notebook's error, without a webhook call", async () => {
+      const { adf, web } = harness(factory, { "/c360/notebooks/bronze": "always" }, noWebhook);
+      const [run] = await adf.runTrigger("T_Bronze_Every15Min", {
+        windowStartTime: "2026-03-10T01:45:00Z",
+        windowEndTime: "2026-03-10T02:00:00Z",
+      });
+      expect(run.error).toMatchObject({
+        errorCode: "C360_BRONZE_FAILED",
+        message: "bronze notebook failed: boom in /c360/notebooks/bronze",
+      });
+      expect(web.map((w) => w.method)).toEqual(["PUT"]);
+    });
+  });
+
+  it("bronze runs one at a time: a 15-minute window and the master's Run_Bronze never MERGE into bronze together", async () => {
+    const bronze = factory.pipelines.get("P_C360_Bronze")!;
+    expect(bronze.properties.concurrency).toBe(1);
+    let active = 0;
+    let maxActive = 0;
+    const entered: string[] = [];
+    const adf = new LocalDataFactory({
+      factory,
+      globalParameters: GLOBALS,
+      timeScale: 0,
+      notebookRunner: async (req) => {
+        if (req.notebookPath !== "/c360/notebooks/bronze") return {};
+        entered.push(req.pipelineRunId);
+        maxActive = Math.max(maxActive, ++active);
+        await new Promise((r) => setTimeout(r, 30));
+        active--;
+        return {};
+      },
+      webHandler: async () => ({ status: 201 }),
+      datasetProbe: async () => ({ exists: true, childItems: 1 }),
+    });
+    const [master, [window1], [window2]] = await Promise.all([
+      adf.runPipeline("P_C360_Master", { windowStart: "2026-03-09", windowEnd: "2026-03-10" }),
+      adf.runTrigger("T_Bronze_Every15Min", {
+        windowStartTime: "2026-03-10T01:45:00Z",
+        windowEndTime: "2026-03-10T02:00:00Z",
+      }),
+      adf.runTrigger("T_Bronze_Every15Min", {
+        windowStartTime: "2026-03-10T02:00:00Z",
+        windowEndTime: "2026-03-10T02:15:00Z",
+      }),
+    ]);
+    expect([master.status, window1.status, window2.status]).toEqual(["Succeeded", "Succeeded", "Succeeded"]);
+    expect(entered).toHaveLength(3);
+    expect(maxActive).toBe(1);
+  });
+
+  it("a pipeline's concurrency limit queues runs beyond it, first in first out", async () => {
+    const f = synthetic([nb("slow")]);
+    f.pipelines.get("P")!.properties.concurrency = 2;
+    let active = 0;
+    let maxActive = 0;
+    const order: string[] = [];
+    const adf = new LocalDataFactory({
+      factory: f,
+      timeScale: 0,
+      notebookRunner: async (req) => {
+        maxActive = Math.max(maxActive, ++active);
+        await new Promise((r) => setTimeout(r, 20));
+        order.push(req.baseParameters.p);
+        active--;
+      },
+    });
+    const runs = await Promise.all(["1", "2", "3", "4", "5"].map((p) => adf.runPipeline("P", { p })));
+    expect(runs.map((r) => r.status)).toEqual(Array(5).fill("Succeeded"));
+    expect(maxActive).toBe(2);
+    expect(order.slice(2)).toEqual(["3", "4", "5"]);
   });
 
   it("rejects undeclared and mistyped parameters before running anything", async () => {

@@ -40,8 +40,15 @@ describe("local wiring of the executor", () => {
     expect((await web(req("POST", "https://elsewhere.example/hook", "{}"))).status).toBe(404);
   });
 
-  it("alerts are recorded and appended to control/alerts/alerts.jsonl", async () => {
-    const globals = localGlobals();
+  it("local runs get the deployed global values: no alert webhook unless one is given", () => {
+    expect(localGlobals().alertWebhookUrl).toBe("");
+    expect(localGlobals("dev", "https://hooks.example/c360").alertWebhookUrl).toBe(
+      "https://hooks.example/c360",
+    );
+  });
+
+  it("alerts to a configured webhook are recorded and appended to control/alerts/alerts.jsonl", async () => {
+    const globals = localGlobals("test", "https://hooks.example/c360");
     const alerts: RecordedAlert[] = [];
     const web = localWebHandler(lake, globals, alerts);
     expect((await web(req("POST", String(globals.alertWebhookUrl), '{"severity":"error"}'))).status).toBe(

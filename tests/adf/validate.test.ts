@@ -80,4 +80,53 @@ describe("adf validate", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("rejects activity('X') unless X is upstream of the activity that reads it, as Data Factory does", () => {
+    const web = (name: string, deps: string[], reads: string, extra: Record<string, unknown> = {}) => ({
+      name,
+      type: "WebActivity",
+      dependsOn: deps.map((d) => ({ activity: d, dependencyConditions: ["Completed"] })),
+      typeProperties: { method: "POST", url: "https://x.example/", body: `@{activity('${reads}').output}` },
+      ...extra,
+    });
+    const activities = [
+      web("A", [], "A"), // itself
+      web("B", ["A"], "A"), // direct parent: fine
+      web("C", ["B"], "A"), // grandparent: fine
+      web("D", [], "B"), // a sibling it does not depend on
+      web("E", ["A"], "C"), // downstream of its own parent, not upstream of E
+      {
+        name: "If",
+        type: "IfCondition",
+        dependsOn: [{ activity: "B", dependencyConditions: ["Succeeded"] }],
+        typeProperties: {
+          expression: "@equals(activity('A').status, 'Succeeded')", // the container reads its ancestor: fine
+          ifTrueActivities: [
+            web("Inner1", [], "A"), // upstream of the container: fine
+            web("Inner2", ["Inner1"], "Inner1"), // upstream in the branch: fine
+            web("Inner3", [], "D"), // outer, not upstream of the container
+          ],
+        },
+      },
+    ];
+    const factory = {
+      dir: "memory",
+      pipelines: new Map([["P", { name: "P", properties: { activities } }]]),
+      linkedServices: new Map(),
+      datasets: new Map(),
+      triggers: new Map(),
+      globalParameters: {},
+      loadErrors: [],
+    } as unknown as Parameters<typeof validateFactory>[0];
+    const notUpstream = (reader: string, read: string) =>
+      `pipeline/P.json: activity "${reader}": "@{activity('${read}').output}": activity('${read}') is not upstream of "${reader}" (only activities it depends on, directly or through others, or that its container depends on, can be referenced)`;
+    expect(validateFactory(factory).sort()).toEqual(
+      [
+        notUpstream("A", "A"),
+        notUpstream("D", "B"),
+        notUpstream("E", "C"),
+        notUpstream("Inner3", "D"),
+      ].sort(),
+    );
+  });
 });
