@@ -1,5 +1,6 @@
 -- Churn features per customer: recency of purchase and of any activity, 30/90-day activity, activity rate
--- (active days in the last 90), interaction-to-purchase ratio, cart abandonment, satisfaction, seed 000's churn
+-- (active days in the last 90; seed 003's ActivityRate is gold.customer_engagement.activity_rate), support
+-- contacts per completed purchase (seed 003's InteractionToPurchaseRatio is in gold.customer_engagement), cart abandonment, satisfaction, seed 000's churn
 -- probability and a churn-risk flag (no purchase for more than 90 days).
 -- @materialized full
 -- @unique_key customer_key
@@ -53,7 +54,7 @@ SELECT
   coalesce(r.sessions_30d, 0) AS sessions_30d,
   coalesce(r.active_days_90d, 0) AS active_days_90d,
   CAST(round(CAST(CAST(coalesce(r.active_days_90d, 0) AS DOUBLE) / 90 AS DECIMAL(38, 10)), 4) AS DECIMAL(10, 4)) AS activity_rate_90d,
-  CAST(round(CAST(CAST(c.support_interactions AS DOUBLE) / NULLIF(c.total_orders, 0) AS DECIMAL(38, 10)), 4) AS DECIMAL(18, 4)) AS interaction_to_purchase_ratio,
+  CAST(round(CAST(CAST(c.support_interactions AS DOUBLE) / NULLIF(c.total_orders, 0) AS DECIMAL(38, 10)), 4) AS DECIMAL(18, 4)) AS support_contacts_per_purchase,
   CAST(round(CAST(CAST(k.abandoned_sessions AS DOUBLE) / NULLIF(k.cart_sessions, 0) AS DECIMAL(38, 10)), 4) AS DECIMAL(10, 4)) AS cart_abandonment_rate,
   c.return_count,
   c.open_tickets,

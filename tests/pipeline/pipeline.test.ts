@@ -453,7 +453,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
         "sessions_30d",
         "active_days_90d",
         "activity_rate_90d",
-        "interaction_to_purchase_ratio",
+        "support_contacts_per_purchase",
         "cart_abandonment_rate",
         "is_churn_risk",
       ]),
@@ -467,7 +467,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
         sessions_30d: "2",
         active_days_90d: "2",
         activity_rate_90d: "0.0222",
-        interaction_to_purchase_ratio: "0.5000",
+        support_contacts_per_purchase: "0.5000",
         cart_abandonment_rate: "0.0000",
         is_churn_risk: false,
       },
@@ -803,6 +803,8 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     ["gold.channel_performance", "channel_type, channel"],
     ["gold.top_customers", "revenue_rank"],
     ["gold.lead_scores", "customer_key"],
+    ["gold.session_engagement", "session_key"],
+    ["gold.customer_engagement", "customer_key"],
   ];
   const snapshot = async (lake: string, skip: string[] = []) => {
     const out: Record<string, unknown> = {};

@@ -324,6 +324,8 @@ describe("portability guard", () => {
       "customer_360",
       "churn_features",
       "customer_behavior",
+      "session_engagement",
+      "customer_engagement",
       "customer_journey",
       "customer_lifetime_value",
       "customer_segments",
