@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { DuckDbEngine } from "../../pipeline/duckdb/engine";
+import { DuckDbSession } from "../../pipeline/duckdb/session";
 import { loadAllModels } from "../../pipeline/models";
 
 export type Row = Record<string, unknown>;
@@ -20,7 +20,7 @@ export async function runModelOn(
   const model = loadAllModels().find((m) => m.id === modelId);
   if (!model) throw new Error(`no model ${modelId}`);
   const dir = mkdtempSync(join(tmpdir(), "c360-model-unit-"));
-  const engine = await DuckDbEngine.open(dir);
+  const engine = await DuckDbSession.open(dir);
   try {
     for (const [name, select] of Object.entries(inputs))
       await engine.exec(`CREATE OR REPLACE TABLE ${name} AS ${select}`);
