@@ -22,6 +22,7 @@ export interface C360Config {
   /** Address space of the platform VNet; used only when private networking is on. */
   vnetAddressSpace: string;
   storageRedundancy: StorageRedundancy;
+  /** `archiveAfterDays` 0: landing files are never archived (zone-redundant storage has no archive tier). */
   lake: { coolAfterDays: number; archiveAfterDays: number; deleteAfterDays: number; softDeleteDays: number };
   eventHubs: {
     partitions: number;
@@ -53,6 +54,14 @@ export interface C360Config {
   alertEmails: string[];
 }
 
+/**
+ * Blob access tiers: the archive tier exists only for LRS, GRS and RA-GRS accounts, not for
+ * zone-redundant ones (ZRS, GZRS, RA-GZRS) — Azure "Access tiers for blob data".
+ */
+export function archiveTierSupported(redundancy: StorageRedundancy): boolean {
+  return redundancy === "LRS" || redundancy === "GRS";
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly key: string,
@@ -73,8 +82,9 @@ export const CONFIG_KEYS = {
   vnetAddressSpace: "CIDR of the platform VNet (used when privateNetworking is true), at least a /22",
   storageRedundancy: "LRS, ZRS, GRS or GZRS for the lake and the functions storage",
   lakeCoolAfterDays: "days after last modification before lake blobs move to the cool tier",
-  lakeArchiveAfterDays: "days before landing files move to the archive tier (greater than the cool days)",
-  lakeDeleteAfterDays: "days before landing and quarantine files are deleted (greater than the archive days)",
+  lakeArchiveAfterDays:
+    "days before landing files move to the archive tier (greater than the cool days); 0: never (required with ZRS/GZRS, which have no archive tier)",
+  lakeDeleteAfterDays: "days before landing files are deleted (greater than the cool and archive days)",
   lakeSoftDeleteDays: "blob and container soft-delete retention of the lake, 1-365",
   eventHubsPartitions:
     "partitions per event hub, 1-32 (order holds per partition; partition key is the customer id)",
@@ -202,18 +212,30 @@ export function parseConfig(raw: RawConfig): C360Config {
   const vnetAddressSpace = r.string("vnetAddressSpace", "10.60.0.0/20");
   checkCidr("vnetAddressSpace", vnetAddressSpace);
 
+  const storageRedundancy = r.oneOf<StorageRedundancy>("storageRedundancy", ["LRS", "ZRS", "GRS", "GZRS"]);
   const coolAfterDays = r.int("lakeCoolAfterDays", 1, 3650, 30);
-  const archiveAfterDays = r.int("lakeArchiveAfterDays", 1, 3650, 365);
+  const archiveAfterDays = r.int(
+    "lakeArchiveAfterDays",
+    0,
+    3650,
+    archiveTierSupported(storageRedundancy) ? 365 : 0,
+  );
   const deleteAfterDays = r.int("lakeDeleteAfterDays", 1, 36500, 2555);
-  if (archiveAfterDays <= coolAfterDays)
+  if (archiveAfterDays > 0 && !archiveTierSupported(storageRedundancy))
+    throw new ConfigError(
+      "lakeArchiveAfterDays",
+      `${archiveAfterDays}: the archive tier is not supported with ${storageRedundancy} storage; set 0`,
+    );
+  if (archiveAfterDays > 0 && archiveAfterDays <= coolAfterDays)
     throw new ConfigError(
       "lakeArchiveAfterDays",
       `${archiveAfterDays} must be greater than lakeCoolAfterDays (${coolAfterDays})`,
     );
-  if (deleteAfterDays <= archiveAfterDays)
+  const lastTier = Math.max(coolAfterDays, archiveAfterDays);
+  if (deleteAfterDays <= lastTier)
     throw new ConfigError(
       "lakeDeleteAfterDays",
-      `${deleteAfterDays} must be greater than lakeArchiveAfterDays (${archiveAfterDays})`,
+      `${deleteAfterDays} must be greater than ${archiveAfterDays > 0 ? "lakeArchiveAfterDays" : "lakeCoolAfterDays"} (${lastTier})`,
     );
 
   const throughputUnits = r.int("eventHubsThroughputUnits", 1, 40);
@@ -271,7 +293,7 @@ export function parseConfig(raw: RawConfig): C360Config {
     namePrefix,
     privateNetworking,
     vnetAddressSpace,
-    storageRedundancy: r.oneOf<StorageRedundancy>("storageRedundancy", ["LRS", "ZRS", "GRS", "GZRS"]),
+    storageRedundancy,
     lake: {
       coolAfterDays,
       archiveAfterDays,

@@ -4,10 +4,13 @@
  *
  *   npm run infra:plan -- --stack dev [--json]
  *
+ * Exits 1 when the security baseline reports a violation (and on bad arguments).
+ *
  * No cloud account and no Pulumi CLI are involved: it proves the program and the config, not
  * Azure's acceptance of them (that is `pulumi preview`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Command, CommanderError } from "commander";
 
 import { checkBaseline } from "./baseline";
 import { type C360Config, parseConfig } from "./config";
@@ -192,26 +195,46 @@ export function formatPlan(plan: PlanResult): string {
   return lines.join("\n");
 }
 
-async function main(argv: string[]): Promise<void> {
-  const stackIndex = argv.indexOf("--stack");
-  const stack = stackIndex >= 0 ? argv[stackIndex + 1] : undefined;
-  if (!stack) throw new Error("usage: npm run infra:plan -- --stack <dev|prod> [--json]");
-  const plan = await planStack(stack);
-  if (argv.includes("--json")) {
-    process.stdout.write(
-      `${JSON.stringify({ stack, resources: plan.resources, outputs: plan.outputs }, null, 2)}\n`,
-    );
-  } else {
-    process.stdout.write(`${formatPlan(plan)}\n`);
-  }
+/** The printed (or JSON) plan and the exit code: 1 when the baseline reports a violation. */
+export function renderPlan(
+  plan: PlanResult,
+  options: { json: boolean },
+): { output: string; exitCode: number } {
+  const violations = checkBaseline(plan.resources, { privateNetworking: plan.config.privateNetworking });
+  const output = options.json
+    ? `${JSON.stringify({ stack: plan.stack, resources: plan.resources, outputs: plan.outputs, violations }, null, 2)}\n`
+    : `${formatPlan(plan)}\n`;
+  return { output, exitCode: violations.length === 0 ? 0 : 1 };
+}
+
+export function planCommand(): Command {
+  return new Command("infra:plan")
+    .description("offline plan of a stack: the Pulumi program under mocks, with the baseline check")
+    .requiredOption("--stack <name>", "stack whose Pulumi.<stack>.yaml is read (dev, prod)")
+    .option("--json", "print the plan as JSON (type, logical name, inputs of every resource)", false)
+    .showHelpAfterError()
+    .exitOverride();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = planCommand();
+  command.parse(argv, { from: "user" });
+  const options = command.opts<{ stack: string; json: boolean }>();
+  const plan = await planStack(options.stack);
+  const { output, exitCode } = renderPlan(plan, { json: options.json });
+  process.stdout.write(output);
+  if (exitCode !== 0) process.stderr.write("infra:plan: the security baseline reports violations\n");
+  return exitCode;
 }
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    () => process.exit(0),
+    (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
+      // commander has already printed its own usage errors.
+      if (!(error instanceof CommanderError))
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(error instanceof CommanderError ? error.exitCode : 1);
     },
   );
 }

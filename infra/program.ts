@@ -14,7 +14,7 @@ import { loadAdfDefinitions } from "./adf";
 import { AccessComponent, type Grant } from "./components/access";
 import { AnalyticsComponent } from "./components/analytics";
 import { FunctionsComponent } from "./components/functions";
-import { LakeComponent } from "./components/lake";
+import { LakeComponent, type LakeZone } from "./components/lake";
 import { MonitoringComponent } from "./components/monitoring";
 import { NetworkComponent } from "./components/network";
 import { ObservabilityComponent } from "./components/observability";
@@ -25,6 +25,16 @@ import { StreamingComponent } from "./components/streaming";
 import type { C360Config } from "./config";
 import { naming } from "./naming";
 import type { Placement } from "./shared";
+
+/**
+ * The lake containers Data Factory's pipelines touch (adf/): the master's Validation activity
+ * reads `gold` (dataset Ds_Lake_Folder), the run records are PUT under `control/runs/`. No other
+ * zone is granted; the notebooks reach the lake through Databricks, not through the factory.
+ */
+export const ADF_LAKE_ACCESS = { read: ["gold"], write: ["control"] } as const satisfies Record<
+  "read" | "write",
+  readonly LakeZone[]
+>;
 
 export interface PlatformOptions {
   /** Repository root: where `adf/`, `notebooks/`, `models/` and `contracts/schemas/` are read from. */
@@ -220,13 +230,20 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       scope: monitoring.appInsightsId,
       description: "Entra ID-authenticated telemetry ingestion (local auth is disabled)",
     },
-    {
-      name: "adf-lake",
+    ...ADF_LAKE_ACCESS.read.map((zone) => ({
+      name: `adf-lake-read-${zone}`,
       principalId: orchestration.principalId,
-      role: "storageBlobDataContributor",
-      scope: lake.accountId,
-      description: "Data Factory checks layer output and writes run records (control zone)",
-    },
+      role: "storageBlobDataReader" as const,
+      scope: lake.containerIds[zone],
+      description: `Data Factory validates layer output in the lake's ${zone} container`,
+    })),
+    ...ADF_LAKE_ACCESS.write.map((zone) => ({
+      name: `adf-lake-write-${zone}`,
+      principalId: orchestration.principalId,
+      role: "storageBlobDataContributor" as const,
+      scope: lake.containerIds[zone],
+      description: `Data Factory writes run records to the lake's ${zone} container`,
+    })),
     {
       name: "adf-databricks",
       principalId: orchestration.principalId,
@@ -234,13 +251,6 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       scope: analytics.workspaceId,
       description:
         "Data Factory runs notebooks with its managed identity (requires Contributor on the workspace)",
-    },
-    {
-      name: "adf-keyvault",
-      principalId: orchestration.principalId,
-      role: "keyVaultSecretsUser",
-      scope: secrets.vaultId,
-      description: "Data Factory reads source-system secrets from Key Vault",
     },
     {
       name: "dbac-lake",

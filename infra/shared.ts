@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** Azure built-in role definition ids (stable GUIDs, documented by Microsoft). */
 export const ROLES = {
+  storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
   storageQueueDataContributor: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
@@ -11,7 +12,6 @@ export const ROLES = {
   eventHubsDataReceiver: "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",
   eventHubsDataSender: "2b629674-e913-4c01-ae53-ef4638d8f975",
   monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
-  keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
   contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
 } as const;
 

@@ -153,6 +153,9 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
         ...placement,
         workspaceName: args.workspaceName,
         sku: { name: "premium" },
+        // Required on create since API 2026-01-01. Hybrid: classic compute in the managed resource
+        // group / the platform VNet (Serverless workspaces allow no VNet injection or custom parameters).
+        computeMode: "Hybrid",
         managedResourceGroupId: args.managedResourceGroupId,
         parameters: {
           enableNoPublicIp: { value: true },

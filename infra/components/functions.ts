@@ -14,7 +14,8 @@ import { secureStorageAccount } from "./storage";
 import { CONSUMER_GROUPS } from "./streaming";
 
 export const DEPLOYMENT_CONTAINER = "deployments";
-export const NODE_VERSION = "20";
+/** Node 22 LTS (Node 20 reached end of life on 2026-04-30); functions/package.json requires the same. */
+export const NODE_VERSION = "22";
 
 export interface FunctionsArgs {
   placement: Placement;

@@ -1,7 +1,8 @@
 /**
  * The lake: one ADLS Gen2 account (hierarchical namespace), one container per zone, soft
- * delete, and lifecycle rules from seed 000 §11.2 (processed data cools daily-ish, archives
- * after a year, raw files are kept 7 years; quarantine follows the 90-day real-time retention).
+ * delete, and lifecycle rules from seed 000 §11.2 (processed data cools, landing files archive
+ * after a year where the redundancy has an archive tier, raw files are kept 7 years; quarantine
+ * follows the 90-day real-time retention).
  * Delta zones (bronze/silver/gold) only cool: archived Delta files would break the tables, and
  * their deletion is Delta's VACUUM, not the storage lifecycle.
  */
@@ -27,12 +28,14 @@ export interface LakeArgs {
   resourceAccessRules?: { tenantId: pulumi.Input<string>; resourceId: pulumi.Input<string> }[];
 }
 
+/** Lifecycle rules from the lake config; landing files archive only when `archiveAfterDays` > 0. */
 export function lifecycleRules(lake: C360Config["lake"]): storage.ManagementPolicyArgs["policy"] {
   const delta = ["bronze/", "silver/", "gold/"];
+  const archive = lake.archiveAfterDays > 0;
   return {
     rules: [
       {
-        name: "landing-cool-archive-delete",
+        name: archive ? "landing-cool-archive-delete" : "landing-cool-delete",
         type: "Lifecycle",
         enabled: true,
         definition: {
@@ -40,7 +43,9 @@ export function lifecycleRules(lake: C360Config["lake"]): storage.ManagementPoli
           actions: {
             baseBlob: {
               tierToCool: { daysAfterModificationGreaterThan: lake.coolAfterDays },
-              tierToArchive: { daysAfterModificationGreaterThan: lake.archiveAfterDays },
+              ...(archive
+                ? { tierToArchive: { daysAfterModificationGreaterThan: lake.archiveAfterDays } }
+                : {}),
               delete: { daysAfterModificationGreaterThan: lake.deleteAfterDays },
             },
           },

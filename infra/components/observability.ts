@@ -23,6 +23,36 @@ export const THRESHOLDS = {
   dataAgeSecondsMax: 3600,
 } as const;
 
+/** Aggregations a log-alert condition accepts (Microsoft.Insights/scheduledQueryRules, Condition.timeAggregation). */
+export const LOG_ALERT_AGGREGATIONS = ["Count", "Average", "Minimum", "Maximum", "Total"] as const;
+export type LogAlertAggregation = (typeof LOG_ALERT_AGGREGATIONS)[number];
+
+/**
+ * What ARM rejects in a log-alert condition: an unknown aggregation, or an aggregation other than
+ * Count without `metricMeasureColumn` (the column it aggregates), or a measure column the query
+ * never produces. Returns one message per problem (empty: valid).
+ */
+export function logAlertConditionProblems(condition: {
+  query?: unknown;
+  timeAggregation?: unknown;
+  metricMeasureColumn?: unknown;
+}): string[] {
+  const problems: string[] = [];
+  const aggregation = condition.timeAggregation;
+  if (!LOG_ALERT_AGGREGATIONS.some((a) => a === aggregation))
+    problems.push(
+      `timeAggregation ${JSON.stringify(aggregation)} is not one of ${LOG_ALERT_AGGREGATIONS.join(", ")}`,
+    );
+  const column = condition.metricMeasureColumn;
+  if (aggregation !== "Count") {
+    if (typeof column !== "string" || column === "")
+      problems.push(`timeAggregation ${String(aggregation)} needs metricMeasureColumn`);
+    else if (!new RegExp(`\\b${column}\\s*=`).test(String(condition.query ?? "")))
+      problems.push(`metricMeasureColumn ${column} is not a column the query computes`);
+  }
+  return problems;
+}
+
 export interface DiagnosticTarget {
   /** Short logical name, e.g. `lake-blob`. */
   name: string;
@@ -72,13 +102,21 @@ export class ObservabilityComponent extends pulumi.ComponentResource {
         severity: number;
         query: pulumi.Input<string>;
         column: string;
-        aggregation: "Average" | "Maximum" | "Total";
+        aggregation: Exclude<LogAlertAggregation, "Count">;
         operator: "LessThan" | "GreaterThan";
         threshold: number;
       },
     ): void => {
       const ruleName = `c360-${args.environment}-${key}`;
       this.alertNames.push(ruleName);
+      const condition = {
+        query: spec.query,
+        timeAggregation: spec.aggregation,
+        metricMeasureColumn: spec.column,
+        operator: spec.operator,
+        threshold: spec.threshold,
+        failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+      };
       new monitor.ScheduledQueryRule(
         `${name}-${key}`,
         {
@@ -95,16 +133,7 @@ export class ObservabilityComponent extends pulumi.ComponentResource {
           windowSize: "PT15M",
           autoMitigate: true,
           criteria: {
-            allOf: [
-              {
-                query: spec.query,
-                timeAggregation: spec.aggregation,
-                metricMeasureColumn: spec.aggregation === "Total" ? undefined : spec.column,
-                operator: spec.operator,
-                threshold: spec.threshold,
-                failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-              },
-            ],
+            allOf: [condition],
           },
           actions: { actionGroups: [args.actionGroupId] },
         },
@@ -144,8 +173,8 @@ export class ObservabilityComponent extends pulumi.ComponentResource {
     queryAlert("function-failures", {
       description: "Function invocations that failed (HTTP and Event Hub triggers)",
       severity: 1,
-      query: pulumi.interpolate`requests | where cloud_RoleName =~ "${args.functionAppName}" and success == false`,
-      column: "",
+      query: pulumi.interpolate`requests | where cloud_RoleName =~ "${args.functionAppName}" and success == false | summarize failures = count() by bin(timestamp, 5m)`,
+      column: "failures",
       aggregation: "Total",
       operator: "GreaterThan",
       threshold: 0,

@@ -1,8 +1,9 @@
 /**
  * Secrets: one Key Vault with RBAC authorization (no access policies), 90-day soft delete and
  * purge protection. The platform itself needs no stored secrets (every connection is
- * identity-based); the vault holds what external sources hand over (e.g. partner API keys) and
- * is where Data Factory looks them up.
+ * identity-based), so no platform identity is granted a role on it; the vault holds what external
+ * sources hand over (e.g. partner API keys), read by whoever is granted access when such a source
+ * is added.
  */
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,6 @@
 /**
  * Streaming: an Event Hubs namespace (Standard, local/SAS auth disabled, TLS 1.2), one hub per
- * event type, consumer groups for the Functions and for Databricks, and capture of every hub to
+ * event type, a consumer group for the Functions, and capture of every hub to
  * the lake's landing zone as Avro, authenticated with the namespace's own identity.
  *
  * The capture's role assignment (Storage Blob Data Contributor on the landing container) lives
@@ -20,7 +20,8 @@ export function hubName(eventType: EventType): string {
   return eventType.replace(/_/g, "-");
 }
 
-export const CONSUMER_GROUPS = { functions: "functions", databricks: "databricks" } as const;
+/** The Functions are the hubs' only consumers (Databricks reads the landing zone, never the hubs). */
+export const CONSUMER_GROUPS = { functions: "functions" } as const;
 
 /** Capture lands under `landing/_capture/...`, next to (not inside) the envelope JSONL layout. */
 export const CAPTURE_CONTAINER = "landing";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { subnetCidrs } from "../../infra/components/network";
 import { CONFIG_KEYS, ConfigError, parseConfig, type RawConfig } from "../../infra/config";
 import { naming, stableSuffix } from "../../infra/naming";
-import { parseStackFile, readStackConfig, REPO_ROOT } from "../../infra/stack-file";
+import { readStackConfig, REPO_ROOT } from "../../infra/stack-file";
 
 const dev = readStackConfig("dev");
 const prod = readStackConfig("prod");
@@ -51,20 +51,6 @@ describe("stack files", () => {
     ].map((m) => m[1]);
     expect(declared.sort()).toEqual(keys);
   });
-
-  it("reject what the offline reader cannot represent faithfully, with the line", () => {
-    expect(() => parseStackFile("config:\n  aws:region: us-east-1\n", "f.yaml")).toThrow(
-      'f.yaml:2: namespace "aws"',
-    );
-    expect(() => parseStackFile("config:\n  c360:tags:\n    a: b\n", "f.yaml")).toThrow("f.yaml:3");
-    expect(() => parseStackFile("config:\n  c360:list: [a, b]\n", "f.yaml")).toThrow(
-      "f.yaml:2: only scalar values",
-    );
-    expect(() => parseStackFile("secretsprovider: x\n", "f.yaml")).toThrow(
-      'f.yaml:1: only a top-level "config:"',
-    );
-    expect(parseStackFile('config:\n  c360:a: "x y" # note\n  c360:b: 3\n')).toEqual({ a: "x y", b: "3" });
-  });
 });
 
 describe("parseConfig errors name the key", () => {
@@ -96,6 +82,26 @@ describe("parseConfig errors name the key", () => {
       "delete before archive",
       { lakeDeleteAfterDays: "100" },
       /c360:lakeDeleteAfterDays: 100 must be greater/,
+    ],
+    [
+      "archive tier on zone-redundant storage",
+      { storageRedundancy: "ZRS", lakeArchiveAfterDays: "365" },
+      /c360:lakeArchiveAfterDays: 365: the archive tier is not supported with ZRS storage; set 0/,
+    ],
+    [
+      "archive tier on geo-zone-redundant storage",
+      { storageRedundancy: "GZRS", lakeArchiveAfterDays: "200" },
+      /c360:lakeArchiveAfterDays: 200: the archive tier is not supported with GZRS storage/,
+    ],
+    [
+      "delete before cool without archive",
+      {
+        storageRedundancy: "ZRS",
+        lakeArchiveAfterDays: "0",
+        lakeCoolAfterDays: "60",
+        lakeDeleteAfterDays: "45",
+      },
+      /c360:lakeDeleteAfterDays: 45 must be greater than lakeCoolAfterDays \(60\)/,
     ],
     ["soft delete range", { lakeSoftDeleteDays: "0" }, /c360:lakeSoftDeleteDays: 0 is outside 1\.\.365/],
     [
@@ -191,6 +197,17 @@ describe("parseConfig errors name the key", () => {
     const error = errorFor({ ...dev, ...override });
     expect(error.message).toMatch(message);
     expect(error.key).toBe(Object.keys(override)[Object.keys(override).length - 1]);
+  });
+
+  it("archives landing files only where the redundancy has an archive tier (default and explicit)", () => {
+    const base = { ...dev, lakeArchiveAfterDays: undefined };
+    for (const redundancy of ["LRS", "GRS"])
+      expect(parseConfig({ ...base, storageRedundancy: redundancy }).lake.archiveAfterDays).toBe(365);
+    for (const redundancy of ["ZRS", "GZRS"])
+      expect(parseConfig({ ...base, storageRedundancy: redundancy }).lake.archiveAfterDays).toBe(0);
+    expect(
+      parseConfig({ ...dev, storageRedundancy: "ZRS", lakeArchiveAfterDays: "0" }).lake.archiveAfterDays,
+    ).toBe(0);
   });
 
   it("applies documented defaults for optional keys", () => {

@@ -21,10 +21,10 @@ import {
 } from "../../infra/baseline";
 import { NOTEBOOK_DIR } from "../../infra/components/analytics";
 import { LAKE_ZONES } from "../../infra/components/lake";
-import { CUSTOM_METRICS, THRESHOLDS } from "../../infra/components/observability";
+import { CUSTOM_METRICS, logAlertConditionProblems, THRESHOLDS } from "../../infra/components/observability";
 import type { RecordedResource } from "../../infra/mocks";
 import { mockId } from "../../infra/mocks";
-import { formatPlan, groupByComponent, type PlanResult } from "../../infra/plan";
+import { formatPlan, groupByComponent, planCommand, type PlanResult, renderPlan } from "../../infra/plan";
 import { COSMOS_DATA_CONTRIBUTOR, type RoleName, ROLES } from "../../infra/shared";
 import { REPO_ROOT } from "../../infra/stack-file";
 
@@ -169,17 +169,26 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(containers.sort()).toEqual([...LAKE_ZONES].sort());
       const policy = one("azure-native:storage:ManagementPolicy");
       const rules = get(policy.inputs, "policy.rules") as { name: string; definition: unknown }[];
-      const landing = rules.find((r) => r.name === "landing-cool-archive-delete");
       const lakeCfg = getPlan().config.lake;
+      const landing = rules.find((r) => r.name.startsWith("landing-"));
       expect(get(landing?.definition, "actions.baseBlob.tierToCool.daysAfterModificationGreaterThan")).toBe(
         lakeCfg.coolAfterDays,
       );
-      expect(
-        get(landing?.definition, "actions.baseBlob.tierToArchive.daysAfterModificationGreaterThan"),
-      ).toBe(lakeCfg.archiveAfterDays);
       expect(get(landing?.definition, "actions.baseBlob.delete.daysAfterModificationGreaterThan")).toBe(
         lakeCfg.deleteAfterDays,
       );
+      // The archive tier exists only on LRS/GRS accounts: a rule tiering a ZRS/GZRS lake to archive is
+      // rejected. dev (LRS) archives landing files after the configured days, prod (ZRS) never.
+      const sku = String(get(lake.inputs, "sku.name"));
+      const archiving = rules.filter(
+        (r) => get(r.definition, "actions.baseBlob.tierToArchive") !== undefined,
+      );
+      if (/_(ZRS|GZRS|RAGZRS)$/.test(sku)) expect(archiving).toEqual([]);
+      expect(sku).toBe(stack === "prod" ? "Standard_ZRS" : "Standard_LRS");
+      expect(
+        get(landing?.definition, "actions.baseBlob.tierToArchive.daysAfterModificationGreaterThan"),
+      ).toBe(stack === "prod" ? undefined : lakeCfg.archiveAfterDays);
+      expect(landing?.name).toBe(stack === "prod" ? "landing-cool-delete" : "landing-cool-archive-delete");
       expect(
         get(
           rules.find((r) => r.name === "quarantine-delete")?.definition,
@@ -192,7 +201,7 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(get(delta?.definition, "actions.baseBlob.delete")).toBeUndefined();
     });
 
-    it("has one hub per stream the functions consume, with both consumer groups and capture to the lake", () => {
+    it("has one hub per stream the functions consume, with the functions' consumer group only and capture to the lake", () => {
       const config = getPlan().config;
       const namespace = one(T.namespace);
       expect(get(namespace.inputs, "sku.capacity")).toBe(config.eventHubs.throughputUnits);
@@ -210,7 +219,7 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
         const groups = ofType(resources(), "azure-native:eventhub:ConsumerGroup")
           .filter((g) => get(g.inputs, "eventHubName") === get(hub.inputs, "eventHubName"))
           .map((g) => get(g.inputs, "consumerGroupName"));
-        expect(groups.sort()).toEqual(["databricks", "functions"]);
+        expect(groups).toEqual(["functions"]);
       }
     });
 
@@ -246,7 +255,12 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       one(T.plan);
       const app = one(T.webApp);
       expect(get(app.inputs, "kind")).toBe("functionapp,linux");
-      expect(get(app.inputs, "functionAppConfig.runtime")).toEqual({ name: "node", version: "20" });
+      // Node 22 (Node 20 reached end of life on 2026-04-30), the version the app's manifest requires.
+      const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "functions/package.json"), "utf8")) as {
+        engines: { node: string };
+      };
+      expect(get(app.inputs, "functionAppConfig.runtime")).toEqual({ name: "node", version: "22" });
+      expect(manifest.engines.node).toBe(">=22");
       const host = one(T.storage, storageOf("functions-host"));
       expect(get(app.inputs, "functionAppConfig.deployment.storage.value")).toBe(
         `https://${get(host.inputs, "accountName")}.blob.core.windows.net/deployments`,
@@ -363,6 +377,22 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
         String(get(one(T.webApp).inputs, "name")),
       );
       for (const rule of rules) expect(get(rule.inputs, "actions.actionGroups")).toEqual([group.id]);
+      // ARM accepts a log-alert condition only with a valid aggregation and, unless it counts rows,
+      // the measure column it aggregates.
+      for (const rule of rules) {
+        const conditions = get(rule.inputs, "criteria.allOf") as Record<string, unknown>[];
+        for (const condition of conditions)
+          expect([get(rule.inputs, "ruleName"), logAlertConditionProblems(condition)]).toEqual([
+            get(rule.inputs, "ruleName"),
+            [],
+          ]);
+      }
+      expect(criterion("function-failures")).toMatchObject({
+        timeAggregation: "Total",
+        metricMeasureColumn: "failures",
+        operator: "GreaterThan",
+        threshold: 0,
+      });
       const metricAlert = one("azure-native:monitor:MetricAlert");
       expect(get(metricAlert.inputs, "scopes")).toEqual([one(T.factory).id]);
       expect(get(metricAlert.inputs, "criteria.allOf.0.metricName")).toBe("PipelineFailedRuns");
@@ -382,6 +412,28 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(text).toContain("isHnsEnabled=true");
       expect(text).toContain("security baseline (BASELINE.md): every rule holds");
       expect(text).toContain(`functionBaseUrl: "https://func-c360-${stack}-`);
+    });
+
+    it("exits 0 when every rule holds and 1 when the baseline reports a violation (text and JSON)", () => {
+      expect(renderPlan(getPlan(), { json: false }).exitCode).toBe(0);
+      const broken = structuredClone(resources());
+      const target = BREAKERS["cosmos-local-auth"](broken);
+      for (const json of [false, true]) {
+        const rendered = renderPlan({ ...getPlan(), resources: broken }, { json });
+        expect(rendered.exitCode).toBe(1);
+        expect(rendered.output).toContain(target);
+        expect(rendered.output).toContain("cosmos-local-auth");
+      }
+    });
+
+    it("parses its arguments with commander: --stack is required, unknown options are errors", () => {
+      const parse = (argv: string[]) =>
+        planCommand()
+          .configureOutput({ writeErr: () => undefined, writeOut: () => undefined })
+          .parse(argv, { from: "user" });
+      expect(parse(["--stack", stack, "--json"]).opts()).toEqual({ stack, json: true });
+      expect(() => parse([])).toThrow(/required option '--stack <name>' not specified/);
+      expect(() => parse(["--stack", stack, "--jsn"])).toThrow(/unknown option '--jsn'/);
     });
   });
 
@@ -410,6 +462,29 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
           missing.push(`${r.name}: ${String(location)}`);
       }
       expect(missing).toEqual([]);
+    });
+  });
+
+  describe(`${stack}: arguments Azure requires`, () => {
+    it("sets every argument the SDK documents as required on create (e.g. the workspace's computeMode)", () => {
+      const missing: string[] = [];
+      for (const r of resources()) {
+        const m = /^azure-native:(\w+):(\w+)$/.exec(r.type);
+        if (!m) continue;
+        const file = join(
+          REPO_ROOT,
+          "node_modules/@pulumi/azure-native",
+          m[1],
+          `${m[2][0].toLowerCase()}${m[2].slice(1)}.d.ts`,
+        );
+        const args = readFileSync(file, "utf8").split(/export interface \w+Args \{/)[1] ?? "";
+        for (const [, key] of args.matchAll(
+          /\/\*\*(?:(?!\*\/)[\s\S])*Required on create(?:(?!\*\/)[\s\S])*\*\/\s+(\w+)\?:/g,
+        ))
+          if (get(r.inputs, key) === undefined) missing.push(`${r.name}.${key}`);
+      }
+      expect(missing).toEqual([]);
+      expect(get(one(T.databricks).inputs, "computeMode")).toBe("Hybrid");
     });
   });
 
@@ -489,9 +564,9 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
           expectedGrant(func, "eventHubsDataSender", hub.id),
         ]),
         expectedGrant(func, "monitoringMetricsPublisher", id(T.appInsights, "c360-monitoring-appi")),
-        expectedGrant(adf, "storageBlobDataContributor", id(T.storage, "c360-lake-account")),
+        expectedGrant(adf, "storageBlobDataReader", id(T.container, "c360-lake-gold")),
+        expectedGrant(adf, "storageBlobDataContributor", id(T.container, "c360-lake-control")),
         expectedGrant(adf, "contributor", id(T.databricks, "c360-analytics-workspace")),
-        expectedGrant(adf, "keyVaultSecretsUser", id(T.vault, "c360-secrets-vault")),
         expectedGrant(connector, "storageBlobDataContributor", id(T.storage, "c360-lake-account")),
         expectedGrant(namespace, "storageBlobDataContributor", id(T.container, "c360-lake-landing")),
       ].sort();
@@ -511,6 +586,37 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
         roleDefinitionId: `${cosmosId}/sqlRoleDefinitions/${COSMOS_DATA_CONTRIBUTOR}`,
         scope: `${cosmosId}/dbs/c360`,
       });
+    });
+
+    it("grants Data Factory exactly the lake containers its pipelines read and write, and no Key Vault access", () => {
+      const definitions = loadAdfDefinitions(join(REPO_ROOT, "adf"));
+      // No linked service (or anything referencing one) uses Key Vault, so the factory needs no vault role.
+      const adfText = JSON.stringify(definitions);
+      expect(adfText).not.toMatch(/AzureKeyVault/);
+      const pipelines = JSON.stringify(definitions.pipelines);
+      // Containers read: the `zone` of every Ds_Lake_Folder reference; written: `<endpoint>, '<zone>/...'` URLs.
+      const read = [...pipelines.matchAll(/"zone":"([a-z]+)"/g)].map((m) => m[1]);
+      const written = [...pipelines.matchAll(/globalParameters\.lakeBlobEndpoint, '([a-z]+)\//g)].map(
+        (m) => m[1],
+      );
+      expect(read.length).toBeGreaterThan(0);
+      expect(written.length).toBeGreaterThan(0);
+      const adf = "principal:c360-orchestration-factory";
+      const grants = ofType(resources(), T.roleAssignment)
+        .filter((a) => get(a.inputs, "principalId") === adf)
+        .map((a) => ({
+          role: String(get(a.inputs, "roleDefinitionId")).split("/").pop(),
+          scope: String(get(a.inputs, "scope")),
+        }));
+      const containersWith = (role: RoleName) =>
+        grants
+          .filter((g) => g.role === ROLES[role])
+          .map((g) => g.scope.replace(/^.*\/c360-lake-/, ""))
+          .sort();
+      expect(containersWith("storageBlobDataReader")).toEqual([...new Set(read)].sort());
+      expect(containersWith("storageBlobDataContributor")).toEqual([...new Set(written)].sort());
+      const vault = one(T.vault);
+      expect(grants.filter((g) => g.scope === vault.id)).toEqual([]);
     });
 
     it("exports the endpoints and names a user needs", () => {
