@@ -48,6 +48,15 @@ export const ERROR_CODES = [
   "unknown_schema_version",
   "customer_id_mismatch",
   "invalid_value",
+  // bounds (bounds.ts), checked before anything walks a document
+  "too_large",
+  "too_deep",
+  "too_many_keys",
+  "malformed_json",
+  "not_json",
+  // record rules (record-rules.ts)
+  "future_timestamp",
+  "invalid_characters",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -2,7 +2,7 @@
  * HTTP plumbing without @azure/functions: body limits, content types, strict UTF-8 and JSON
  * parsing, and RFC 9457 problem details. Handlers adapt these to HttpResponseInit.
  */
-import type { Violation } from "../../../contracts";
+import { type BoundsError, type JsonLimits, parseJsonBounded, type Violation } from "../../../contracts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 export const PROBLEM_BASE = "https://c360.dev/problems/";
@@ -95,20 +95,33 @@ export async function readBody(
 
 export type ParseResult = { ok: true; value: unknown } | { ok: false; reply: Reply };
 
-export function parseJson(text: string): ParseResult {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return {
-      ok: false,
-      reply: problem(
-        400,
-        "malformed-json",
-        "Malformed JSON",
-        `The body is not valid JSON: ${(error as Error).message}`,
-      ),
-    };
+/** Parses JSON within the bounds (contracts/bounds.ts), checked before JSON.parse walks it. */
+export function parseJson(text: string, limits?: Partial<JsonLimits>): ParseResult {
+  const parsed = parseJsonBounded(text, limits);
+  if (parsed.ok) return parsed;
+  return { ok: false, reply: boundsProblem(parsed.error) };
+}
+
+/** A bounds violation as a problem: 413 for size, 400 for malformed JSON or a structural limit. */
+export function boundsProblem(error: BoundsError, pointerPrefix = ""): Reply {
+  const errors = [{ pointer: pointerPrefix + error.pointer, code: error.code, message: error.detail }];
+  if (error.code === "malformed_json") {
+    return problem(400, "malformed-json", "Malformed JSON", `The body is ${error.detail}`, { errors });
   }
+  if (error.code === "too_large") {
+    return problem(413, "payload-too-large", "Payload too large", `The body is too large: ${error.detail}.`, {
+      errors,
+    });
+  }
+  return problem(
+    400,
+    "json-limits-exceeded",
+    "JSON limits exceeded",
+    `The body exceeds a limit: ${error.detail}.`,
+    {
+      errors,
+    },
+  );
 }
 
 export function unsupportedMediaType(allowed: readonly string[]): Reply {

@@ -2,9 +2,10 @@
  * `POST /api/events`: a batch of envelopes as a JSON array or NDJSON, validated one by one.
  * Valid events are published; every event gets a result (accepted, or rejected with its errors).
  */
-import { type AnyEvent, validateEvent } from "../../../contracts";
+import { type AnyEvent, type BoundsError, type JsonLimits, parseJsonBounded } from "../../../contracts";
 import type { ProblemError } from "./http";
 import { toProblemErrors } from "./http";
+import { type RecordOptions, validateRecord } from "./validate-record";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -23,33 +24,32 @@ export interface IngestPlan {
 export type ParsedBatch =
   { ok: true; items: unknown[] } | { ok: false; detail: string; errors?: ProblemError[] };
 
-/** Splits NDJSON into items; a line that is not JSON becomes a rejected item, not a failed request. */
-export function parseNdjson(text: string): unknown[] {
+/** Splits NDJSON into items, each line parsed within the JSON bounds; a bad line becomes a rejected item. */
+export function parseNdjson(text: string, limits?: Partial<JsonLimits>): unknown[] {
   const items: unknown[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === "") continue;
-    try {
-      items.push(JSON.parse(line) as unknown);
-    } catch {
-      items.push(new UnparseableLine());
-    }
+    const parsed = parseJsonBounded(line, limits);
+    items.push(parsed.ok ? parsed.value : new UnparseableLine(parsed.error));
   }
   return items;
 }
 
-export class UnparseableLine {}
+export class UnparseableLine {
+  constructor(readonly error: BoundsError) {}
+}
 
-export function planIngest(items: readonly unknown[]): IngestPlan {
+export function planIngest(items: readonly unknown[], options: RecordOptions = {}): IngestPlan {
   const accepted: AnyEvent[] = [];
   const results: EventResult[] = items.map((item, index) => {
     if (item instanceof UnparseableLine) {
       return {
         index,
         status: "rejected",
-        errors: [{ pointer: "", code: "malformed_json", message: "this line is not valid JSON" }],
+        errors: [{ pointer: item.error.pointer, code: item.error.code, message: item.error.detail }],
       };
     }
-    const validation = validateEvent(item);
+    const validation = validateRecord("event", item, options);
     const eventId =
       typeof item === "object" && item !== null && typeof (item as { eventId?: unknown }).eventId === "string"
         ? (item as { eventId: string }).eventId.slice(0, 64)
@@ -59,7 +59,7 @@ export function planIngest(items: readonly unknown[]): IngestPlan {
         index,
         ...(eventId ? { eventId } : {}),
         status: "rejected",
-        errors: toProblemErrors(validation.violations),
+        errors: toProblemErrors(validation.errors),
       };
     }
     accepted.push(item as AnyEvent);

@@ -6,13 +6,7 @@
  * whole batch after every other customer has been written, so the host redelivers it and the
  * idempotency bookkeeping skips what was already applied.
  */
-import {
-  type AnyEvent,
-  landingPath,
-  quarantinePath,
-  validateEvent,
-  type Violation,
-} from "../../../contracts";
+import { landingPath, parseJsonBounded, quarantinePath, type Violation } from "../../../contracts";
 import { enrich, type EnrichedEvent } from "./enrich";
 import { alreadyApplied, type Position, recordApplied } from "./idempotency";
 import type { Lake } from "./lake";
@@ -23,11 +17,14 @@ import { ConcurrencyConflict, isErased, type ProfileStore } from "./profile-stor
 import { QUARANTINE_CODES, type QuarantineRecord, quarantineRecord } from "./quarantine";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./retry";
 import type { StreamDefinition } from "./streams";
+import { type RecordOptions, validateRecord } from "./validate-record";
 
 export interface ProcessorDeps {
   store: ProfileStore;
   lake: Lake;
   retry?: RetryOptions;
+  /** Clock and bounds of the one record validation (default: now, the default skew and limits). */
+  validation?: RecordOptions;
   /** Customers written in parallel within one batch. */
   concurrency?: number;
   /** Re-read-and-merge attempts on ETag conflicts before the customer counts as failed. */
@@ -69,8 +66,11 @@ export class BatchFailedError extends Error {
 }
 
 export interface Accepted {
+  /** Built from the validated record (unknown keys removed): what the profile sees. */
   enriched: EnrichedEvent;
   position: EventPosition;
+  /** The event as received (bounded), landed as is so the batch path sees its rescued fields. */
+  received?: unknown;
 }
 
 export interface ProfilesOutcome {
@@ -150,19 +150,31 @@ export async function applyToProfiles(
   return outcome;
 }
 
-type Decoded = { ok: true; value: unknown } | { ok: false; text: string };
+type Decoded =
+  | { ok: true; value: unknown }
+  | { ok: false; text: string; violation: { pointer: string; code: string; message: string } };
 
-/** Event bodies arrive parsed (JSON content), as text, or as bytes depending on the producer. */
+/**
+ * Event bodies arrive parsed (JSON content), as text, or as bytes depending on the producer.
+ * Text is parsed within the JSON bounds (contracts/bounds.ts); parsed values are bounded by
+ * validateRecord.
+ */
 export function decodeMessage(message: unknown): Decoded {
   let text: string;
   if (typeof message === "string") text = message;
   else if (message instanceof Uint8Array) text = Buffer.from(message).toString("utf8");
   else return { ok: true, value: message };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false, text };
-  }
+  const parsed = parseJsonBounded(text);
+  if (parsed.ok) return { ok: true, value: parsed.value };
+  const { code, pointer, detail } = parsed.error;
+  return {
+    ok: false,
+    text,
+    violation:
+      code === "malformed_json"
+        ? { pointer: "", code: QUARANTINE_CODES.unparseable, message: "is not valid JSON" }
+        : { pointer, code, message: detail },
+  };
 }
 
 /** The earliest or latest of ISO instants (offsets allowed), as UTC ISO; null when none parses. */
@@ -203,19 +215,15 @@ export async function processBatch(
     const position = batch.positions[i];
     const decoded = decodeMessage(message);
     if (!decoded.ok) {
-      reject(
-        position,
-        [{ pointer: "", code: QUARANTINE_CODES.unparseable, message: "is not valid JSON" }],
-        decoded.text,
-      );
+      reject(position, [decoded.violation], decoded.text);
       return;
     }
-    const validation = validateEvent(decoded.value);
-    if (!validation.valid) {
-      reject(position, errorsOnly(validation.violations), decoded.value);
+    const validation = validateRecord("event", decoded.value, deps.validation);
+    if (!validation.valid || !validation.record) {
+      reject(position, errorsOnly(validation.errors), decoded.value);
       return;
     }
-    const event = decoded.value as AnyEvent;
+    const event = validation.record;
     if (event.eventType !== stream.eventType) {
       reject(
         position,
@@ -231,7 +239,7 @@ export async function processBatch(
       return;
     }
     try {
-      accepted.push({ enriched: enrich(event, validation.violations), position });
+      accepted.push({ enriched: enrich(event, validation.warnings), position, received: decoded.value });
     } catch (error) {
       reject(
         position,
@@ -285,7 +293,7 @@ export async function processBatch(
   for (const a of landed) {
     const path = landingPath(a.enriched.event.source, stream.eventType, at, batchId);
     const lines = bySource.get(path);
-    const line = JSON.stringify(a.enriched.event);
+    const line = JSON.stringify(a.received ?? a.enriched.event);
     if (lines) lines.push(line);
     else bySource.set(path, [line]);
   }
