@@ -42,6 +42,8 @@ const T = {
   roleAssignment: "azure-native:authorization:RoleAssignment",
   privateEndpoint: "azure-native:network:PrivateEndpoint",
   diagnostic: "azure-native:monitor:DiagnosticSetting",
+  scmBasicAuth: "azure-native:web:WebAppScmAllowed",
+  ftpBasicAuth: "azure-native:web:WebAppFtpAllowed",
 } as const;
 
 export const RESOURCE_TYPES = T;
@@ -226,6 +228,9 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
     ["disableLocalAuth", true],
     ["disableKeyBasedMetadataWriteAccess", true],
   ]),
+  propertyRule("cosmos-min-tls", "PSRule Azure.Cosmos.MinTLS", (rs) => ofType(rs, T.cosmos), [
+    ["minimalTlsVersion", "Tls12"],
+  ]),
   propertyRule(
     "cosmos-continuous-backup",
     "PSRule Azure.Cosmos.ContinuousBackup",
@@ -239,7 +244,7 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
       const apps = ofType(resources, T.webApp);
       const assignments = ofType(resources, T.cosmosRole);
       if (apps.length === 0) return [violation("cosmos-data-plane-role", "(graph)", "no Function App")];
-      return apps.flatMap((app) => {
+      const out = apps.flatMap((app) => {
         const principal = `principal:${app.name}`;
         const ok = assignments.some(
           (a) =>
@@ -258,6 +263,22 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
               ),
             ];
       });
+      // Data-plane grants stop at a database (or a container below it), never the whole account.
+      const accountIds = new Set(ofType(resources, T.cosmos).map((c) => c.id));
+      for (const a of assignments) {
+        const scope = String(get(a.inputs, "scope") ?? "");
+        const account = [...accountIds].find((id) => scope.startsWith(id));
+        const below = account === undefined ? "" : scope.slice(account.length);
+        if (!/^\/dbs\/[^/]+(\/colls\/[^/]+)?$/.test(below))
+          out.push(
+            violation(
+              "cosmos-data-plane-role",
+              a.name,
+              `scope ${scope || "(empty)"} is not a database or container of a Cosmos DB account in the graph`,
+            ),
+          );
+      }
+      return out;
     },
   },
   {
@@ -271,6 +292,8 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
         if (get(app.inputs, "httpsOnly") !== true) out.push("httpsOnly is not true");
         if (get(app.inputs, "siteConfig.minTlsVersion") !== "1.2")
           out.push("siteConfig.minTlsVersion is not 1.2");
+        if (get(app.inputs, "siteConfig.scmMinTlsVersion") !== "1.2")
+          out.push("siteConfig.scmMinTlsVersion is not 1.2");
         if (get(app.inputs, "siteConfig.ftpsState") !== "Disabled")
           out.push("siteConfig.ftpsState is not Disabled");
         if (get(app.inputs, "siteConfig.remoteDebuggingEnabled") !== false)
@@ -281,6 +304,29 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
         if (Array.isArray(origins) && origins.includes("*")) out.push("CORS allows *");
         return out.map((m) => violation("function-app-hardening", app.name, m));
       });
+    },
+  },
+  {
+    id: "function-app-basic-auth-off",
+    source: "MCSB IM-1, PSRule Azure.AppService.DisableLocalAuth (SCM/FTP basic-auth publishing off)",
+    check(resources) {
+      const apps = ofType(resources, T.webApp);
+      if (apps.length === 0) return [violation("function-app-basic-auth-off", "(graph)", "no Function App")];
+      return apps.flatMap((app) =>
+        [T.scmBasicAuth, T.ftpBasicAuth].flatMap((type) => {
+          const policies = ofType(resources, type).filter(
+            (p) => get(p.inputs, "name") === get(app.inputs, "name"),
+          );
+          const kind = type === T.scmBasicAuth ? "SCM" : "FTP";
+          if (policies.length === 0)
+            return [violation("function-app-basic-auth-off", app.name, `no ${kind} basic-auth policy`)];
+          return policies
+            .filter((p) => get(p.inputs, "allow") !== false)
+            .map((p) =>
+              violation("function-app-basic-auth-off", p.name, `${kind} basic-auth publishing is allowed`),
+            );
+        }),
+      );
     },
   },
   {
@@ -440,6 +486,12 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
         if (endpointGroups(r.id).length === 0)
           out.push(violation("private-networking", r.name, "no private endpoint"));
       }
+      for (const vault of ofType(resources, T.vault)) {
+        if (get(vault.inputs, "properties.networkAcls.defaultAction") !== "Deny")
+          out.push(
+            violation("private-networking", vault.name, "Key Vault network ACL does not deny by default"),
+          );
+      }
       // Documented exception: the lake stays firewalled (deny + trusted services) for Event Hubs capture.
       for (const lake of ofType(resources, T.storage).filter((r) => storageRole(r) === "lake")) {
         const groups = endpointGroups(lake.id);
@@ -469,6 +521,13 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
         return [violation("role-assignments-least-privilege", "(graph)", "no role assignment")];
       const broad = new Set(["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"]); // Owner, User Access Administrator
       const workspaceIds = new Set(ofType(resources, T.databricks).map((w) => w.id));
+      const accounts = ofType(resources, T.storage);
+      const lakeIds = new Set(accounts.filter((r) => storageRole(r) === "lake").map((r) => r.id));
+      const hostIds = new Set(accounts.filter((r) => storageRole(r) === "functions-host").map((r) => r.id));
+      // The one identity granted data access to the whole lake: Unity Catalog's access connector.
+      const connectorPrincipals = new Set(
+        ofType(resources, T.accessConnector).map((c) => `principal:${c.name}`),
+      );
       return assignments.flatMap((a) => {
         const out: string[] = [];
         const role =
@@ -480,6 +539,13 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
         // Contributor only where Data Factory's MSI needs it to run notebooks: on the Databricks workspace.
         if (role === ROLES.contributor && !workspaceIds.has(scope))
           out.push("Contributor outside a Databricks workspace");
+        // Blob Data Owner (manages ACLs) only where the Functions host needs it: its own storage account.
+        if (role === ROLES.storageBlobDataOwner && !hostIds.has(scope))
+          out.push("Storage Blob Data Owner outside the functions host storage account");
+        if (lakeIds.has(scope) && !connectorPrincipals.has(String(get(a.inputs, "principalId"))))
+          out.push(
+            "lake-wide grant to an identity other than the Databricks access connector (scope a container)",
+          );
         if (/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i.test(scope) || scope === "")
           out.push(`scope ${scope || "(empty)"} is not a single resource`);
         if (get(a.inputs, "principalType") !== "ServicePrincipal")

@@ -18,6 +18,8 @@ export interface C360Config {
   environment: Environment;
   location: string;
   namePrefix: string;
+  /** Part of the global-name suffix with the subscription id; bump for fresh names (see naming.ts). */
+  nameGeneration: number;
   privateNetworking: boolean;
   /** Address space of the platform VNet; used only when private networking is on. */
   vnetAddressSpace: string;
@@ -77,6 +79,8 @@ export const CONFIG_KEYS = {
   environment: "dev or prod; selects the defaults that differ between stacks",
   location: "Azure region of every resource, e.g. westeurope",
   namePrefix: "workload prefix of every resource name: 2-8 lowercase letters/digits, starting with a letter",
+  nameGeneration:
+    "1-999, hashed with the subscription id into the global-name suffix; bump it for fresh names (e.g. redeploying within 90 days of a destroy while Key Vault purge protection reserves the old name)",
   privateNetworking:
     "true: private endpoints, publicNetworkAccess Disabled and deny-by-default firewalls on data services",
   vnetAddressSpace: "CIDR of the platform VNet (used when privateNetworking is true), at least a /22",
@@ -208,6 +212,7 @@ export function parseConfig(raw: RawConfig): C360Config {
     /^[a-z][a-z0-9]{1,7}$/,
     "2-8 lowercase letters or digits starting with a letter",
   );
+  const nameGeneration = r.int("nameGeneration", 1, 999, 1);
   const privateNetworking = r.bool("privateNetworking");
   const vnetAddressSpace = r.string("vnetAddressSpace", "10.60.0.0/20");
   checkCidr("vnetAddressSpace", vnetAddressSpace);
@@ -291,6 +296,7 @@ export function parseConfig(raw: RawConfig): C360Config {
     environment,
     location,
     namePrefix,
+    nameGeneration,
     privateNetworking,
     vnetAddressSpace,
     storageRedundancy,

@@ -61,9 +61,9 @@ export interface PlatformOutputs {
 }
 
 export function createPlatform(cfg: C360Config, options: PlatformOptions): PlatformOutputs {
-  const names = naming(cfg);
   const client = authorization.getClientConfigOutput();
   const subscriptionId = client.subscriptionId;
+  const names = naming(cfg, subscriptionId);
   const tenantId = client.tenantId;
   const tags = { workload: "c360", environment: cfg.environment, "managed-by": "pulumi" };
 
@@ -73,7 +73,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     tags,
   });
   const placement: Placement = { resourceGroupName: group.name, location: cfg.location, tags };
-  const idOf = (provider: string, name: string): pulumi.Output<string> =>
+  const idOf = (provider: string, name: pulumi.Input<string>): pulumi.Output<string> =>
     pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${group.name}/providers/${provider}/${name}`;
 
   const monitoring = new MonitoringComponent("c360-monitoring", {

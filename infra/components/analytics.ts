@@ -111,8 +111,8 @@ export function clusterPolicyDefinition(cfg: C360Config["databricks"], environme
 
 export interface AnalyticsArgs {
   placement: { resourceGroupName: pulumi.Input<string>; location: string; tags: Record<string, string> };
-  workspaceName: string;
-  accessConnectorName: string;
+  workspaceName: pulumi.Input<string>;
+  accessConnectorName: pulumi.Input<string>;
   managedResourceGroupId: pulumi.Input<string>;
   config: Pick<C360Config, "databricks" | "environment" | "alertEmails" | "privateNetworking">;
   repoRoot: string;

@@ -19,9 +19,9 @@ export const NODE_VERSION = "22";
 
 export interface FunctionsArgs {
   placement: Placement;
-  appName: string;
-  planName: string;
-  storageAccountName: string;
+  appName: pulumi.Input<string>;
+  planName: pulumi.Input<string>;
+  storageAccountName: pulumi.Input<string>;
   config: Pick<C360Config, "functions" | "storageRedundancy" | "privateNetworking" | "environment">;
   eventHubsNamespace: pulumi.Input<string>;
   cosmosEndpoint: pulumi.Input<string>;

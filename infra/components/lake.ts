@@ -21,7 +21,7 @@ export const QUARANTINE_RETENTION_DAYS = 90;
 
 export interface LakeArgs {
   placement: Placement;
-  accountName: string;
+  accountName: pulumi.Input<string>;
   config: Pick<C360Config, "lake" | "storageRedundancy" | "privateNetworking">;
   privateLink?: PrivateLinkTarget;
   /** Resource instances allowed through the lake firewall in private stacks (the Databricks access connector). */

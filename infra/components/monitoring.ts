@@ -13,9 +13,9 @@ import type { Placement } from "../shared";
 
 export interface MonitoringArgs {
   placement: Placement;
-  workspaceName: string;
-  appInsightsName: string;
-  actionGroupName: string;
+  workspaceName: pulumi.Input<string>;
+  appInsightsName: pulumi.Input<string>;
+  actionGroupName: pulumi.Input<string>;
   retentionDays: number;
   alertEmails: string[];
 }

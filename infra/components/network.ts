@@ -12,7 +12,7 @@ import { type Placement, PRIVATE_DNS_ZONES, type PrivateLinkGroup, type PrivateL
 
 export interface NetworkArgs {
   placement: Placement;
-  vnetName: string;
+  vnetName: pulumi.Input<string>;
   addressSpace: string;
 }
 

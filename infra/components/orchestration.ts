@@ -14,7 +14,7 @@ import { type Placement, privateEndpoint, type PrivateLinkTarget } from "../shar
 
 export interface OrchestrationArgs {
   placement: Placement;
-  factoryName: string;
+  factoryName: pulumi.Input<string>;
   definitions: AdfDefinitions;
   /** Values of the factory's global parameters; every declared one must be given. */
   globalParameterValues: Record<string, pulumi.Input<string>>;

@@ -58,7 +58,7 @@ export const CONTAINERS: readonly ContainerSpec[] = [
 
 export interface ProfileStoreArgs {
   placement: Placement;
-  accountName: string;
+  accountName: pulumi.Input<string>;
   config: Pick<C360Config, "cosmos" | "privateNetworking">;
   privateLink?: PrivateLinkTarget;
 }

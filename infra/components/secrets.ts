@@ -14,7 +14,7 @@ export const SOFT_DELETE_RETENTION_DAYS = 90;
 
 export interface SecretsArgs {
   placement: Placement;
-  vaultName: string;
+  vaultName: pulumi.Input<string>;
   tenantId: pulumi.Input<string>;
   privateNetworking: boolean;
   privateLink?: PrivateLinkTarget;

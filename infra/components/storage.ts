@@ -9,7 +9,7 @@ export type StorageRole = "lake" | "functions-host";
 
 export interface SecureAccountArgs {
   placement: Placement;
-  accountName: string;
+  accountName: pulumi.Input<string>;
   role: StorageRole;
   redundancy: StorageRedundancy;
   hierarchicalNamespace: boolean;

@@ -30,7 +30,7 @@ export const CAPTURE_NAME_FORMAT =
 
 export interface StreamingArgs {
   placement: Placement;
-  namespaceName: string;
+  namespaceName: pulumi.Input<string>;
   config: Pick<C360Config, "eventHubs" | "privateNetworking" | "environment">;
   subscriptionId: pulumi.Input<string>;
   lakeAccountId: pulumi.Input<string>;

@@ -4,7 +4,6 @@ import { join } from "node:path";
 
 import { subnetCidrs } from "../../infra/components/network";
 import { CONFIG_KEYS, ConfigError, parseConfig, type RawConfig } from "../../infra/config";
-import { naming, stableSuffix } from "../../infra/naming";
 import { readStackConfig, REPO_ROOT } from "../../infra/stack-file";
 
 const dev = readStackConfig("dev");
@@ -65,6 +64,7 @@ describe("parseConfig errors name the key", () => {
     ["bad location", { location: "West Europe" }, /c360:location: "West Europe" is not an Azure region/],
     ["bad prefix", { namePrefix: "C-360" }, /c360:namePrefix:/],
     ["long prefix", { namePrefix: "customer360x" }, /c360:namePrefix:/],
+    ["name generation range", { nameGeneration: "0" }, /c360:nameGeneration: 0 is outside 1\.\.999/],
     ["bad boolean", { privateNetworking: "yes" }, /c360:privateNetworking: "yes" is not true or false/],
     ["bad cidr", { vnetAddressSpace: "10.0.0.0/24" }, /c360:vnetAddressSpace: .*\/8\.\.\/22/],
     [
@@ -246,20 +246,7 @@ describe("parseConfig errors name the key", () => {
   });
 });
 
-describe("names", () => {
-  it("are CAF-style, deterministic per stack, and fit storage and Key Vault limits", () => {
-    const cfg = parseConfig(prod);
-    const a = naming(cfg);
-    const b = naming(parseConfig(prod));
-    expect(a.dashed("evhns")).toBe(b.dashed("evhns"));
-    expect(a.dashed("evhns")).toMatch(/^evhns-c360-prod-[a-z0-9]{4}$/);
-    expect(a.compact("st", "dl")).toMatch(/^stc360prod[a-z0-9]{4}dl$/);
-    expect(stableSuffix(cfg)).not.toBe(stableSuffix({ ...cfg, environment: "dev" }));
-    expect(() => naming({ ...cfg, namePrefix: "abcdefgh" }).compact("st", "diagnostics")).toThrow(
-      /longer than 24/,
-    );
-  });
-
+describe("network", () => {
   it("carve four /24 subnets from the VNet address space", () => {
     expect(subnetCidrs("10.61.0.0/20")).toEqual([
       "10.61.0.0/24",

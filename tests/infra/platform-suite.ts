@@ -23,7 +23,8 @@ import { NOTEBOOK_DIR } from "../../infra/components/analytics";
 import { LAKE_ZONES } from "../../infra/components/lake";
 import { CUSTOM_METRICS, logAlertConditionProblems, THRESHOLDS } from "../../infra/components/observability";
 import type { RecordedResource } from "../../infra/mocks";
-import { mockId } from "../../infra/mocks";
+import { MOCK_SUBSCRIPTION_ID, mockId } from "../../infra/mocks";
+import { compactName, dashedName, nameSuffix } from "../../infra/naming";
 import { formatPlan, groupByComponent, planCommand, type PlanResult, renderPlan } from "../../infra/plan";
 import { COSMOS_DATA_CONTRIBUTOR, type RoleName, ROLES } from "../../infra/shared";
 import { REPO_ROOT } from "../../infra/stack-file";
@@ -82,6 +83,8 @@ export const BREAKERS: Record<string, Breaker> = {
     mutate(rs, byType(T.namespace), (i) => set(i, "disableLocalAuth", false)),
   "cosmos-local-auth": (rs) =>
     mutate(rs, byType(T.cosmos), (i) => set(i, "disableKeyBasedMetadataWriteAccess", false)),
+  "cosmos-min-tls": (rs) => mutate(rs, byType(T.cosmos), (i) => set(i, "minimalTlsVersion", "Tls")),
+  "function-app-basic-auth-off": (rs) => mutate(rs, byType(T.ftpBasicAuth), (i) => set(i, "allow", true)),
   "cosmos-continuous-backup": (rs) =>
     mutate(rs, byType(T.cosmos), (i) => set(i, "backupPolicy", { type: "Periodic" })),
   "cosmos-data-plane-role": (rs) => {
@@ -122,6 +125,67 @@ export const BREAKERS: Record<string, Breaker> = {
     return String(cosmos?.name);
   },
 };
+
+/**
+ * Mutations the baseline once let through (issue 22), each with the rule that must now catch it.
+ * `stacks`: where the mutation is a violation (prod's private networking requires a deny-by-default vault).
+ */
+export const BLIND_SPOTS: { label: string; rule: string; stacks: ("dev" | "prod")[]; breaker: Breaker }[] = [
+  {
+    label: "Cosmos DB minimalTlsVersion lowered",
+    rule: "cosmos-min-tls",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => mutate(rs, byType(T.cosmos), (i) => set(i, "minimalTlsVersion", "Tls11")),
+  },
+  {
+    label: "prod Key Vault network ACL default Allow",
+    rule: "private-networking",
+    stacks: ["prod"],
+    breaker: (rs) =>
+      mutate(rs, byType(T.vault), (i) => set(i, "properties.networkAcls.defaultAction", "Allow")),
+  },
+  {
+    label: "SCM basic-auth publishing on",
+    rule: "function-app-basic-auth-off",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => mutate(rs, byType(T.scmBasicAuth), (i) => set(i, "allow", true)),
+  },
+  {
+    label: "scmMinTlsVersion 1.0",
+    rule: "function-app-hardening",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => mutate(rs, byType(T.webApp), (i) => set(i, "siteConfig.scmMinTlsVersion", "1.0")),
+  },
+  {
+    label: "Cosmos DB data-plane role scope widened to the account",
+    rule: "cosmos-data-plane-role",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => {
+      const account = rs.find(byType(T.cosmos));
+      return mutate(rs, byType(T.cosmosRole), (i) => set(i, "scope", account?.id));
+    },
+  },
+  {
+    label: "the Function App given Storage Blob Data Owner on the whole lake",
+    rule: "role-assignments-least-privilege",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => {
+      const lake = rs.find(storageOf("lake"));
+      return mutate(
+        rs,
+        (r) => r.type === T.roleAssignment && r.name.endsWith("func-lake-landing"),
+        (i) => {
+          set(i, "scope", lake?.id);
+          set(
+            i,
+            "roleDefinitionId",
+            `/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/${ROLES.storageBlobDataOwner}`,
+          );
+        },
+      );
+    },
+  },
+];
 
 function expectedGrant(principal: string, role: RoleName, scope: string): string {
   return `${principal} ${ROLES[role]} ${scope}`;
@@ -506,6 +570,16 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       },
     );
 
+    it.each(BLIND_SPOTS.filter((b) => b.stacks.includes(stack)).map((b) => [b.label, b] as const))(
+      "catches %s",
+      (_label, spot) => {
+        const broken = structuredClone(resources());
+        const target = spot.breaker(broken);
+        const caught = checkBaseline(broken, ctx()).filter((v) => v.rule === spot.rule);
+        expect(caught.map((v) => v.resource)).toContain(target);
+      },
+    );
+
     it("fails the private-networking rule on this graph whenever private networking is required but absent", () => {
       const violations =
         BASELINE_RULES.find((r) => r.id === "private-networking")?.check(resources(), {
@@ -617,6 +691,24 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(containersWith("storageBlobDataContributor")).toEqual([...new Set(written)].sort());
       const vault = one(T.vault);
       expect(grants.filter((g) => g.scope === vault.id)).toEqual([]);
+    });
+
+    it("derives every global name from the deploying subscription (getClientConfig), not from the config alone", () => {
+      const cfg = getPlan().config;
+      const suffix = nameSuffix(cfg, MOCK_SUBSCRIPTION_ID);
+      const expected: [string, string, string][] = [
+        [T.storage, "accountName", compactName(cfg, suffix, "st", "dl")],
+        [T.vault, "vaultName", compactName(cfg, suffix, "kv")],
+        [T.cosmos, "accountName", dashedName(cfg, suffix, "cosmos")],
+        [T.namespace, "namespaceName", dashedName(cfg, suffix, "evhns")],
+        [T.factory, "factoryName", dashedName(cfg, suffix, "adf")],
+        [T.webApp, "name", dashedName(cfg, suffix, "func")],
+      ];
+      for (const [type, key, name] of expected)
+        expect(ofType(resources(), type).map((r) => get(r.inputs, key))).toContain(name);
+      expect(get(one(T.storage, storageOf("functions-host")).inputs, "accountName")).toBe(
+        compactName(cfg, suffix, "st", "fn"),
+      );
     });
 
     it("exports the endpoints and names a user needs", () => {
