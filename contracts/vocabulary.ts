@@ -59,12 +59,27 @@ export const PRODUCT_CATEGORIES = [
 export const VALUE_SEGMENTS = ["VIP", "Premium", "Regular", "New"] as const;
 export type ValueSegment = (typeof VALUE_SEGMENTS)[number];
 
-/** Seed 000 §"Real-time Customer Segmentation": the one definition both paths use. */
+/**
+ * Seed 000 §"Real-time Customer Segmentation": the one definition both paths use. `valueSegment()` evaluates it in
+ * TypeScript; models/rules.ts renders it into gold.customer_360 (npm run models:build), and a test fails when the
+ * rendered SQL is not what these rules give. A tier needs spend and order count both strictly above its floor.
+ */
+export const VALUE_TIER_RULES = {
+  tiers: [
+    { segment: "VIP", spentAbove: 5000, ordersAbove: 20 },
+    { segment: "Premium", spentAbove: 2000, ordersAbove: 10 },
+    { segment: "Regular", spentAbove: 500, ordersAbove: 5 },
+  ],
+  otherwise: "New",
+} as const satisfies {
+  tiers: readonly { segment: ValueSegment; spentAbove: number; ordersAbove: number }[];
+  otherwise: ValueSegment;
+};
+
 export function valueSegment(totalSpent: number, totalOrders: number): ValueSegment {
-  if (totalSpent > 5000 && totalOrders > 20) return "VIP";
-  if (totalSpent > 2000 && totalOrders > 10) return "Premium";
-  if (totalSpent > 500 && totalOrders > 5) return "Regular";
-  return "New";
+  for (const t of VALUE_TIER_RULES.tiers)
+    if (totalSpent > t.spentAbove && totalOrders > t.ordersAbove) return t.segment;
+  return VALUE_TIER_RULES.otherwise;
 }
 
 /** ISO 4217 codes known to the runtime's ICU data (sorted, deterministic for a given Node major). */

@@ -1,5 +1,5 @@
 -- Customer 360: one row per resolved customer_key — golden profile, purchase, behaviour and support summary,
--- and seed 000's value tier (same thresholds as valueSegment() in contracts/vocabulary.ts).
+-- and seed 000's value tier (rendered from VALUE_TIER_RULES in contracts/vocabulary.ts, the rule valueSegment() runs).
 -- Purchases are completed PURCHASE orders; as_of_date (the run's window end) is "today" for recency.
 -- @materialized full
 -- @unique_key customer_key
@@ -122,10 +122,13 @@ joined AS (
 
 SELECT
   j.*,
+  -- generated:begin value_tier (models/rules.ts; regenerate with npm run models:build)
   CASE
     WHEN j.total_spent > 5000 AND j.total_orders > 20 THEN 'VIP'
     WHEN j.total_spent > 2000 AND j.total_orders > 10 THEN 'Premium'
     WHEN j.total_spent > 500 AND j.total_orders > 5 THEN 'Regular'
     ELSE 'New'
-  END AS value_segment
+  END
+  -- generated:end value_tier
+  AS value_segment
 FROM joined AS j

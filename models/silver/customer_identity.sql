@@ -1,13 +1,15 @@
 -- Identity resolution: every customer id seen in any source → one customer_key, with the rule that matched.
 -- Profiles linked by a shared normalized email or E.164 phone — directly or through a chain of such links — join
--- one key: the smallest customer id of the connected group. The groups are found by label propagation (each
+-- one key, but only through identifiers the guard accepts (silver.identity_identifiers: valid by the contracts'
+-- rules and shared by no more profiles than the configured limit; the refused ones are listed in
+-- silver.identity_links): the smallest customer id of the connected group. The groups are found by label propagation (each
 -- round: a link takes the smallest label of its profiles, a profile the smallest label of its links, then takes its
 -- label's label), unrolled four times because Spark SQL has no recursive CTE; that resolves any chain of up to
 -- 30 linked profiles (tested), and the `converged` expectation warns on the profiles of a group that needs more. Ids listed in a profile's
 -- externalIds (v1.1) map to that profile's key; ids seen only in transactions, behaviour or support keep their own
 -- id as key (rule 'unmatched').
 -- @materialized full
--- @inputs silver.customers, silver.orders, silver.behavioral_events, silver.support_interactions
+-- @inputs silver.customers, silver.identity_identifiers, silver.orders, silver.behavioral_events, silver.support_interactions
 -- @expect fail missing_required_field has_customer_key: customer_key IS NOT NULL
 -- @expect warn identity_not_converged converged: is_converged
 WITH profiles AS (
@@ -16,10 +18,14 @@ WITH profiles AS (
   WHERE c.is_current
 ),
 
+accepted AS (
+  SELECT a.customer_id, a.rule, a.evidence_hash
+  FROM silver.identity_identifiers AS a
+  WHERE a.refusal_reason IS NULL AND a.profiles_sharing > 1
+),
+
 links AS (
-  SELECT p.customer_id, 'email:' || p.email AS link FROM profiles AS p WHERE p.email IS NOT NULL
-  UNION ALL
-  SELECT p.customer_id, 'phone:' || p.phone AS link FROM profiles AS p WHERE p.phone IS NOT NULL
+  SELECT a.customer_id, a.evidence_hash AS link FROM accepted AS a
 ),
 
 labels_0 AS (
@@ -112,11 +118,11 @@ convergence AS (
 ),
 
 email_groups AS (
-  SELECT p.email, min(p.customer_id) AS anchor_id FROM profiles AS p WHERE p.email IS NOT NULL GROUP BY p.email
+  SELECT a.customer_id, min(a.customer_id) OVER (PARTITION BY a.evidence_hash) AS anchor_id FROM accepted AS a WHERE a.rule = 'email'
 ),
 
 phone_groups AS (
-  SELECT p.phone, min(p.customer_id) AS anchor_id FROM profiles AS p WHERE p.phone IS NOT NULL GROUP BY p.phone
+  SELECT a.customer_id, min(a.customer_id) OVER (PARTITION BY a.evidence_hash) AS anchor_id FROM accepted AS a WHERE a.rule = 'phone'
 ),
 
 resolved_profiles AS (
@@ -136,8 +142,8 @@ resolved_profiles AS (
   FROM profiles AS p
   INNER JOIN labels_4 AS l ON l.customer_id = p.customer_id
   INNER JOIN convergence AS c ON c.customer_id = p.customer_id
-  LEFT JOIN email_groups AS e ON e.email = p.email
-  LEFT JOIN phone_groups AS ph ON ph.phone = p.phone
+  LEFT JOIN email_groups AS e ON e.customer_id = p.customer_id
+  LEFT JOIN phone_groups AS ph ON ph.customer_id = p.customer_id
 ),
 
 external_keys AS (
@@ -186,6 +192,28 @@ ranked AS (
     c.*,
     row_number() OVER (PARTITION BY c.source_customer_id ORDER BY c.priority, c.customer_key, c.id_system) AS id_rank
   FROM candidates AS c
+),
+
+resolved AS (
+  SELECT r.* FROM ranked AS r WHERE r.id_rank = 1
+),
+
+clusters AS (
+  -- Per resolved customer: how many source ids it holds and the rules that brought them in.
+  SELECT
+    r.customer_key,
+    count(*) AS cluster_size,
+    concat_ws(
+      ',',
+      max(CASE WHEN r.match_rule = 'email' THEN 'email' END),
+      max(CASE WHEN r.match_rule = 'email_phone_chain' THEN 'email_phone_chain' END),
+      max(CASE WHEN r.match_rule = 'external_id' THEN 'external_id' END),
+      max(CASE WHEN r.match_rule = 'phone' THEN 'phone' END),
+      max(CASE WHEN r.match_rule = 'source_id' THEN 'source_id' END),
+      max(CASE WHEN r.match_rule = 'unmatched' THEN 'unmatched' END)
+    ) AS cluster_rules
+  FROM resolved AS r
+  GROUP BY r.customer_key
 )
 
 SELECT
@@ -195,7 +223,9 @@ SELECT
   r.id_system,
   r.id_rank,
   r.is_converged,
+  k.cluster_size,
+  k.cluster_rules,
   rc.load_id
-FROM ranked AS r
+FROM resolved AS r
+INNER JOIN clusters AS k ON k.customer_key = r.customer_key
 CROSS JOIN run_context AS rc
-WHERE r.id_rank = 1

@@ -1,0 +1,216 @@
+/**
+ * SQL rendered from the contracts' rules, so one rule has one definition on both paths. Models hold the rendered
+ * text between marker lines:
+ *
+ *   -- generated:begin <block> (models/rules.ts; regenerate with npm run models:build)
+ *   ...
+ *   -- generated:end <block>
+ *
+ * `npm run models:build` rewrites every block in place; tests/pipeline/generated-sql.test.ts fails when a model's
+ * block differs from what its rule renders today (a rule changed in TypeScript and not rendered, or SQL edited by
+ * hand). All of it is portable Spark SQL / DuckDB (no backslashes, no anchors that Java's `$` would bend).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { IDENTITY_RULES } from "../contracts/identity";
+import {
+  DEFAULT_PHONE_REGION,
+  EMAIL_MAX_LENGTH,
+  EMAIL_PATTERN,
+  PHONE_MAX_LENGTH,
+} from "../contracts/normalize";
+import { type CallingCodePlan, nationalFormat, PHONE_PLANS, type RegionPlan } from "../contracts/phone-plans";
+import { VALUE_TIER_RULES } from "../contracts/vocabulary";
+
+const MODELS_DIR = __dirname;
+const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Email: contracts' normalizeEmail (spaces trimmed, ASCII lower case, EMAIL_PATTERN, no "..", ≤ 254 characters).
+
+/**
+ * Spaces (U+0020) removed from both ends. Not `trim`: DuckDB's also removes other Unicode blanks (no-break space,
+ * ideographic space), Spark's only spaces. (Java's `$` also matches before a final line break, so a value ending
+ * in one may keep other spaces in Spark; every rule below rejects a line break anyway.)
+ */
+export function trimSpacesSql(raw: string): string {
+  return `regexp_replace(regexp_replace(${raw}, '^ +', ''), ' +$', '')`;
+}
+
+/** SQL of the normalized text (before validation): spaces trimmed, A–Z folded to a–z and nothing else. */
+export function emailNormalizedSql(raw: string): string {
+  return `translate(${trimSpacesSql(raw)}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+}
+
+/** SQL that is TRUE when the normalized email (`email`) is valid, FALSE otherwise (never NULL). */
+export function emailValidSql(email: string): string {
+  // The JS pattern, with `\.` spelled `[.]` (the lint forbids backslashes). Java's `$` also matches before a final
+  // line break, so a second check requires every character to be one the pattern allows.
+  const pattern = EMAIL_PATTERN.source.replaceAll("\\.", "[.]");
+  if (pattern.includes("\\")) throw new Error(`EMAIL_PATTERN needs a portable spelling: ${pattern}`);
+  return [
+    `coalesce(`,
+    `  regexp_like(${email}, ${lit(pattern)})`,
+    `  AND regexp_replace(${email}, '[a-z0-9._%+@-]', '') = ''`,
+    `  AND NOT ${email} LIKE '%..%' AND length(${email}) <= ${EMAIL_MAX_LENGTH},`,
+    `  false`,
+    `)`,
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phone: contracts' normalizePhone for the default region, as CTEs over `phone_inputs(phone_raw)` ending in
+// `phone_normalized(phone_raw, phone)`.
+
+const anchored = (col: string, pattern: string): string => `regexp_like(${col}, ${lit(`^(?:${pattern})$`)})`;
+
+function regionValidSql(nsn: string, r: RegionPlan): string {
+  const national = anchored(nsn, r.nationalPattern);
+  if (r.types === undefined) return national;
+  return `(${national} AND ${numberTypesSql(nsn, r)})`;
+}
+
+function numberTypesSql(nsn: string, r: RegionPlan): string {
+  const types = r.types ?? [];
+  if (types.length === 0) return "false";
+  const byLength = types.map(
+    (t) => `(length(${nsn}) IN (${t.lengths.join(", ")}) AND ${anchored(nsn, t.pattern)})`,
+  );
+  return `(${byLength.join(" OR ")})`;
+}
+
+function callingCodeValidSql(nsn: string, plan: CallingCodePlan): string {
+  const [main, ...others] = plan.regions as [RegionPlan, ...RegionPlan[]];
+  if (others.length === 0) return regionValidSql(nsn, main);
+  const whens = plan.regions.map((r) =>
+    r.leadingDigits !== undefined
+      ? `WHEN regexp_like(${nsn}, ${lit(`^(?:${r.leadingDigits})`)}) THEN ${regionValidSql(nsn, r)}`
+      : r.types === undefined
+        ? "" // never claims a number: libphonenumber finds no number type without types
+        : `WHEN (${anchored(nsn, r.nationalPattern)} AND ${numberTypesSql(nsn, r)}) THEN true`,
+  );
+  return `CASE ${whens.filter(Boolean).join(" ")} ELSE ${regionValidSql(nsn, main)} END`;
+}
+
+export function phoneNormalizationSql(): string {
+  const national = nationalFormat(DEFAULT_PHONE_REGION);
+  if (!national) throw new Error(`no numbering plan for ${DEFAULT_PHONE_REGION}`);
+  const prefix = national.nationalPrefix;
+  const nationalDigits =
+    prefix === undefined
+      ? `s.phone_digits`
+      : `CASE WHEN s.phone_digits LIKE ${lit(prefix + "%")} THEN substring(s.phone_digits, ${prefix.length + 1}) ELSE s.phone_digits END`;
+  const dispatch = PHONE_PLANS.map(
+    (p) =>
+      `      WHEN x.digits LIKE ${lit(p.callingCode + "%")} THEN ${callingCodeValidSql(`x.nsn${p.callingCode.length}`, p)}`,
+  ).join("\n");
+  return `phone_shapes AS (
+  -- Spaces trimmed; the shape: digits and ( ) . - and blanks, one optional leading '+' (checked by removing the
+  -- allowed characters, as anchors behave differently in Java).
+  SELECT
+    p.phone_raw,
+    ${trimSpacesSql("p.phone_raw")} AS phone_text,
+    regexp_replace(${trimSpacesSql("p.phone_raw")}, '[0-9 ().-]', '') AS phone_rest,
+    regexp_replace(p.phone_raw, '[^0-9]', '') AS phone_digits
+  FROM phone_inputs AS p
+),
+
+phone_international AS (
+  -- International digits: as written after '+', else a national number of ${national.region} (trunk prefix dropped once).
+  SELECT
+    s.phone_raw,
+    CASE
+      WHEN length(s.phone_text) > ${PHONE_MAX_LENGTH} THEN NULL
+      WHEN s.phone_rest = '' AND length(s.phone_text) >= 1 THEN ${lit(national.callingCode)} || ${nationalDigits}
+      WHEN s.phone_rest = '+' AND s.phone_text LIKE '+%' AND length(s.phone_text) >= 2 THEN s.phone_digits
+    END AS digits
+  FROM phone_shapes AS s
+),
+
+phone_parts AS (
+  SELECT
+    i.phone_raw,
+    i.digits,
+    substring(i.digits, 2) AS nsn1,
+    substring(i.digits, 3) AS nsn2,
+    substring(i.digits, 4) AS nsn3
+  FROM phone_international AS i
+),
+
+phone_normalized AS (
+  -- libphonenumber's numbering plan of the calling code (contracts/phone-plans.ts), one branch per code.
+  SELECT
+    x.phone_raw,
+    CASE WHEN CASE
+${dispatch}
+      ELSE false
+    END THEN '+' || x.digits END AS phone
+  FROM phone_parts AS x
+)`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Value tier: contracts' VALUE_TIER_RULES (valueSegment()).
+
+export function valueTierSql(spent: string, orders: string): string {
+  const whens = VALUE_TIER_RULES.tiers.map(
+    (t) => `  WHEN ${spent} > ${t.spentAbove} AND ${orders} > ${t.ordersAbove} THEN ${lit(t.segment)}`,
+  );
+  return ["CASE", ...whens, `  ELSE ${lit(VALUE_TIER_RULES.otherwise)}`, "END"].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Identity: contracts' IDENTITY_RULES as a one-row relation.
+
+export function identitySettingsSql(): string {
+  return `identity_settings AS (
+  SELECT ${IDENTITY_RULES.maxProfilesPerIdentifier} AS max_profiles_per_identifier
+)`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Blocks in model files.
+
+export const BLOCKS: Record<string, () => string> = {
+  phone_normalization: phoneNormalizationSql,
+  email_normalized: () => emailNormalizedSql("r.pm['email']"),
+  email_valid: () => emailValidSql("n.email"),
+  value_tier: () => valueTierSql("j.total_spent", "j.total_orders"),
+  identity_settings: identitySettingsSql,
+};
+
+const BLOCK = /^([ \t]*)-- generated:begin ([a-z_]+)[^\n]*\n[\s\S]*?^[ \t]*-- generated:end \2[^\n]*$/gm;
+
+/** The model text with every generated block rendered anew (indentation kept). */
+export function renderBlocks(text: string): string {
+  return text.replace(BLOCK, (_all, indent: string, name: string) => {
+    const render = BLOCKS[name];
+    if (!render) throw new Error(`unknown generated block ${name}`);
+    const body = render()
+      .split("\n")
+      .map((l) => (l === "" ? "" : indent + l))
+      .join("\n");
+    return `${indent}-- generated:begin ${name} (models/rules.ts; regenerate with npm run models:build)\n${body}\n${indent}-- generated:end ${name}`;
+  });
+}
+
+/** The text of one generated block of a model (the SQL between its markers). */
+export function blockText(text: string, name: string): string {
+  const m = new RegExp(
+    `-- generated:begin ${name}[^\\n]*\\n([\\s\\S]*?)\\n[ \\t]*-- generated:end ${name}`,
+  ).exec(text);
+  if (!m) throw new Error(`no generated block ${name}`);
+  return m[1] as string;
+}
+
+/** Every model file (layer/name.sql) with generated blocks. */
+export function modelFilesWithBlocks(dir = MODELS_DIR): string[] {
+  const out: string[] = [];
+  for (const layer of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()))
+    for (const f of readdirSync(join(dir, layer.name)).filter((f) => f.endsWith(".sql"))) {
+      const path = join(dir, layer.name, f);
+      if (readFileSync(path, "utf8").includes("-- generated:begin ")) out.push(path);
+    }
+  return out.sort();
+}
