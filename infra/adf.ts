@@ -284,6 +284,10 @@ export interface DatabricksClusterSettings {
   maxWorkers: number;
   /** Spark conf entries added to the linked service's own (e.g. `c360.storage_account`). */
   sparkConf: Record<string, pulumi.Input<string>>;
+  /** Unity Catalog access mode of the job's cluster (`data_security_mode`), e.g. SINGLE_USER. */
+  dataSecurityMode: string;
+  /** The cluster policy the job's cluster runs under. */
+  policyId: pulumi.Input<string>;
 }
 
 function isDatabricksLinkedService(
@@ -294,8 +298,9 @@ function isDatabricksLinkedService(
 
 /**
  * The committed definitions carry no environment-specific cluster sizing; the stack's Databricks
- * settings (runtime, node types, autoscale range, lake account in the Spark conf) replace the
- * linked service's job-cluster fields here, so ADF-created clusters match the Databricks job's.
+ * settings (runtime, node types, autoscale range, lake account in the Spark conf, Unity Catalog
+ * access mode and cluster policy) replace the linked service's job-cluster fields here, so
+ * ADF-created clusters match the Databricks job's.
  */
 export function withStackCluster(
   properties: LinkedServiceProperties,
@@ -313,7 +318,36 @@ export function withStackCluster(
     newClusterDriverNodeType: cluster.driverNodeType,
     newClusterNumOfWorker: `${cluster.minWorkers}:${cluster.maxWorkers}`,
     newClusterSparkConf: pulumi.output(cluster.sparkConf).apply((conf) => ({ ...ownConf, ...conf })),
+    dataSecurityMode: cluster.dataSecurityMode,
+    policyId: cluster.policyId,
   };
+}
+
+function isTumblingWindowTrigger(
+  value: TriggerProperties,
+): value is types.input.datafactory.TumblingWindowTriggerArgs {
+  return (
+    typeof value === "object" && value !== null && "type" in value && value.type === "TumblingWindowTrigger"
+  );
+}
+
+/**
+ * A tumbling-window trigger runs every window from its start time on, so the start is stack
+ * configuration (`c360:dataFactoryWindowStartTime`), never committed: a committed past start would
+ * backfill every window since, and ADF refuses to move a started trigger's start later.
+ */
+export function withWindowStart(
+  properties: TriggerProperties,
+  startTime: string,
+  file: string,
+): TriggerProperties {
+  if (!isTumblingWindowTrigger(properties)) return properties;
+  if (properties.startTime !== undefined)
+    throw new AdfDefinitionError(
+      file,
+      "a tumbling-window trigger's startTime is stack configuration (c360:dataFactoryWindowStartTime), not committed",
+    );
+  return { ...properties, startTime };
 }
 
 /** Pipelines ordered so that every ExecutePipeline target comes before its caller. */

@@ -54,6 +54,14 @@ export interface C360Config {
   };
   logRetentionDays: number;
   alertEmails: string[];
+  dataFactory: {
+    /** Triggers the deploy command starts after `pulumi up`; every other trigger stays stopped. */
+    startedTriggers: string[];
+    /** Start of the first window of the tumbling-window triggers (ISO 8601, UTC). */
+    windowStartTime: string;
+    /** Past windows the deploy command lets a tumbling-window trigger backfill when it first starts it. */
+    maxBackfillWindows: number;
+  };
 }
 
 /**
@@ -119,6 +127,12 @@ export const CONFIG_KEYS = {
     "true: the Databricks job schedule is created paused (Data Factory is the primary scheduler)",
   logRetentionDays: "Log Analytics retention, 30-730 days",
   alertEmails: "comma-separated e-mail addresses of the alert action group (at least one)",
+  dataFactoryStartedTriggers:
+    "comma-separated Data Factory triggers (adf/trigger/) that `npm run deploy` starts after pulumi up; the others stay stopped (empty: none)",
+  dataFactoryWindowStartTime:
+    "start of the first window of the tumbling-window trigger(s), ISO 8601 UTC (e.g. 2026-12-07T00:00:00Z); every window from here on runs, so a past time backfills; no default",
+  dataFactoryMaxBackfillWindows:
+    "past windows `npm run deploy` lets a tumbling-window trigger backfill when it starts it for the first time, 0-10000; no default",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -130,6 +144,8 @@ const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const QUARTZ = /^(\S+\s+){5}\S+(\s+\S+)?$/;
 const NODE_TYPE = /^Standard_[A-Za-z0-9_]+$/;
 const SPARK_VERSION = /^\d+\.\d+\.x-(?:[a-z-]+-)?scala2\.\d+$/;
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 class Reader {
   constructor(private readonly raw: RawConfig) {}
@@ -292,6 +308,18 @@ export function parseConfig(raw: RawConfig): C360Config {
     if (!EMAIL.test(email)) throw new ConfigError("alertEmails", `"${email}" is not an e-mail address`);
   }
 
+  const startedTriggers = r.list("dataFactoryStartedTriggers");
+  for (const trigger of startedTriggers)
+    if (!TRIGGER_NAME.test(trigger))
+      throw new ConfigError("dataFactoryStartedTriggers", `"${trigger}" is not a trigger name`);
+  const windowStartTime = r.string("dataFactoryWindowStartTime");
+  if (!UTC_TIMESTAMP.test(windowStartTime) || Number.isNaN(Date.parse(windowStartTime)))
+    throw new ConfigError(
+      "dataFactoryWindowStartTime",
+      `"${windowStartTime}" is not a UTC timestamp such as 2026-12-07T00:00:00Z`,
+    );
+  const maxBackfillWindows = r.int("dataFactoryMaxBackfillWindows", 0, 10_000);
+
   return {
     environment,
     location,
@@ -355,6 +383,7 @@ export function parseConfig(raw: RawConfig): C360Config {
     },
     logRetentionDays: r.int("logRetentionDays", 30, 730, 30),
     alertEmails,
+    dataFactory: { startedTriggers, windowStartTime, maxBackfillWindows },
   };
 }
 

@@ -16,6 +16,7 @@ export const cosmosDatabase = platform.cosmosDatabase;
 export const functionAppName = platform.functionAppName;
 export const functionBaseUrl = platform.functionBaseUrl;
 export const dataFactoryName = platform.dataFactoryName;
+export const dataFactoryId = platform.dataFactoryId;
 export const dataFactoryPipelines = platform.dataFactoryPipelines;
 export const databricksWorkspaceUrl = platform.databricksWorkspaceUrl;
 export const databricksJobId = platform.databricksJobId;

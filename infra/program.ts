@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EVENT_TYPES } from "../contracts/vocabulary";
 import { loadAdfDefinitions } from "./adf";
 import { AccessComponent, type Grant } from "./components/access";
-import { AnalyticsComponent } from "./components/analytics";
+import { AnalyticsComponent, MEDALLION_DATA_SECURITY_MODE } from "./components/analytics";
 import { FunctionsComponent } from "./components/functions";
 import { LakeComponent, type LakeZone } from "./components/lake";
 import { MonitoringComponent } from "./components/monitoring";
@@ -52,6 +52,8 @@ export interface PlatformOutputs {
   functionAppName: pulumi.Output<string>;
   functionBaseUrl: pulumi.Output<string>;
   dataFactoryName: pulumi.Output<string>;
+  /** ARM id of the factory: what `npm run deploy` stops and starts triggers under. */
+  dataFactoryId: pulumi.Output<string>;
   dataFactoryPipelines: string[];
   databricksWorkspaceUrl: pulumi.Output<string>;
   databricksJobId: pulumi.Output<string>;
@@ -185,6 +187,12 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       minWorkers: cfg.databricks.minWorkers,
       maxWorkers: cfg.databricks.maxWorkers,
       sparkConf: { "c360.storage_account": lake.accountName, "spark.sql.session.timeZone": "UTC" },
+      dataSecurityMode: MEDALLION_DATA_SECURITY_MODE,
+      policyId: analytics.clusterPolicyId,
+    },
+    triggers: {
+      windowStartTime: cfg.dataFactory.windowStartTime,
+      started: cfg.dataFactory.startedTriggers,
     },
     privateNetworking: cfg.privateNetworking,
     privateLink,
@@ -321,6 +329,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     functionAppName: functions.appName,
     functionBaseUrl: functions.baseUrl,
     dataFactoryName: orchestration.factoryName,
+    dataFactoryId: orchestration.factoryId,
     dataFactoryPipelines: orchestration.pipelineNames,
     databricksWorkspaceUrl: analytics.workspaceUrl,
     databricksJobId: analytics.jobId,

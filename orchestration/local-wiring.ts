@@ -13,7 +13,14 @@ import { dirname, join, normalize, relative } from "node:path";
 import type { LayerSummary, ProgressEvent } from "../pipeline";
 import type { Factory } from "./definitions";
 import { loadFactory } from "./definitions";
-import type { DatasetProbe, ExecutorEvent, NotebookRunner, PipelineRun, WebHandler } from "./executor";
+import type {
+  DatasetProbe,
+  ExecutorEvent,
+  NotebookRequest,
+  NotebookRunner,
+  PipelineRun,
+  WebHandler,
+} from "./executor";
 import { LocalDataFactory } from "./executor";
 import type { Json } from "./expressions";
 import { notebookFileFor } from "./validate";
@@ -135,6 +142,11 @@ export interface LocalRunOptions {
   environment?: string;
   /** An alert webhook to record posts to (default none, as deployed). */
   alertWebhookUrl?: string;
+  /**
+   * Global parameter values to run with instead of the local ones, e.g. a stack's deployed values
+   * (orchestration/deployed.ts): PUTs under its lakeBlobEndpoint still land in `lakeDir`.
+   */
+  globalParameters?: Record<string, Json>;
   factory?: Factory;
   /** Default 0.01: retry intervals and validation sleeps at 1/100 of their declared length. */
   timeScale?: number;
@@ -146,23 +158,30 @@ export interface LocalRunResult {
   run: PipelineRun;
   layers: LayerSummary[];
   alerts: RecordedAlert[];
+  /** Every notebook request, with the linked service resolved as the activity sent it. */
+  notebooks: NotebookRequest[];
 }
 
 /** Runs a pipeline of `adf/` (default the master) against the local lake with DuckDB. */
 export async function runAdfLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const factory = options.factory ?? loadFactory();
-  const globals = localGlobals(options.environment, options.alertWebhookUrl);
+  const globals = options.globalParameters ?? localGlobals(options.environment, options.alertWebhookUrl);
   const layers: LayerSummary[] = [];
   const alerts: RecordedAlert[] = [];
+  const notebooks: NotebookRequest[] = [];
+  const runLayerNotebook = layerNotebookRunner(options.lakeDir, (s) => layers.push(s), options.onProgress);
   const adf = new LocalDataFactory({
     factory,
     globalParameters: globals,
-    notebookRunner: layerNotebookRunner(options.lakeDir, (s) => layers.push(s), options.onProgress),
+    notebookRunner: (request) => {
+      notebooks.push(request);
+      return runLayerNotebook(request);
+    },
     webHandler: localWebHandler(options.lakeDir, globals, alerts),
     datasetProbe: localDatasetProbe(options.lakeDir),
     timeScale: options.timeScale ?? 0.01,
     onEvent: options.onEvent,
   });
   const run = await adf.runPipeline(options.pipeline ?? "P_C360_Master", options.parameters ?? {});
-  return { run, layers, alerts };
+  return { run, layers, alerts, notebooks };
 }

@@ -104,7 +104,10 @@ export function validateFactory(f: Factory, options: ValidateOptions = {}): stri
         problems.push(`${file}: tumbling window frequency must be Minute, Hour or Month`);
       if (!(Number(tp.interval) > 0))
         problems.push(`${file}: tumbling window interval must be a positive number`);
-      if (!tp.startTime) problems.push(`${file}: tumbling window needs a startTime`);
+      if (tp.startTime !== undefined)
+        problems.push(
+          `${file}: a committed tumbling window startTime backfills every window since it once started; the start time is stack configuration (c360:dataFactoryWindowStartTime)`,
+        );
     } else if (type === "ScheduleTrigger") {
       const rec = (t.properties.typeProperties?.recurrence ?? {}) as Record<string, unknown>;
       if (!rec.frequency || !rec.interval || !rec.startTime)

@@ -18,6 +18,11 @@ import type { C360Config } from "../config";
 export const WORKSPACE_ROOT = "/c360";
 export const NOTEBOOK_DIR = `${WORKSPACE_ROOT}/notebooks`;
 export const MEDALLION_LAYERS = ["bronze", "silver", "gold"] as const;
+/**
+ * Unity Catalog access mode of the medallion clusters: the Databricks job's and the ones Data
+ * Factory creates (its linked service gets the same value and the same cluster policy).
+ */
+export const MEDALLION_DATA_SECURITY_MODE = "SINGLE_USER";
 /** Base parameters every medallion notebook reads (widgets), shared with the ADF pipelines. */
 export const NOTEBOOK_PARAMETERS = ["environment", "window_start", "window_end", "load_id"] as const;
 
@@ -134,6 +139,8 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
   readonly accessConnectorId: pulumi.Output<string>;
   readonly accessConnectorPrincipalId: pulumi.Output<string>;
   readonly jobId: pulumi.Output<string>;
+  /** The medallion cluster policy (the job's clusters and Data Factory's run under it). */
+  readonly clusterPolicyId: pulumi.Output<string>;
   readonly uploaded: RepoFile[];
 
   constructor(name: string, args: AnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -247,7 +254,7 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
               autoscale: { minWorkers: dbx.minWorkers, maxWorkers: dbx.maxWorkers },
               policyId: policy.id,
               applyPolicyDefaultValues: true,
-              dataSecurityMode: "SINGLE_USER",
+              dataSecurityMode: MEDALLION_DATA_SECURITY_MODE,
               sparkConf: {
                 "spark.sql.session.timeZone": "UTC",
                 "c360.storage_account": args.lakeAccountName,
@@ -278,6 +285,7 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
     this.accessConnectorId = connector.id;
     this.accessConnectorPrincipalId = connector.identity.apply((i) => i?.principalId ?? "");
     this.jobId = job.id;
+    this.clusterPolicyId = policy.id;
     this.registerOutputs({
       workspaceId: this.workspaceId,
       workspaceUrl,

@@ -3,13 +3,15 @@
  * authenticates with it), its global parameters set per stack, and every linked service,
  * dataset, pipeline and trigger loaded from `adf/` (see ../adf.ts for the mapping).
  *
- * Triggers are created stopped (ARM never starts them); `docs/infra.md` shows how to start them.
+ * Triggers are created stopped (ARM never starts them): `npm run deploy` (deploy/) stops the started
+ * ones before `pulumi up` and starts the ones the stack config names afterwards. The tumbling-window
+ * triggers get their start time from the stack config here.
  */
 import * as datafactory from "@pulumi/azure-native/datafactory";
 import * as pulumi from "@pulumi/pulumi";
 
 import type { AdfDefinitions, DatabricksClusterSettings } from "../adf";
-import { pipelineCreationOrder, withStackCluster } from "../adf";
+import { pipelineCreationOrder, withStackCluster, withWindowStart } from "../adf";
 import { type Placement, privateEndpoint, type PrivateLinkTarget } from "../shared";
 
 export interface OrchestrationArgs {
@@ -20,6 +22,8 @@ export interface OrchestrationArgs {
   globalParameterValues: Record<string, pulumi.Input<string>>;
   /** This stack's job-cluster settings for AzureDatabricks linked services. */
   databricksCluster: DatabricksClusterSettings;
+  /** Triggers: start of the tumbling windows, and which triggers the deploy command starts. */
+  triggers: { windowStartTime: string; started: string[] };
   privateNetworking: boolean;
   privateLink?: PrivateLinkTarget;
 }
@@ -34,6 +38,13 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
   constructor(name: string, args: OrchestrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("c360:orchestration:Orchestration", name, {}, opts);
     const { placement, definitions } = args;
+
+    const triggerNames = new Set(definitions.triggers.map((t) => t.name));
+    for (const started of args.triggers.started)
+      if (!triggerNames.has(started))
+        throw new Error(
+          `config c360:dataFactoryStartedTriggers: "${started}" is not a trigger in adf/trigger (have: ${[...triggerNames].join(", ")})`,
+        );
 
     const globalParameters: Record<string, { type: string; value: pulumi.Input<string> }> = {};
     for (const [parameter, type] of Object.entries(definitions.globalParameters)) {
@@ -99,7 +110,11 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
     for (const t of definitions.triggers) {
       new datafactory.Trigger(
         `${name}-tr-${t.name}`,
-        { ...common, triggerName: t.name, properties: t.properties },
+        {
+          ...common,
+          triggerName: t.name,
+          properties: withWindowStart(t.properties, args.triggers.windowStartTime, t.file),
+        },
         { parent: this, dependsOn: [...pipelines.values()] },
       );
     }

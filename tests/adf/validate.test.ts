@@ -81,6 +81,23 @@ describe("adf validate", () => {
     }
   });
 
+  it("rejects a committed tumbling-window startTime: the start (and any backfill) is stack configuration", () => {
+    const dir = mkdtempSync(join(tmpdir(), "adf-start-"));
+    try {
+      cpSync(join(__dirname, "..", "..", "adf"), dir, { recursive: true });
+      const file = join(dir, "trigger", "T_Bronze_Every15Min.json");
+      const trigger = JSON.parse(readFileSync(file, "utf8"));
+      expect(trigger.properties.typeProperties.startTime).toBeUndefined();
+      trigger.properties.typeProperties.startTime = "2026-01-01T00:00:00Z";
+      writeFileSync(file, JSON.stringify(trigger));
+      expect(validateFactory(loadFactory(dir))).toEqual([
+        "trigger/T_Bronze_Every15Min.json: a committed tumbling window startTime backfills every window since it once started; the start time is stack configuration (c360:dataFactoryWindowStartTime)",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("rejects activity('X') unless X is upstream of the activity that reads it, as Data Factory does", () => {
     const web = (name: string, deps: string[], reads: string, extra: Record<string, unknown> = {}) => ({
       name,

@@ -225,6 +225,8 @@ describe("parseConfig errors name the key", () => {
       databricksMaxWorkers: "2",
       databricksJobSchedule: "0 0 3 * * ?",
       alertEmails: "ops@example.com",
+      dataFactoryWindowStartTime: "2026-12-07T00:00:00Z",
+      dataFactoryMaxBackfillWindows: "0",
     };
     const cfg = parseConfig(minimal);
     expect(cfg.lake).toEqual({

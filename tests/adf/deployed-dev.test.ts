@@ -1,0 +1,3 @@
+import { deployedConfigurationSuite } from "./deployed-suite";
+
+deployedConfigurationSuite("dev");

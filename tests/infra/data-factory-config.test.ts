@@ -1,0 +1,53 @@
+/** The Data Factory trigger keys: start time and backfill are explicit stack config, never a past default. */
+import { ConfigError, parseConfig, type RawConfig } from "../../infra/config";
+import { readStackConfig } from "../../infra/stack-file";
+
+const dev = readStackConfig("dev");
+const prod = readStackConfig("prod");
+
+function errorFor(raw: RawConfig): string {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error("parseConfig accepted the config");
+}
+
+describe("c360:dataFactory* keys", () => {
+  it("each stack states its started triggers, window start and backfill allowance", () => {
+    expect(parseConfig(dev).dataFactory).toEqual({
+      startedTriggers: ["T_Daily_Full"],
+      windowStartTime: "2026-12-07T00:00:00Z",
+      maxBackfillWindows: 0,
+    });
+    expect(parseConfig(prod).dataFactory).toEqual({
+      startedTriggers: ["T_Daily_Full", "T_Bronze_Every15Min"],
+      windowStartTime: "2026-12-07T00:00:00Z",
+      maxBackfillWindows: 0,
+    });
+  });
+
+  it("the window start and the backfill allowance have no default", () => {
+    expect(errorFor({ ...dev, dataFactoryWindowStartTime: undefined })).toBe(
+      "config c360:dataFactoryWindowStartTime: is required but not set",
+    );
+    expect(errorFor({ ...dev, dataFactoryMaxBackfillWindows: "" })).toBe(
+      "config c360:dataFactoryMaxBackfillWindows: is required but not set",
+    );
+  });
+
+  it("rejects a window start that is not a UTC timestamp, and bad backfill counts and trigger names", () => {
+    for (const bad of ["2026-12-07", "2026-12-07T00:00:00+01:00", "2026-13-07T00:00:00Z", "soon"])
+      expect(errorFor({ ...dev, dataFactoryWindowStartTime: bad })).toBe(
+        `config c360:dataFactoryWindowStartTime: "${bad}" is not a UTC timestamp such as 2026-12-07T00:00:00Z`,
+      );
+    expect(errorFor({ ...dev, dataFactoryMaxBackfillWindows: "-1" })).toBe(
+      "config c360:dataFactoryMaxBackfillWindows: -1 is outside 0..10000",
+    );
+    expect(errorFor({ ...dev, dataFactoryStartedTriggers: "T_Daily_Full,T Bad" })).toBe(
+      'config c360:dataFactoryStartedTriggers: "T Bad" is not a trigger name',
+    );
+  });
+});
