@@ -122,6 +122,7 @@ export const bench: AreaBench = async ({ scale, log }) => {
       for (const b of list) {
         const accepted: Accepted[] = b.events.map((e) => ({
           enriched: enrich(e),
+          line: "",
           position: {
             partitionId: String(b.partition),
             sequenceNumber: seq++,

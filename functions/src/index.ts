@@ -65,20 +65,34 @@ const handlers = {
   processProducts,
 } as const;
 
+/**
+ * The Event Hubs trigger checkpoints past a batch once its invocation ends, whether it returned or threw
+ * ("Functions avoids deadlocks by always advancing the stream's pointer, regardless of success or failure",
+ * https://learn.microsoft.com/azure/azure-functions/functions-reliable-event-processing). Only a retry
+ * policy holds the partition, and after its last retry the checkpoint moves on all the same. So the policy
+ * retries indefinitely (`maxRetryCount: -1`, "-1 means to retry indefinitely",
+ * https://learn.microsoft.com/javascript/api/@azure/functions/exponentialbackoffretryoptions; Event Hubs
+ * retry policies are function-level, https://learn.microsoft.com/azure/azure-functions/functions-bindings-error-pages):
+ * a dependency outage holds the partition (the consumer-lag alert fires) instead of skipping events.
+ * Data errors never throw (they are quarantined per event), so an indefinite retry cannot spin on bad data.
+ */
+export const EVENT_HUB_RETRY = {
+  strategy: "exponentialBackoff",
+  maxRetryCount: -1,
+  minimumInterval: { seconds: 5 },
+  maximumInterval: { minutes: 5 },
+} as const;
+
 for (const stream of STREAMS) {
   app.eventHub(stream.functionName, {
     connection: "EventHubs",
     eventHubName: stream.hubName,
     consumerGroup: "%EventHubs__consumerGroup%",
     cardinality: "many",
-    // Transient failures that outlast the in-process retries fail the batch; the partition waits and
-    // the batch is redelivered. On the last attempt the handler parks the batch in quarantine.
-    retry: {
-      strategy: "exponentialBackoff",
-      maxRetryCount: 10,
-      minimumInterval: { seconds: 5 },
-      maximumInterval: { minutes: 5 },
-    },
+    // Bodies as bytes: the processor parses them itself, bounded, and quarantines what does not parse
+    // with its bytes intact (a binding property of function.json, passed through to the host).
+    ...{ dataType: "binary" },
+    retry: EVENT_HUB_RETRY,
     handler: handlers[stream.functionName as keyof typeof handlers],
   });
 }

@@ -26,7 +26,9 @@ test("registers the six HTTP functions (function keys) and one many-cardinality 
       connection: "EventHubs",
       consumerGroup: "%EventHubs__consumerGroup%",
       cardinality: "many",
-      retry: { strategy: "exponentialBackoff", maxRetryCount: 10 },
+      // Indefinitely: the host checkpoints past a batch after the last retry, so there must be none.
+      retry: { strategy: "exponentialBackoff", maxRetryCount: -1 },
+      dataType: "binary",
     });
     expect(typeof o.handler).toBe("function");
   }

@@ -13,6 +13,8 @@ export interface Dependencies extends ProcessorDeps {
   publisher: EventPublisher;
   /** Where the Event Hub functions send each batch's metrics; none locally unless set. */
   metrics?: MetricSink;
+  /** Backoff while a last retry holds a batch that could be neither processed nor parked (functions/_eventHub.ts). */
+  hold?: { baseDelayMs: number; maxDelayMs: number };
 }
 
 let current: Promise<Dependencies> | undefined;

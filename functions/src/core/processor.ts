@@ -14,7 +14,12 @@ import { mapPool } from "./pool";
 import { type EventPosition, readBatchPositions } from "./positions";
 import { emptyProfile, finalizeProfile, mergeEvent, profileKey } from "./profile";
 import { ConcurrencyConflict, isErased, type ProfileStore } from "./profile-store";
-import { QUARANTINE_CODES, type QuarantineRecord, quarantineRecord } from "./quarantine";
+import {
+  QUARANTINE_CODES,
+  type QuarantinedBody,
+  type QuarantineRecord,
+  quarantineRecord,
+} from "./quarantine";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./retry";
 import type { StreamDefinition } from "./streams";
 import { type RecordOptions, validateRecord } from "./validate-record";
@@ -69,8 +74,8 @@ export interface Accepted {
   /** Built from the validated record (unknown keys removed): what the profile sees. */
   enriched: EnrichedEvent;
   position: EventPosition;
-  /** The event as received (bounded), landed as is so the batch path sees its rescued fields. */
-  received?: unknown;
+  /** The event as received (bounded; rescued fields included), as its landing line. */
+  line: string;
 }
 
 export interface ProfilesOutcome {
@@ -150,31 +155,41 @@ export async function applyToProfiles(
   return outcome;
 }
 
+/** A message's bytes as received: its text when they are valid UTF-8, else base64 (nothing is replaced). */
+export type RawMessage = { text: string } | { base64: string };
+
 type Decoded =
-  | { ok: true; value: unknown }
-  | { ok: false; text: string; violation: { pointer: string; code: string; message: string } };
+  | { ok: true; value: unknown; raw?: RawMessage }
+  | { ok: false; raw: RawMessage; code: string; message: string; pointer?: string };
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Event bodies arrive parsed (JSON content), as text, or as bytes depending on the producer.
- * Text is parsed within the JSON bounds (contracts/bounds.ts); parsed values are bounded by
- * validateRecord.
+ * Event bodies arrive as bytes (the trigger's `dataType: "binary"`), as text, or parsed (in-process
+ * callers). Bytes that are not UTF-8 or text that is not JSON are a data error, never a throw.
  */
 export function decodeMessage(message: unknown): Decoded {
   let text: string;
   if (typeof message === "string") text = message;
-  else if (message instanceof Uint8Array) text = Buffer.from(message).toString("utf8");
-  else return { ok: true, value: message };
+  else if (message instanceof Uint8Array) {
+    try {
+      text = strictUtf8.decode(message);
+    } catch {
+      return {
+        ok: false,
+        raw: { base64: Buffer.from(message).toString("base64") },
+        code: QUARANTINE_CODES.unparseable,
+        message: "is not valid UTF-8",
+      };
+    }
+  } else return { ok: true, value: message };
+  // Parsed within the JSON bounds (contracts/bounds.ts); parsed values are bounded by validateRecord.
   const parsed = parseJsonBounded(text);
-  if (parsed.ok) return { ok: true, value: parsed.value };
-  const { code, pointer, detail } = parsed.error;
-  return {
-    ok: false,
-    text,
-    violation:
-      code === "malformed_json"
-        ? { pointer: "", code: QUARANTINE_CODES.unparseable, message: "is not valid JSON" }
-        : { pointer, code, message: detail },
-  };
+  if (parsed.ok) return { ok: true, value: parsed.value, raw: { text } };
+  const { code, detail } = parsed.error;
+  return code === "malformed_json"
+    ? { ok: false, raw: { text }, code: QUARANTINE_CODES.unparseable, message: "is not valid JSON" }
+    : { ok: false, raw: { text }, code, message: detail, pointer: parsed.error.pointer };
 }
 
 /** The earliest or latest of ISO instants (offsets allowed), as UTC ISO; null when none parses. */
@@ -185,6 +200,37 @@ function isoExtreme(values: readonly string[], which: "min" | "max"): string | n
     if (!Number.isNaN(t) && (best === undefined || (which === "min" ? t < best : t > best))) best = t;
   }
   return best === undefined ? null : new Date(best).toISOString();
+}
+
+const errorMessage = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
+/** What to keep of a message whose processing threw: its bytes or text as received, else the value. */
+function bodyOf(message: unknown): QuarantinedBody {
+  const decoded = decodeMessage(message);
+  if (decoded.raw) return decoded.raw;
+  return { parsed: message };
+}
+
+/** A quarantine line; a value that cannot be serialized (only possible for in-process callers passing
+ * objects) is kept as null with a note rather than failing the batch. */
+function serializeRecord(record: QuarantineRecord): string {
+  try {
+    return JSON.stringify(record);
+  } catch (error) {
+    return JSON.stringify({
+      ...record,
+      event: null,
+      violations: [
+        ...record.violations,
+        {
+          pointer: "",
+          code: QUARANTINE_CODES.processingFailed,
+          message: `not serializable: ${errorMessage(error)}`,
+        },
+      ],
+    });
+  }
 }
 
 const errorsOnly = (violations: Violation[]) =>
@@ -206,21 +252,28 @@ export async function processBatch(
   const summary = emptyBatchSummary(batchId, messages.length);
   if (messages.length === 0) return summary;
 
-  // 1. Validate and enrich, per event.
+  // 1. Decode, validate and enrich, per event. A data error of any kind (bytes, JSON, bounds, contract,
+  // an exception in enrichment) rejects that event alone: nothing in this stage may fail the batch.
   const accepted: Accepted[] = [];
   const rejected: QuarantineRecord[] = [];
-  const reject = (position: EventPosition, violations: QuarantineRecord["violations"], event: unknown) =>
-    rejected.push(quarantineRecord(stream.eventType, batch.eventHubName, position, violations, event));
-  messages.forEach((message, i) => {
-    const position = batch.positions[i];
+  const reject = (
+    position: EventPosition,
+    violations: QuarantineRecord["violations"],
+    body: QuarantinedBody,
+  ) => rejected.push(quarantineRecord(stream.eventType, batch.eventHubName, position, violations, body));
+  const classify = (message: unknown, position: EventPosition): void => {
     const decoded = decodeMessage(message);
     if (!decoded.ok) {
-      reject(position, [decoded.violation], decoded.text);
+      reject(
+        position,
+        [{ pointer: decoded.pointer ?? "", code: decoded.code, message: decoded.message }],
+        decoded.raw,
+      );
       return;
     }
     const validation = validateRecord("event", decoded.value, deps.validation);
     if (!validation.valid || !validation.record) {
-      reject(position, errorsOnly(validation.errors), decoded.value);
+      reject(position, errorsOnly(validation.errors), { parsed: decoded.value });
       return;
     }
     const event = validation.record;
@@ -234,17 +287,24 @@ export async function processBatch(
             message: `does not belong on hub ${batch.eventHubName}`,
           },
         ],
-        event,
+        { parsed: event },
       );
       return;
     }
+    // The landing line keeps the event as received (bounded, so serializing it cannot overflow), with
+    // its rescued fields for the batch path; serialized here so a failure is this event's alone.
+    const line = JSON.stringify(decoded.value);
+    accepted.push({ enriched: enrich(event, validation.warnings), position, line });
+  };
+  messages.forEach((message, i) => {
+    const position = batch.positions[i];
     try {
-      accepted.push({ enriched: enrich(event, validation.warnings), position, received: decoded.value });
+      classify(message, position);
     } catch (error) {
       reject(
         position,
-        [{ pointer: "", code: QUARANTINE_CODES.processingFailed, message: String(error) }],
-        event,
+        [{ pointer: "", code: QUARANTINE_CODES.processingFailed, message: errorMessage(error) }],
+        bodyOf(message),
       );
     }
   });
@@ -272,7 +332,7 @@ export async function processBatch(
               message: "the profile merge failed on this event",
             },
           ],
-          a.enriched.event,
+          { parsed: a.enriched.event },
         );
       }
     }
@@ -293,9 +353,8 @@ export async function processBatch(
   for (const a of landed) {
     const path = landingPath(a.enriched.event.source, stream.eventType, at, batchId);
     const lines = bySource.get(path);
-    const line = JSON.stringify(a.received ?? a.enriched.event);
-    if (lines) lines.push(line);
-    else bySource.set(path, [line]);
+    if (lines) lines.push(a.line);
+    else bySource.set(path, [a.line]);
   }
   const writes: Array<Promise<void>> = [];
   for (const [path, lines] of bySource) {
@@ -309,7 +368,7 @@ export async function processBatch(
   }
   if (rejected.length > 0) {
     const path = quarantinePath("realtime", stream.eventType, at, batchId);
-    const content = rejected.map((r) => JSON.stringify(r)).join("\n") + "\n";
+    const content = rejected.map(serializeRecord).join("\n") + "\n";
     writes.push(
       withRetry(() => deps.lake.writeOnce("quarantine", path, content), retry).then((written) => {
         if (written) summary.quarantineFiles++;
@@ -419,14 +478,13 @@ export async function quarantineBatch(
   const message = cause instanceof Error ? cause.message : String(cause);
   const content = messages
     .map((m, i) => {
-      const decoded = decodeMessage(m);
-      return JSON.stringify(
+      return serializeRecord(
         quarantineRecord(
           stream.eventType,
           batch.eventHubName,
           batch.positions[i],
           [{ pointer: "", code: QUARANTINE_CODES.retriesExhausted, message: message.slice(0, 500) }],
-          decoded.ok ? decoded.value : decoded.text,
+          bodyOf(m),
         ),
       );
     })

@@ -29,19 +29,23 @@ export interface QuarantineRecord {
   position: EventPosition & { eventHubName: string };
   eventId?: string;
   customerId?: string;
-  /** The event as received (parsed JSON when it parsed, else the raw text, truncated). */
+  /** The event as received: parsed JSON when it parsed, else its text (whole, never truncated); null when its
+   * bytes are not UTF-8 (then they are in `eventBase64`). */
   event: unknown;
+  eventBase64?: string;
 }
 
-const MAX_RAW_CHARS = 65536;
+/** What is kept of a rejected message: the parsed event, or its raw text or bytes. */
+export type QuarantinedBody = { parsed: unknown } | { text: string } | { base64: string };
 
 export function quarantineRecord(
   stream: string,
   eventHubName: string,
   position: EventPosition,
   violations: QuarantineViolation[],
-  event: unknown,
+  body: QuarantinedBody,
 ): QuarantineRecord {
+  const event = "parsed" in body ? body.parsed : "text" in body ? body.text : null;
   const obj = typeof event === "object" && event !== null ? (event as Record<string, unknown>) : undefined;
   const record: QuarantineRecord = {
     stage: "realtime",
@@ -49,8 +53,9 @@ export function quarantineRecord(
     reason: violations[0]?.code ?? QUARANTINE_CODES.processingFailed,
     violations,
     position: { eventHubName, ...position },
-    event: typeof event === "string" && event.length > MAX_RAW_CHARS ? event.slice(0, MAX_RAW_CHARS) : event,
+    event,
   };
+  if ("base64" in body) record.eventBase64 = body.base64;
   if (typeof obj?.eventId === "string") record.eventId = obj.eventId;
   if (typeof obj?.customerId === "string") record.customerId = obj.customerId;
   return record;
