@@ -442,5 +442,27 @@ def run_layer(spark, dbutils, layer, lake_root):
     if files:
         spark.createDataFrame([(f, params["load_id"]) for f in files], "source_file string, load_id string") \
             .write.mode("append").saveAsTable("bronze._control_loaded_files")
-    return {"layer": layer, "loadId": params["load_id"], "status": "succeeded", "models": summaries,
-            "erasedLandingLines": blanked, "erasedQuarantineRecords": purged}
+    summary = {"layer": layer, "loadId": params["load_id"], "status": "succeeded", "models": summaries,
+               "erasedLandingLines": blanked, "erasedQuarantineRecords": purged}
+    if any(m["id"] == DATA_QUALITY_MODEL for m in models):
+        summary["dataQuality"] = data_quality(spark, params["load_id"])
+    return summary
+
+
+# The gold model whose rows of this load the gold summary carries (BATCH_DATA_QUALITY in contracts/metrics.ts):
+# the notebook's exit value, which Data Factory logs in ADFActivityRun.Output, where the batch data-quality alert
+# reads it.
+DATA_QUALITY_MODEL = "gold.data_quality_scores"
+
+
+def data_quality(spark, load_id):
+    """The load's rows of gold.data_quality_scores, shaped as pipeline/core/summary.ts dataQualityScores()."""
+    def num(v):
+        return None if v is None else float(v)
+    rows = spark.sql(f"SELECT * FROM {DATA_QUALITY_MODEL} WHERE load_id = :load_id ORDER BY table_name",
+                     args={"load_id": load_id}).collect()
+    return [{"table": r["table_name"], "score": float(r["dq_score"]),
+             "status": "healthy" if r["status"] == "healthy" else "degraded",
+             "belowLevel": [x for x in (r["below_level"] or "").split(",") if x],
+             **{d: num(r[d]) for d in ["completeness", "accuracy", "consistency", "timeliness", "validity", "uniqueness"]}}
+            for r in rows]

@@ -382,6 +382,7 @@ export function buildRunReport(input: ReportInput): RunReport {
       : [],
     layers,
     quality: input.gold?.quality ?? [],
+    dataQualityScores: input.layers.find((l) => l.layer === "gold")?.dataQuality ?? [],
     segments: { valueTiers: input.gold?.valueTiers ?? [], rfm: input.gold?.rfm ?? [] },
     clv: clvDistribution(input.gold?.clvValues ?? []),
     topCustomers: input.gold?.topCustomers ?? [],

@@ -84,6 +84,40 @@ function qualitySection(r: RunReport): string {
   );
 }
 
+/** Seed 000 §6.2 composite score per silver table of the load, its dimensions, and those under their §17.1 level. */
+function dataQualityScoreSection(r: RunReport): string {
+  if (r.dataQualityScores.length === 0)
+    return "<p>No data-quality score for this load (the gold run did not finish).</p>";
+  const dim = (v: number | null) => (v === null ? "–" : pct(v));
+  return table(
+    [
+      "table",
+      "DQ score",
+      "status",
+      "below level",
+      "completeness",
+      "accuracy",
+      "consistency",
+      "timeliness",
+      "validity",
+      "uniqueness",
+    ],
+    r.dataQualityScores.map((d) => [
+      `<code>${esc(d.table)}</code>`,
+      pct(d.score),
+      esc(d.status),
+      esc(d.belowLevel.join(", ")),
+      dim(d.completeness),
+      dim(d.accuracy),
+      dim(d.consistency),
+      dim(d.timeliness),
+      dim(d.validity),
+      dim(d.uniqueness),
+    ]),
+    [1, 4, 5, 6, 7, 8, 9],
+  );
+}
+
 const money = (n: number) =>
   n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -178,7 +212,7 @@ export function renderReportHtml(r: RunReport): string {
         ]),
       ),
       [1, 2, 3, 4, 6],
-    )}<h3>Data-quality metrics (this load)</h3>${qualitySection(r)}</section>`,
+    )}<h3>Data-quality score (seed 000 §6.2; levels §17.1: completeness 95%, accuracy 90%, consistency 85%, timeliness 80%; alert below 95%)</h3>${dataQualityScoreSection(r)}<h3>Data-quality metrics (this load)</h3>${qualitySection(r)}</section>`,
 
     `<section id="segments"><h2>Segments</h2><div class="grid2"><div><h3>Value tiers (seed 000)</h3>${barChart(
       r.segments.valueTiers.map((b) => ({ label: b.label, value: b.count, color: tierColors[b.label] })),

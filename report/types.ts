@@ -2,6 +2,7 @@
  * The run report: everything `npm start` shows about one end-to-end run, as plain data. The HTML page is a
  * pure function of this object (render.ts) and the same object is written as JSON next to it.
  */
+import type { DataQualityScore } from "../pipeline/core/summary";
 
 export interface StepTiming {
   name: string;
@@ -103,6 +104,8 @@ export interface RunReport {
   defects: DefectCount[];
   layers: LayerReport[];
   quality: QualityMetric[];
+  /** Seed 000's composite data-quality score per silver table of the load (the gold run's summary). */
+  dataQualityScores: DataQualityScore[];
   segments: { valueTiers: Bucket[]; rfm: Bucket[] };
   clv: { buckets: Bucket[]; mean: number; median: number; p90: number; max: number; customers: number };
   topCustomers: TopCustomer[];

@@ -8,11 +8,14 @@
  *
  * The three data metrics are custom metrics the Event Hub–triggered functions emit to Application
  * Insights after every batch (functions/src/core/metrics.ts), under the names in `CUSTOM_METRICS`.
+ * The batch path's data-quality score (seed 000 §6.2, per silver table and load: gold.data_quality_scores) is emitted
+ * by the gold run as its notebook exit value, which Data Factory's diagnostics log in ADFActivityRun.Output; the
+ * batch data-quality alert reads it there, against the same 95% level.
  */
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 
-import { CUSTOM_METRICS } from "../../contracts/metrics";
+import { BATCH_DATA_QUALITY, CUSTOM_METRICS } from "../../contracts/metrics";
 
 export { CUSTOM_METRICS };
 
@@ -51,6 +54,20 @@ export function logAlertConditionProblems(condition: {
       problems.push(`metricMeasureColumn ${column} is not a column the query computes`);
   }
   return problems;
+}
+
+/**
+ * The lowest per-table score of the gold runs in the window: the gold notebook's exit value (`runOutput`, parsed
+ * whether ADF logged it as an object or as its JSON text) carries `dataQuality: [{ table, score, … }]`.
+ */
+export function batchDataQualityQuery(): string {
+  return [
+    "ADFActivityRun",
+    `| where ActivityName == "${BATCH_DATA_QUALITY.activityName}" and Status == "Succeeded"`,
+    "| extend runOutput = parse_json(tostring(parse_json(Output).runOutput))",
+    `| mv-expand dq = runOutput.${BATCH_DATA_QUALITY.summaryField}`,
+    "| summarize score = min(todouble(dq.score)) by bin(TimeGenerated, 5m)",
+  ].join("\n");
 }
 
 export interface DiagnosticTarget {
@@ -105,6 +122,8 @@ export class ObservabilityComponent extends pulumi.ComponentResource {
         aggregation: Exclude<LogAlertAggregation, "Count">;
         operator: "LessThan" | "GreaterThan";
         threshold: number;
+        /** Default: Application Insights; the batch data-quality alert queries the Log Analytics workspace. */
+        scope?: pulumi.Input<string>;
       },
     ): void => {
       const ruleName = `c360-${args.environment}-${key}`;
@@ -128,7 +147,7 @@ export class ObservabilityComponent extends pulumi.ComponentResource {
           description: spec.description,
           severity: spec.severity,
           enabled: true,
-          scopes: [args.appInsightsId],
+          scopes: [spec.scope ?? args.appInsightsId],
           evaluationFrequency: "PT5M",
           windowSize: "PT15M",
           autoMitigate: true,
@@ -151,6 +170,17 @@ export class ObservabilityComponent extends pulumi.ComponentResource {
       aggregation: "Average",
       operator: "LessThan",
       threshold: THRESHOLDS.dataQualityScoreMin,
+    });
+    queryAlert("data-quality-batch", {
+      description:
+        "DataQualityAlert (seed 000 §8.2) for the batch path: a silver table's data-quality score of the last gold run below 95%",
+      severity: 2,
+      query: batchDataQualityQuery(),
+      column: "score",
+      aggregation: "Minimum",
+      operator: "LessThan",
+      threshold: THRESHOLDS.dataQualityScoreMin,
+      scope: args.workspaceId,
     });
     queryAlert("processing-latency", {
       description: "ProcessingLatencyAlert (seed 000 §8.2): processing latency above 10 seconds",

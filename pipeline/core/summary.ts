@@ -35,7 +35,43 @@ export interface LayerSummary {
   erasedLandingLines?: number;
   /** Batch quarantine records naming an erased customer, removed by this run (purgeErasedQuarantine). */
   erasedQuarantineRecords?: number;
+  /** Gold: the load's data-quality score per silver table (gold.data_quality_scores; BATCH_DATA_QUALITY). */
+  dataQuality?: DataQualityScore[];
   durationMs: number;
+}
+
+/** One row of gold.data_quality_scores as the run summary carries it (dimensions 0–1, NULL when not measured). */
+export interface DataQualityScore {
+  table: string;
+  score: number;
+  status: "healthy" | "degraded";
+  /** Dimensions under their seed 000 §17.1 level (DQ_DIMENSION_LEVELS). */
+  belowLevel: string[];
+  completeness: number | null;
+  accuracy: number | null;
+  consistency: number | null;
+  timeliness: number | null;
+  validity: number | null;
+  uniqueness: number | null;
+}
+
+/** Rows of gold.data_quality_scores (any engine's JSON: decimals may come as strings) → summary entries. */
+export function dataQualityScores(rows: Record<string, unknown>[]): DataQualityScore[] {
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  return rows.map((r) => ({
+    table: String(r.table_name),
+    score: Number(r.dq_score),
+    status: r.status === "healthy" ? "healthy" : "degraded",
+    belowLevel: String(r.below_level ?? "")
+      .split(",")
+      .filter(Boolean),
+    completeness: num(r.completeness),
+    accuracy: num(r.accuracy),
+    consistency: num(r.consistency),
+    timeliness: num(r.timeliness),
+    validity: num(r.validity),
+    uniqueness: num(r.uniqueness),
+  }));
 }
 
 export interface PipelineSummary {

@@ -6,13 +6,22 @@
  */
 import type { LayerRun } from "../core/adapter";
 import { mergeResults } from "../core/expectations";
-import { failError, type LayerSummary, type ModelSummary, runRecords } from "../core/summary";
+import {
+  dataQualityScores,
+  failError,
+  type LayerSummary,
+  type ModelSummary,
+  runRecords,
+} from "../core/summary";
 import type { ModelRunResult, RunContext } from "../core/types";
 import { LAYERS, type Model } from "../models";
 import { purgeErasedLandingLines, purgeErasedQuarantine, registerErasure } from "./erasure";
 import { dropLandingPrefetch, landingBatches, listLanding, prefetchLanding, useLanding } from "./landing";
 import { defineView, runModel } from "./materialize";
 import { DuckDbSession, sqlString } from "./session";
+
+/** The gold model whose rows of this load the gold summary carries (BATCH_DATA_QUALITY in contracts/metrics.ts). */
+const DATA_QUALITY_MODEL = "gold.data_quality_scores";
 
 /** Runs `run.models` of one layer on a fresh DuckDB session; fills `summary` (models, erasure counts, status). */
 export async function runDuckDbLayer(run: LayerRun, summary: LayerSummary): Promise<void> {
@@ -64,6 +73,12 @@ export async function runDuckDbLayer(run: LayerRun, summary: LayerSummary): Prom
       }
     }
     if (summary.status === "succeeded") summary.erasedQuarantineRecords = await purgeErasedQuarantine(db);
+    if (summary.status === "succeeded" && models.some((m) => m.id === DATA_QUALITY_MODEL))
+      summary.dataQuality = dataQualityScores(
+        await db.query(
+          `SELECT * FROM ${DATA_QUALITY_MODEL} WHERE load_id = ${sqlString(rc.loadId)} ORDER BY table_name`,
+        ),
+      );
     if (summary.status === "succeeded" && layer === "bronze")
       summary.erasedLandingLines = await purgeErasedLandingLines(db);
     await recordRun(db, summary, rc);

@@ -21,7 +21,12 @@ import {
 } from "../../infra/baseline";
 import { NOTEBOOK_DIR } from "../../infra/components/analytics";
 import { LAKE_ZONES } from "../../infra/components/lake";
-import { CUSTOM_METRICS, logAlertConditionProblems, THRESHOLDS } from "../../infra/components/observability";
+import {
+  batchDataQualityQuery,
+  CUSTOM_METRICS,
+  logAlertConditionProblems,
+  THRESHOLDS,
+} from "../../infra/components/observability";
 import type { RecordedResource } from "../../infra/mocks";
 import { MOCK_SUBSCRIPTION_ID, mockId } from "../../infra/mocks";
 import { compactName, dashedName, nameSuffix } from "../../infra/naming";
@@ -435,6 +440,16 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
         threshold: THRESHOLDS.dataQualityScoreMin,
       });
       expect(String(criterion("data-quality").query)).toContain(CUSTOM_METRICS.dataQualityScore);
+      expect(criterion("data-quality-batch")).toMatchObject({
+        operator: "LessThan",
+        threshold: THRESHOLDS.dataQualityScoreMin,
+        timeAggregation: "Minimum",
+        metricMeasureColumn: "score",
+      });
+      expect(String(criterion("data-quality-batch").query)).toBe(batchDataQualityQuery());
+      expect(get(byName("data-quality-batch")?.inputs, "scopes")).toEqual([
+        one("azure-native:operationalinsights:Workspace").id,
+      ]);
       expect(criterion("processing-latency")).toMatchObject({ operator: "GreaterThan", threshold: 10 });
       expect(criterion("data-freshness")).toMatchObject({ operator: "GreaterThan", threshold: 3600 });
       expect(String(criterion("function-failures").query)).toContain(

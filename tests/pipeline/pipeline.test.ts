@@ -474,6 +474,44 @@ describe("pipeline on DuckDB: golden fixture", () => {
     ]);
   });
 
+  test("gold.data_quality_scores: the fixture's scores, and the gold summary carries them", async () => {
+    const g = await readTable(lake, "gold.data_quality_scores", "table_name");
+    const customers = g.find((r) => r.table_name === "silver.customers")!;
+    // 4 of 5 profiles valid (bob@@x dropped); every kept version landed on 04-10, 9+ days after it occurred;
+    // current profiles C1 and C2 share an email, C3 has its own: 2 distinct of 3
+    expect(
+      pick(
+        [customers],
+        [
+          "completeness",
+          "accuracy",
+          "timeliness",
+          "validity",
+          "uniqueness",
+          "dq_score",
+          "below_level",
+          "status",
+        ],
+      ),
+    ).toEqual([
+      {
+        completeness: "1.000000",
+        accuracy: "1.000000",
+        timeliness: "0.000000",
+        validity: "0.800000",
+        uniqueness: "0.666667",
+        dq_score: "0.693333",
+        below_level: "timeliness",
+        status: "degraded",
+      },
+    ]);
+    const gold = layers[2]!;
+    expect(gold.dataQuality?.map((d) => [d.table, d.score, d.status])).toEqual(
+      g.map((r) => [r.table_name, Number(r.dq_score), r.status]),
+    );
+    expect(gold.dataQuality?.find((d) => d.table === "silver.customers")?.belowLevel).toEqual(["timeliness"]);
+  });
+
   test("gold.personalization_features: category affinity and top product", async () => {
     const g = await readTable(lake, "gold.personalization_features", "customer_key, category");
     expect(

@@ -333,6 +333,7 @@ describe("portability guard", () => {
       "customer_lifetime_value",
       "customer_segments",
       "data_quality_metrics",
+      "data_quality_scores",
       "lead_scores",
       "personalization_features",
       "sales_summary",

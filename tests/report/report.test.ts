@@ -311,3 +311,35 @@ describe("renderReportHtml", () => {
     );
   });
 });
+
+describe("data-quality score", () => {
+  const score = {
+    table: "silver.customers",
+    score: 0.865,
+    status: "degraded" as const,
+    belowLevel: ["completeness", "timeliness"],
+    completeness: 0.9,
+    accuracy: 0.875,
+    consistency: null,
+    timeliness: 0.75,
+    validity: 0.8,
+    uniqueness: 1,
+  };
+  const withScore = () =>
+    input({
+      layers: [layer("bronze", 120), layer("silver", 90), layer("gold", 40, { dataQuality: [score] })],
+    });
+
+  it("comes from the gold run's summary", () => {
+    expect(buildRunReport(withScore()).dataQualityScores).toEqual([score]);
+    expect(buildRunReport(input()).dataQualityScores).toEqual([]);
+  });
+
+  it("is shown per table with its dimensions and the ones under their level", () => {
+    const html = renderReportHtml(buildRunReport(withScore()));
+    expect(html).toContain(
+      '<td><code>silver.customers</code></td><td class="n">86.5%</td><td>degraded</td><td>completeness, timeliness</td><td class="n">90.0%</td><td class="n">87.5%</td><td class="n">–</td><td class="n">75.0%</td><td class="n">80.0%</td><td class="n">100%</td>',
+    );
+    expect(renderReportHtml(buildRunReport(input()))).toContain("No data-quality score for this load");
+  });
+});
