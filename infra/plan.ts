@@ -2,16 +2,19 @@
  * Offline plan: runs the Pulumi program under mocks with the config of `Pulumi.<stack>.yaml`
  * and prints every resource it would create, grouped by component, with its key settings.
  *
- *   npm run infra:plan -- --stack dev [--json]
+ *   npm run infra:plan -- --stack dev [--json] [--arm <file>]
  *
  * Exits 1 when the security baseline reports a violation (and on bad arguments).
  *
  * No cloud account and no Pulumi CLI are involved: it proves the program and the config, not
  * Azure's acceptance of them (that is `pulumi preview`).
  */
+import { writeFileSync } from "node:fs";
+
 import * as pulumi from "@pulumi/pulumi";
 import { Command, CommanderError } from "commander";
 
+import { toArmTemplate } from "./arm-export";
 import { checkBaseline } from "./baseline";
 import { type C360Config, parseConfig } from "./config";
 import { platformMocks, type RecordedResource } from "./mocks";
@@ -212,6 +215,7 @@ export function planCommand(): Command {
     .description("offline plan of a stack: the Pulumi program under mocks, with the baseline check")
     .requiredOption("--stack <name>", "stack whose Pulumi.<stack>.yaml is read (dev, prod)")
     .option("--json", "print the plan as JSON (type, logical name, inputs of every resource)", false)
+    .option("--arm <file>", "also write the planned Azure resources as an ARM template (for Checkov)")
     .showHelpAfterError()
     .exitOverride();
 }
@@ -219,8 +223,10 @@ export function planCommand(): Command {
 async function main(argv: string[]): Promise<number> {
   const command = planCommand();
   command.parse(argv, { from: "user" });
-  const options = command.opts<{ stack: string; json: boolean }>();
+  const options = command.opts<{ stack: string; json: boolean; arm?: string }>();
   const plan = await planStack(options.stack);
+  if (options.arm)
+    writeFileSync(options.arm, `${JSON.stringify(toArmTemplate(plan.stack, plan.resources), null, 2)}\n`);
   const { output, exitCode } = renderPlan(plan, { json: options.json });
   process.stdout.write(output);
   if (exitCode !== 0) process.stderr.write("infra:plan: the security baseline reports violations\n");

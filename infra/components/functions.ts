@@ -111,6 +111,8 @@ export class FunctionsComponent extends pulumi.ComponentResource {
         kind: "functionapp",
         reserved: true,
         sku: { name: "FC1", tier: "FlexConsumption" },
+        // Flex Consumption spreads instances over availability zones when asked (CKV_AZURE_225); prod only.
+        zoneRedundant: config.environment === "prod",
       },
       { parent: this },
     );

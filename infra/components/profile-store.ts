@@ -89,6 +89,8 @@ export class ProfileStoreComponent extends pulumi.ComponentResource {
           { locationName: placement.location, failoverPriority: 0, isZoneRedundant: cosmos.zoneRedundant },
         ],
         consistencyPolicy: { defaultConsistencyLevel: "Session" },
+        // One write region (CKV_AZURE_99 accepts single-region writes as restricted access).
+        enableMultipleWriteLocations: false,
         capabilities: cosmos.throughputMode === "serverless" ? [{ name: "EnableServerless" }] : [],
         backupPolicy: { type: "Continuous", continuousModeProperties: { tier: cosmos.backupTier } },
         disableLocalAuth: true,

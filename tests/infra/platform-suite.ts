@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { SETTINGS } from "../../functions/src/core/config";
 import { STREAMS } from "../../functions/src/core/streams";
 import { loadAdfDefinitions, notebookPaths } from "../../infra/adf";
+import { toArmTemplate } from "../../infra/arm-export";
 import {
   appSettings,
   BASELINE_RULES,
@@ -513,6 +514,53 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(parse(["--stack", stack, "--json"]).opts()).toEqual({ stack, json: true });
       expect(() => parse([])).toThrow(/required option '--stack <name>' not specified/);
       expect(() => parse(["--stack", stack, "--jsn"])).toThrow(/unknown option '--jsn'/);
+    });
+  });
+
+  describe(`${stack}: ARM template export (infra:plan --arm, scanned by Checkov)`, () => {
+    it("exports every Azure resource once, in ARM's wire format, with ARM ids instead of mock ids", () => {
+      const template = toArmTemplate(stack, resources());
+      const azure = resources().filter((r) => r.custom && r.type.startsWith("azure-native:"));
+      const notExported = template.metadata.notExported.reduce((n, e) => n + e.count, 0);
+      expect(template.resources.length + notExported).toBe(resources().filter((r) => r.custom).length);
+      expect(template.resources.length).toBe(
+        azure.length -
+          azure.filter((r) =>
+            /(ResourceGroup|datafactory:(LinkedService|Dataset|Pipeline|Trigger))$/.test(r.type),
+          ).length,
+      );
+      const text = JSON.stringify(template);
+      expect(text).not.toContain("/mock/");
+      for (const r of template.resources) expect(r.apiVersion).toMatch(/^\d{4}-\d{2}-\d{2}(-preview)?$/);
+      // Storage: azure-native's enableHttpsTrafficOnly/networkRuleSet are ARM's supportsHttpsTrafficOnly/networkAcls.
+      const lakeName = String(get(one(T.storage, storageOf("lake")).inputs, "accountName"));
+      const lake = template.resources.find(
+        (r) => r.type === "Microsoft.Storage/storageAccounts" && r.name === lakeName,
+      );
+      expect(lake).toMatchObject({
+        sku: { name: stack === "prod" ? "Standard_ZRS" : "Standard_LRS" },
+        properties: { supportsHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", isHnsEnabled: true },
+      });
+      expect(get(lake, "properties.networkAcls.bypass")).toBe("AzureServices");
+      expect(get(lake, "properties.enableHttpsTrafficOnly")).toBeUndefined();
+      const appName = String(get(one(T.webApp).inputs, "name"));
+      expect(template.resources.find((r) => r.name === `${appName}/scm`)).toMatchObject({
+        type: "Microsoft.Web/sites/basicPublishingCredentialsPolicies",
+        properties: { allow: false },
+      });
+      const container = template.resources.find((r) => r.name === `${lakeName}/default/gold`);
+      expect(container?.type).toBe("Microsoft.Storage/storageAccounts/blobServices/containers");
+      const grant = template.resources.find(
+        (r) =>
+          r.type === "Microsoft.Authorization/roleAssignments" &&
+          String(r.scope).endsWith("/containers/gold"),
+      );
+      expect(grant?.scope).toBe(
+        `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(getPlan().outputs.resourceGroupName)}/providers/Microsoft.Storage/storageAccounts/${lakeName}/blobServices/default/containers/gold`,
+      );
+      expect(grant?.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+      const vault = template.resources.find((r) => r.type === "Microsoft.KeyVault/vaults");
+      expect(get(vault, "properties.enablePurgeProtection")).toBe(true);
     });
   });
 
