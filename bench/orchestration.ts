@@ -173,6 +173,8 @@ async function reportBench(runs: number, scale: number): Promise<BenchResult> {
       customers,
       bronzeRedeliveries: 0,
       distinctResolvedCustomers: customers,
+      mergedSourceIds: 0,
+      identity: { linksMade: 0, refused: [], largestCluster: 1 },
       valueTiers: ["VIP", "Premium", "Regular", "New"].map((label, i) => ({ label, count: 100 * (i + 1) })),
       rfm: Array.from({ length: 9 }, (_, i) => ({ label: `segment ${i}`, count: i * 10 })),
       clvValues,

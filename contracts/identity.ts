@@ -12,6 +12,16 @@ export const IDENTITY_RULES = {
   maxProfilesPerIdentifier: 3,
 } as const;
 
+/**
+ * Within the limit, an identifier links only profiles whose holders agree on the first name (case-insensitive):
+ * a family inbox or a household phone joins different people (`conflicting_holders`). Nicknames (Robert / Bob)
+ * are therefore not merged by email or phone alone; external ids still link them.
+ */
+
 /** Reasons a candidate link is refused, as recorded in silver.identity_links (`refusal_reason`). */
-export const LINK_REFUSAL_REASONS = ["invalid_identifier", "shared_beyond_limit"] as const;
+export const LINK_REFUSAL_REASONS = [
+  "invalid_identifier",
+  "shared_beyond_limit",
+  "conflicting_holders",
+] as const;
 export type LinkRefusalReason = (typeof LINK_REFUSAL_REASONS)[number];

@@ -79,6 +79,11 @@ export class EventFactory {
     return this.ctx.envelope("customer_profile", version, "crm", at, customerId(i), payload);
   }
 
+  /** A profile held by a store's POS system (identity plants: generator/identity.ts). */
+  posProfile(payload: Record<string, unknown>, id: string, at: number): Emitted {
+    return this.ctx.envelope("customer_profile", "1.0", "pos", at, id, payload);
+  }
+
   order(i: number, at: number): Emitted {
     return buildOrder(this.ctx, i, at);
   }

@@ -26,6 +26,7 @@ import {
 } from "./defects";
 import { DeliveryQueue } from "./delivery";
 import { type Emitted, EventFactory } from "./events";
+import { plantCounts, plantEvents, plantIdentity } from "./identity";
 import { type Manifest, MANIFEST_FILE, writeManifest } from "./manifest";
 import { apportion, Rng } from "./prng";
 import { LandingFiles, LineFile, PartedFile } from "./writers";
@@ -76,6 +77,15 @@ export interface ResolvedOptions {
   partLines: number;
   maxBufferedEvents: number;
 }
+
+/** Defects after which the contract rejects the record (the manifest's invalid events). */
+const REJECTING_DEFECTS: ReadonlySet<DefectKind> = new Set([
+  "unparseable_line",
+  "invalid_email",
+  "invalid_phone",
+  "missing_required_field",
+  "unknown_schema_version",
+]);
 
 const positiveInt = (name: string, v: number) => {
   if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${name} must be a non-negative integer, got ${v}`);
@@ -237,10 +247,12 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
   let maxOccurred = -Infinity;
   let generated = 0;
 
-  const emit = ({ envelope, occurredMs }: Emitted): void => {
+  // Customers one of whose profile records the contract rejects: identity plants leave them out.
+  const rejectedProfiles = new Set<string>();
+  const emit = ({ envelope, occurredMs }: Emitted, clean = false): void => {
     generated++;
     let defect: DefectKind | undefined;
-    if (anyDefects) {
+    if (anyDefects && !clean) {
       const profile = envelope.eventType === "customer_profile";
       defect = drawDefect(
         defectRng,
@@ -252,6 +264,13 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
       );
       if ((defect === "late" || defect === "duplicate") && queue.deferred >= maxPending) defect = undefined;
       if (defect) corrupt(defect, envelope, defectRng, () => unknownCustomerId(customers.count, defectRng));
+      if (
+        profile &&
+        defect !== undefined &&
+        REJECTING_DEFECTS.has(defect) &&
+        envelope.customerId !== undefined
+      )
+        rejectedProfiles.add(envelope.customerId);
     }
     let line = JSON.stringify(envelope);
     const parseable = defect !== "unparseable_line";
@@ -305,7 +324,10 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
   // Plan: per-type counts per day (seasonality), then per hour (daily curve).
   const dayStarts = Array.from({ length: o.days }, (_, d) => startMs + d * DAY_MS);
   const weights = dayStarts.map(dayWeight);
-  const updates = o.counts.customer_profile - o.customers;
+  const profileUpdates = o.counts.customer_profile - o.customers;
+  // Identity plants (true duplicates and traps) take the place of some updates: the totals stay as asked.
+  const planned = plantCounts(o.customers, profileUpdates);
+  const updates = profileUpdates - planned.duplicates - planned.trapProfiles;
   const perDay = {
     order: apportion(o.counts.order, weights),
     behavioral: apportion(o.counts.behavioral_event, weights),
@@ -370,6 +392,8 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
       }
     }
   }
+  const identity = plantIdentity(o.seed, customers, profileUpdates, rejectedProfiles);
+  for (const e of plantEvents(factory, identity.plants, endMs)) emit(e, true);
   await deliver(Infinity);
   await stream?.close();
   await landing?.close();
@@ -395,6 +419,7 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
       bySource: { ...bySource, catalog: o.products },
     },
     defects,
+    identity: identity.truth,
     expected: {
       lines,
       unparseableLines: defects.unparseable_line,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { EventType, SourceSystem } from "../contracts";
 import type { DefectKind } from "./defects";
 import type { ResolvedOptions } from "./generate";
+import type { IdentityTruth } from "./identity";
 
 export const MANIFEST_FILE = "manifest.json";
 
@@ -26,6 +27,8 @@ export interface Manifest {
   };
   /** Injected defects actually present in the output, per kind. */
   defects: Record<DefectKind, number>;
+  /** Ground truth for identity resolution: planted true duplicates (must merge) and traps (must not). */
+  identity: IdentityTruth;
   /** What a consumer should end up with, for reconciliation. */
   expected: {
     lines: number;

@@ -36,11 +36,21 @@ export interface GoldFacts {
   /** bronze.events rows of the stream (not the catalog) minus their distinct event ids: redelivered copies kept raw. */
   bronzeRedeliveries: number;
   distinctResolvedCustomers: number;
+  /** Source ids seen in events (profiles, orders, behaviour, support) that resolved into another id's key. */
+  mergedSourceIds: number;
+  /** silver.identity_links: links made, links refused by reason, and the largest resolved cluster. */
+  identity: IdentitySummary;
   valueTiers: Bucket[];
   rfm: Bucket[];
   clvValues: number[];
   topCustomers: TopCustomer[];
   quality: QualityMetric[];
+}
+
+export interface IdentitySummary {
+  linksMade: number;
+  refused: { reason: string; count: number }[];
+  largestCluster: number;
 }
 
 /** Generator defect kind → the quarantine code the real-time path gives it (contracts ERROR_CODES). */
@@ -128,6 +138,19 @@ export async function readGold(lakeDir: string, loadId?: string): Promise<GoldFa
     const [{ r }] = await rows<{ r: string }>(
       `SELECT count(*) - count(DISTINCT event_id) AS r FROM ${table("bronze", "events")} WHERE source_system <> 'catalog'`,
     );
+    const identity = table("silver", "customer_identity");
+    const seenIds = ["customers", "orders", "behavioral_events", "support_interactions"]
+      .map((t) => `SELECT customer_id FROM ${table("silver", t)} WHERE customer_id IS NOT NULL`)
+      .join(" UNION ");
+    const [{ merged, largest }] = await rows<{ merged: string; largest: string | null }>(
+      `SELECT count(*) FILTER (WHERE customer_key <> source_customer_id AND source_customer_id IN (${seenIds})) AS merged,
+              max(cluster_size) AS largest
+       FROM ${identity}`,
+    );
+    const links = await rows<{ status: string; reason: string | null; count: string }>(
+      `SELECT link_status AS status, refusal_reason AS reason, count(*) AS count
+       FROM ${table("silver", "identity_links")} GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
     const tiers = await rows<{ label: string; count: string }>(
       `SELECT coalesce(value_segment, 'unknown') AS label, count(*) AS count FROM ${c360} GROUP BY 1`,
     );
@@ -154,6 +177,14 @@ export async function readGold(lakeDir: string, loadId?: string): Promise<GoldFa
       customers: Number(n),
       bronzeRedeliveries: Number(r),
       distinctResolvedCustomers: Number(d),
+      mergedSourceIds: Number(merged),
+      identity: {
+        linksMade: links.filter((l) => l.status === "linked").reduce((n, l) => n + Number(l.count), 0),
+        refused: links
+          .filter((l) => l.status === "refused")
+          .map((l) => ({ reason: String(l.reason), count: Number(l.count) })),
+        largestCluster: Number(largest ?? 0),
+      },
       valueTiers: tiers
         .map((t) => ({ label: t.label, count: Number(t.count) }))
         .sort((a, b) => tierOrder.indexOf(a.label) - tierOrder.indexOf(b.label)),
@@ -356,8 +387,13 @@ export function buildRunReport(input: ReportInput): RunReport {
       input.gold.distinctResolvedCustomers,
       input.gold.customers,
     );
+    // The real-time store keeps one profile per source id; gold one row per resolved customer.
     if (rt)
-      check("gold customers = profiles in the real-time store", rt.profilesInStore, input.gold.customers);
+      check(
+        "gold customers = real-time profiles − source ids merged into another customer",
+        rt.profilesInStore - input.gold.mergedSourceIds,
+        input.gold.customers,
+      );
   } else notes.push("Gold tables were not available, so segments, CLV and top customers are empty.");
 
   const adf = input.adfRun;
@@ -396,6 +432,7 @@ export function buildRunReport(input: ReportInput): RunReport {
         }
       : { pipeline: "P_C360_Master", runId: "-", status: "not run", activities: [] },
     reconciliation,
+    ...(input.gold ? { identity: input.gold.identity } : {}),
     notes,
   };
 }

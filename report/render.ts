@@ -163,6 +163,18 @@ export function renderReportHtml(r: RunReport): string {
       [1, 2],
     )}</section>`,
 
+    r.identity
+      ? `<section id="identity"><h2>Identity resolution</h2>${table(
+          ["", "count"],
+          [
+            ["links made (profiles joined by a shared email or phone)", r.identity.linksMade],
+            ...r.identity.refused.map((x): [string, number] => [`links refused: ${esc(x.reason)}`, x.count]),
+            ["largest cluster (source ids of one customer)", r.identity.largestCluster],
+          ],
+          [1],
+        )}</section>`
+      : "",
+
     `<section id="timing"><h2>Timing of each step</h2>${timeline(
       r.steps.map((s) => ({ label: s.name, start: s.startMs, duration: s.durationMs, status: s.status })),
       { title: "step timeline" },

@@ -111,6 +111,8 @@ export interface RunReport {
   topCustomers: TopCustomer[];
   adf: { pipeline: string; runId: string; status: string; error?: string; activities: AdfActivityRow[] };
   reconciliation: ReconciliationCheck[];
+  /** Identity resolution (silver.identity_links, silver.customer_identity); absent when gold was not read. */
+  identity?: { linksMade: number; refused: { reason: string; count: number }[]; largestCluster: number };
   /** Steps or data that could not be produced, said plainly. */
   notes: string[];
 }

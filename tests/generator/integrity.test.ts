@@ -77,7 +77,17 @@ describe("a clean year of data", () => {
     const known = knownCustomerIds(out);
     expect(known.size).toBe(600);
     const firstProfile = new Map<string, number>();
+    // The POS profiles planted for identity resolution (manifest.identity) are the only profiles of other ids.
+    const planted = new Set([
+      ...manifest.identity.duplicates.map((d) => d.posId),
+      ...manifest.identity.traps.flatMap((t) => t.ids),
+    ]);
+    expect(planted.size).toBe(12 + 17);
     for (const e of ofType("customer_profile")) {
+      if (planted.has(e.customerId!)) {
+        expect(e.source).toBe("pos");
+        continue;
+      }
       const t = Date.parse(e.occurredAt);
       if (!firstProfile.has(e.customerId!) || t < firstProfile.get(e.customerId!)!)
         firstProfile.set(e.customerId!, t);
@@ -213,6 +223,12 @@ describe("a clean year of data", () => {
       .map((s) => s.payload.satisfactionScore)
       .filter((s) => s !== undefined);
     expect(new Set(scores)).toEqual(new Set([1, 2, 3, 4, 5]));
-    expect(manifest.counts.bySource).toMatchObject({ crm: 900, support: 600, catalog: 120 });
+    // 900 profiles asked: the CRM's, and the identity plants (manifest.identity) in place of some updates.
+    expect(manifest.counts.bySource).toMatchObject({
+      crm: 900 - 29,
+      pos: expect.any(Number),
+      support: 600,
+      catalog: 120,
+    });
   });
 });

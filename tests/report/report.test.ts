@@ -67,6 +67,15 @@ const gold: GoldFacts = {
   customers: 4,
   bronzeRedeliveries: 5,
   distinctResolvedCustomers: 4,
+  mergedSourceIds: 0,
+  identity: {
+    linksMade: 3,
+    refused: [
+      { reason: "conflicting_holders", count: 1 },
+      { reason: "shared_beyond_limit", count: 4 },
+    ],
+    largestCluster: 2,
+  },
   valueTiers: [
     { label: "VIP", count: 1 },
     { label: "New", count: 3 },
@@ -206,7 +215,7 @@ describe("buildRunReport", () => {
       "defect unexpected_field → silver no_unexpected_fields warnings",
       "defect duplicate → redelivered copies in bronze",
       "gold customers = distinct resolved customers",
-      "gold customers = profiles in the real-time store",
+      "gold customers = real-time profiles − source ids merged into another customer",
     ]);
     expect(r.reconciliation.find((c) => c.check.startsWith("landed"))).toMatchObject({
       expected: 120,
@@ -300,8 +309,14 @@ describe("renderReportHtml", () => {
       "clv",
       "top-customers",
       "adf",
+      "identity",
     ])
       expect(html).toContain(`<section id="${id}"`);
+    // Identity resolution: links made, refused by reason, the largest cluster.
+    const identity = html.slice(html.indexOf('<section id="identity"'));
+    expect(identity).toMatch(/links made[^<]*<\/td><td class="n">3</);
+    expect(identity).toMatch(/links refused: shared_beyond_limit<\/td><td class="n">4</);
+    expect(identity).toMatch(/largest cluster[^<]*<\/td><td class="n">2</);
     expect(html).toContain("1,234.50");
     expect(html).toContain("<code>silver.t</code>");
     expect(html).toContain("valid_email (drop): 1");
