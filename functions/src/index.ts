@@ -5,6 +5,7 @@
  */
 import { app } from "@azure/functions";
 
+import { recordingFreshness } from "./core/freshness";
 import { STREAMS } from "./core/streams";
 import { deleteCustomer } from "./functions/deleteCustomer";
 import { exportCustomer } from "./functions/exportCustomer";
@@ -16,6 +17,7 @@ import { processCustomerProfiles } from "./functions/processCustomerProfiles";
 import { processOrders } from "./functions/processOrders";
 import { processProducts } from "./functions/processProducts";
 import { processSupportInteractions } from "./functions/processSupportInteractions";
+import { FRESHNESS_SCHEDULE, reportDataFreshness } from "./functions/reportDataFreshness";
 import { validateCustomer } from "./functions/validateCustomer";
 
 app.setup({ enableHttpStream: false });
@@ -93,6 +95,14 @@ for (const stream of STREAMS) {
     // with its bytes intact (a binding property of function.json, passed through to the host).
     ...{ dataType: "binary" },
     retry: EVENT_HUB_RETRY,
-    handler: handlers[stream.functionName as keyof typeof handlers],
+    // After each batch, the partition's newest event time is persisted for the freshness timer below.
+    handler: recordingFreshness(stream, handlers[stream.functionName as keyof typeof handlers]),
   });
 }
+
+// The data age keeps being sent when ingestion stops entirely (no batch, no per-batch metric).
+app.timer("reportDataFreshness", {
+  schedule: FRESHNESS_SCHEDULE,
+  runOnStartup: false,
+  handler: reportDataFreshness,
+});

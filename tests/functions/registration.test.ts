@@ -6,6 +6,7 @@ import { STREAMS } from "../../functions/src/core/streams";
 test("registers the six HTTP functions (function keys) and one many-cardinality Event Hub trigger per stream", async () => {
   const http = jest.spyOn(app, "http").mockImplementation(() => undefined);
   const eventHub = jest.spyOn(app, "eventHub").mockImplementation(() => undefined);
+  const timer = jest.spyOn(app, "timer").mockImplementation(() => undefined);
   jest.spyOn(app, "setup").mockImplementation(() => undefined);
   await import("../../functions/src/index");
   const routes = http.mock.calls.map(([name, o]) => [name, o.route, o.methods, o.authLevel]);
@@ -32,5 +33,9 @@ test("registers the six HTTP functions (function keys) and one many-cardinality 
     });
     expect(typeof o.handler).toBe("function");
   }
+  // The data-age timer (functions/reportDataFreshness.ts), every five minutes.
+  expect(timer.mock.calls.map(([name, o]) => [name, o.schedule, o.runOnStartup])).toEqual([
+    ["reportDataFreshness", "0 */5 * * * *", false],
+  ]);
   jest.restoreAllMocks();
 });
