@@ -21,7 +21,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { generate } from "../generator";
 import { runPipeline } from "../pipeline";
 import type { BenchOptions, BenchResult } from "./types";
-import { measure, type Measured, median, runStandalone } from "./types";
+import { measure, type Measured, median, runStandalone, WITH_10M_ENV } from "./types";
 
 interface Point {
   label: string;
@@ -153,9 +153,7 @@ export async function bench(options: BenchOptions): Promise<BenchResult[]> {
   const sizes: { orders: number; runs: number }[] = [
     { orders: 100_000, runs: repeat },
     { orders: 1_000_000, runs: repeat },
-    ...(process.argv.includes("--with-10m") || process.env.C360_BENCH_PIPELINE_10M === "1"
-      ? [{ orders: 10_000_000, runs: 1 }]
-      : []),
+    ...(process.env[WITH_10M_ENV] === "1" ? [{ orders: 10_000_000, runs: 1 }] : []),
   ];
   const points: Point[] = sizes.map(({ orders, runs }) => {
     const n = Math.max(1000, Math.round(orders * options.scale));

@@ -10,7 +10,10 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 
+import { Command, CommanderError, Option } from "commander";
+
 import type { AreaBench, BenchMeasure, BenchResult } from "./types";
+import { parseScale, WITH_10M_ENV } from "./types";
 
 interface AreaOutcome {
   area: string;
@@ -19,9 +22,43 @@ interface AreaOutcome {
   durationMs: number;
 }
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
+export interface BenchCommandOptions {
+  /** Areas to run (default all). */
+  only?: string[];
+  scale: number;
+  out: string;
+  with10m: boolean;
+}
+
+/** The `npm run bench` command line (commander, like `c360`, `infra:plan` and `deploy`). */
+export function benchCommand(): Command {
+  return new Command("bench")
+    .description("run every area's benchmark, candidate beside baseline, and write BENCHMARKS.md")
+    .option("--only <areas>", "comma-separated areas (bench/<area>.ts)", (v: string) =>
+      v
+        .split(",")
+        .map((a) => a.trim())
+        .filter((a) => a !== ""),
+    )
+    .addOption(new Option("--quick", "scale 0.1").conflicts("scale"))
+    .option("--scale <x>", "input scale (1 = the documented sizes)", parseScale, 1)
+    .option("--out <file>", "where to write the results", join(__dirname, "..", "BENCHMARKS.md"))
+    .option("--with-10m", `also the 10M-order pipeline point (same as ${WITH_10M_ENV}=1)`, false)
+    .showHelpAfterError()
+    .exitOverride();
+}
+
+/** Parses `npm run bench` arguments (without node and the script); commander errors throw. */
+export function parseBenchArgs(argv: string[], command = benchCommand()): BenchCommandOptions {
+  command.parse(argv, { from: "user" });
+  const o = command.opts<{
+    only?: string[];
+    quick?: boolean;
+    scale: number;
+    out: string;
+    with10m: boolean;
+  }>();
+  return { only: o.only, scale: o.quick ? 0.1 : o.scale, out: o.out, with10m: o.with10m };
 }
 
 /** Areas: every bench/<area>.ts except the harness and the shared types. */
@@ -130,10 +167,13 @@ export function renderMarkdown(
 }
 
 async function main(): Promise<void> {
-  const only = arg("--only")?.split(",");
-  const scale = process.argv.includes("--quick") ? 0.1 : Number(arg("--scale") ?? 1);
-  if (!(scale > 0)) throw new Error("--scale must be a positive number");
-  const out = arg("--out") ?? join(__dirname, "..", "BENCHMARKS.md");
+  const { only, scale, out, with10m } = parseBenchArgs(process.argv.slice(2));
+  // Benchmark switches set in the environment (e.g. C360_BENCH_PIPELINE_10M=1) are part of the command.
+  const switches = Object.entries(process.env)
+    .filter(([k]) => k.startsWith("C360_BENCH_"))
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+  if (with10m) process.env[WITH_10M_ENV] = "1";
   const areas = discoverAreas().filter((a) => !only || only.includes(a));
   if (only)
     for (const a of only)
@@ -161,11 +201,6 @@ async function main(): Promise<void> {
       outcomes.push({ area, results: [], error: message, durationMs: performance.now() - a0 });
     }
   }
-  // Benchmark switches set in the environment (e.g. C360_BENCH_PIPELINE_10M=1) are part of the command.
-  const switches = Object.entries(process.env)
-    .filter(([k]) => k.startsWith("C360_BENCH_"))
-    .map(([k, v]) => `${k}=${v}`)
-    .sort();
   const command = [...switches, "npm run bench", ...process.argv.slice(2)].join(" ");
   writeFileSync(out, renderMarkdown(outcomes, command, startedAt, performance.now() - t0, loadAtStart));
   console.log(`\nwrote ${out}`);
@@ -174,7 +209,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
+    // commander has already printed its own usage errors.
+    if (!(err instanceof CommanderError)) console.error(err instanceof Error ? err.message : err);
+    process.exitCode = err instanceof CommanderError ? err.exitCode : 1;
   });
 }

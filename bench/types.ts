@@ -5,6 +5,7 @@
  * One BenchResult compares a candidate with its baseline, both measured in the same run on the
  * same input, so the ratio is meaningful on any machine.
  */
+import { Command, InvalidArgumentError } from "commander";
 
 /** One measured side: a median of `runs` repetitions. */
 export interface BenchMeasure {
@@ -95,10 +96,25 @@ export async function measure<T>(fn: () => Promise<T>, sampleMs = 25): Promise<M
   }
 }
 
-/** `npx tsx bench/<area>.ts [--scale N]`: runs one area's benchmarks alone and prints their results. */
+/** `--scale <x>`: a positive number (commander argument parser, shared by `npm run bench` and the areas). */
+export function parseScale(value: string): number {
+  const scale = Number(value);
+  if (!(scale > 0)) throw new InvalidArgumentError("must be a positive number");
+  return scale;
+}
+
+/** `--with-10m`: the 10M-order pipeline point (bench/pipeline.ts reads it as C360_BENCH_PIPELINE_10M=1). */
+export const WITH_10M_ENV = "C360_BENCH_PIPELINE_10M";
+
+/** `npx tsx bench/<area>.ts [--scale N] [--with-10m]`: runs one area's benchmarks alone and prints their results. */
 export function runStandalone(bench: AreaBench): void {
-  const i = process.argv.indexOf("--scale");
-  const scale = i > 0 ? Number(process.argv[i + 1]) : 1;
+  const command = new Command("bench-area")
+    .option("--scale <x>", "input scale (1 = the documented sizes)", parseScale, 1)
+    .option("--with-10m", "also the 10M-order pipeline point", false)
+    .showHelpAfterError();
+  command.parse(process.argv);
+  const { scale, with10m } = command.opts<{ scale: number; with10m: boolean }>();
+  if (with10m) process.env[WITH_10M_ENV] = "1";
   bench({ scale, log: (line) => console.log(line) })
     .then((results) => console.log(JSON.stringify(results, null, 2)))
     .catch((err: unknown) => {

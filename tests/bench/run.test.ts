@@ -1,4 +1,4 @@
-import { discoverAreas, ratio, renderMarkdown } from "../../bench/run";
+import { benchCommand, discoverAreas, parseBenchArgs, ratio, renderMarkdown } from "../../bench/run";
 import type { BenchResult } from "../../bench/types";
 import { median, timeMedian } from "../../bench/types";
 
@@ -56,5 +56,36 @@ describe("bench harness", () => {
     const ms = await timeMedian(() => calls++, 5, 2);
     expect(calls).toBe(7);
     expect(ms).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("npm run bench command line (commander)", () => {
+  const parse = (...argv: string[]) =>
+    parseBenchArgs(argv, benchCommand().configureOutput({ writeErr: () => undefined }));
+
+  it("defaults, --quick, --scale, --only, --out and --with-10m", () => {
+    expect(parse()).toMatchObject({ only: undefined, scale: 1, with10m: false });
+    expect(parse().out).toMatch(/BENCHMARKS\.md$/);
+    expect(parse("--quick")).toMatchObject({ scale: 0.1 });
+    expect(
+      parse("--scale", "0.5", "--only", "pipeline, orchestration", "--out", "/tmp/b.md", "--with-10m"),
+    ).toEqual({
+      only: ["pipeline", "orchestration"],
+      scale: 0.5,
+      out: "/tmp/b.md",
+      with10m: true,
+    });
+  });
+
+  it("rejects bad values and unknown options instead of ignoring them", () => {
+    expect(() => parse("--scale", "0")).toThrow(
+      "option '--scale <x>' argument '0' is invalid. must be a positive number",
+    );
+    expect(() => parse("--scale", "lots")).toThrow("must be a positive number");
+    expect(() => parse("--quick", "--scale", "2")).toThrow(
+      "option '--quick' cannot be used with option '--scale <x>'",
+    );
+    expect(() => parse("--qiuck")).toThrow("unknown option '--qiuck'");
+    expect(() => parse("--only")).toThrow("option '--only <areas>' argument missing");
   });
 });
