@@ -47,8 +47,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  const azureName =
-    typeof inputs[NAME_KEYS[type] ?? ""] === "string" ? String(inputs[NAME_KEYS[type]]) : name;
+  // The provider's name: the type's name input (`name` by default), else the logical name.
+  const nameKey = NAME_KEYS[type] ?? "name";
+  const azureName = typeof inputs[nameKey] === "string" ? String(inputs[nameKey]) : name;
   const state: Record<string, unknown> = { ...inputs, name: azureName };
   const identity = inputs.identity;
   if (isRecord(identity) && typeof identity.type === "string" && identity.type.includes("SystemAssigned")) {
@@ -77,6 +78,10 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         ...(isRecord(inputs.properties) ? inputs.properties : {}),
         vaultUri: `https://${azureName}.vault.azure.net/`,
       };
+      break;
+    case "databricks:index/servicePrincipal:ServicePrincipal":
+      // Databricks-managed service principals get an application id from the workspace.
+      state.applicationId = `app-${name}`;
       break;
     case "azure-native:databricks:Workspace":
       state.workspaceUrl = "adb-1234567890123456.7.azuredatabricks.net";

@@ -22,6 +22,7 @@ import { OrchestrationComponent } from "./components/orchestration";
 import { ProfileStoreComponent } from "./components/profile-store";
 import { SecretsComponent } from "./components/secrets";
 import { StreamingComponent } from "./components/streaming";
+import { UnityCatalogComponent } from "./components/unity-catalog";
 import type { C360Config } from "./config";
 import { naming } from "./naming";
 import type { Placement } from "./shared";
@@ -268,7 +269,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       description: "Unity Catalog access connector reads and writes the medallion zones",
     },
   ];
-  new AccessComponent("c360-access", {
+  const access = new AccessComponent("c360-access", {
     resourceGroupName: group.name,
     subscriptionId,
     grants,
@@ -284,6 +285,19 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     ],
   });
 
+  // After the access connector's lake grant exists: Unity Catalog validates the location on create.
+  new UnityCatalogComponent(
+    "c360-catalog",
+    {
+      environment: cfg.environment,
+      provider: analytics.provider,
+      accessConnectorId: analytics.accessConnectorId,
+      lakeAccountName: lake.accountName,
+      jobRunAsApplicationId: analytics.jobRunAsApplicationId,
+    },
+    { dependsOn: [access] },
+  );
+
   const observability = new ObservabilityComponent("c360-observability", {
     resourceGroupName: group.name,
     location: cfg.location,
@@ -292,6 +306,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     appInsightsId: monitoring.appInsightsId,
     actionGroupId: monitoring.actionGroupId,
     functionAppName: functions.appName,
+    eventHubsNamespaceName: streaming.namespaceName,
     factoryId: orchestration.factoryId,
     environment: cfg.environment,
     targets: [

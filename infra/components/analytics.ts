@@ -142,6 +142,10 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
   /** The medallion cluster policy (the job's clusters and Data Factory's run under it). */
   readonly clusterPolicyId: pulumi.Output<string>;
   readonly uploaded: RepoFile[];
+  /** The workspace's Databricks provider (Unity Catalog objects are created through it). */
+  readonly provider: databricks.Provider;
+  /** Application id of the service principal the medallion job runs as. */
+  readonly jobRunAsApplicationId: pulumi.Output<string>;
 
   constructor(name: string, args: AnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("c360:analytics:Analytics", name, {}, opts);
@@ -217,6 +221,22 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
       inWorkspace,
     );
 
+    // The job runs as its own Databricks-managed service principal (not as the deploying identity):
+    // Unity Catalog grants name it (unity-catalog.ts), and it may use the medallion policy.
+    const runner = new databricks.ServicePrincipal(
+      `${name}-job-runner`,
+      { displayName: `c360-${config.environment}-medallion-runner`, allowClusterCreate: false },
+      inWorkspace,
+    );
+    new databricks.Permissions(
+      `${name}-policy-use`,
+      {
+        clusterPolicyId: policy.id,
+        accessControls: [{ servicePrincipalName: runner.applicationId, permissionLevel: "CAN_USE" }],
+      },
+      inWorkspace,
+    );
+
     const notebookTask = (layer: (typeof MEDALLION_LAYERS)[number], dependsOn?: string) => ({
       taskKey: layer,
       jobClusterKey: "medallion",
@@ -239,6 +259,7 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
         name: `c360-${config.environment}-medallion`,
         description: "bronze → silver → gold over one window; the same notebooks Data Factory runs",
         maxConcurrentRuns: 1,
+        runAs: { servicePrincipalName: runner.applicationId },
         parameters: [
           { name: "environment", default: config.environment },
           { name: "window_start", default: "" },
@@ -286,6 +307,8 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
     this.accessConnectorPrincipalId = connector.identity.apply((i) => i?.principalId ?? "");
     this.jobId = job.id;
     this.clusterPolicyId = policy.id;
+    this.provider = provider;
+    this.jobRunAsApplicationId = runner.applicationId;
     this.registerOutputs({
       workspaceId: this.workspaceId,
       workspaceUrl,

@@ -24,7 +24,28 @@ export const THRESHOLDS = {
   dataQualityScoreMin: 0.95,
   processingLatencySecondsMax: 10,
   dataAgeSecondsMax: 3600,
+  /** Events the hubs received but the Functions did not read, summed over the 15-minute window. */
+  consumerBacklogMessagesMax: 500,
 } as const;
+
+/**
+ * Consumer backlog of the Functions on the Event Hubs namespace (issue 23): events received
+ * (`IncomingMessages`) minus events read (`OutgoingMessages`; the Functions' consumer group is the
+ * hubs' only reader, capture is not counted as outgoing) per 5 minutes, from the namespace's
+ * platform metrics in Log Analytics (`AzureMetrics`, sent by its diagnostic setting). In steady
+ * state the two are equal; a partition whose batch keeps failing (the trigger retries it instead
+ * of checkpointing past it) stops being read while its events keep arriving, so the difference
+ * grows. Namespace-wide: the exported metrics carry no hub or partition dimension.
+ */
+export function consumerBacklogQuery(namespaceName: string): string {
+  return [
+    "AzureMetrics",
+    `| where ResourceProvider == "MICROSOFT.EVENTHUB" and Resource =~ "${namespaceName}"`,
+    '| where MetricName in ("IncomingMessages", "OutgoingMessages")',
+    '| summarize incoming = sumif(Total, MetricName == "IncomingMessages"), outgoing = sumif(Total, MetricName == "OutgoingMessages") by bin(TimeGenerated, 5m)',
+    "| extend backlog = incoming - outgoing",
+  ].join("\n");
+}
 
 /** Aggregations a log-alert condition accepts (Microsoft.Insights/scheduledQueryRules, Condition.timeAggregation). */
 export const LOG_ALERT_AGGREGATIONS = ["Count", "Average", "Minimum", "Maximum", "Total"] as const;
@@ -86,6 +107,8 @@ export interface ObservabilityArgs {
   appInsightsId: pulumi.Input<string>;
   actionGroupId: pulumi.Input<string>;
   functionAppName: pulumi.Input<string>;
+  /** Event Hubs namespace whose consumer backlog is watched (its metrics reach the workspace). */
+  eventHubsNamespaceName: pulumi.Input<string>;
   factoryId: pulumi.Input<string>;
   targets: DiagnosticTarget[];
   environment: string;
@@ -208,6 +231,18 @@ export class ObservabilityComponent extends pulumi.ComponentResource {
       aggregation: "Total",
       operator: "GreaterThan",
       threshold: 0,
+    });
+
+    queryAlert("eventhubs-consumer-backlog", {
+      description:
+        "Stuck partition / consumer lag: Event Hubs received more events than the Functions read (IncomingMessages - OutgoingMessages)",
+      severity: 1,
+      query: pulumi.output(args.eventHubsNamespaceName).apply(consumerBacklogQuery),
+      column: "backlog",
+      aggregation: "Total",
+      operator: "GreaterThan",
+      threshold: THRESHOLDS.consumerBacklogMessagesMax,
+      scope: args.workspaceId,
     });
 
     const pipelineAlert = `c360-${args.environment}-pipeline-failures`;

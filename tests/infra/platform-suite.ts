@@ -28,6 +28,7 @@ import {
   logAlertConditionProblems,
   THRESHOLDS,
 } from "../../infra/components/observability";
+import { ZONE_PRIVILEGES } from "../../infra/components/unity-catalog";
 import type { RecordedResource } from "../../infra/mocks";
 import { MOCK_SUBSCRIPTION_ID, mockId } from "../../infra/mocks";
 import { compactName, dashedName, nameSuffix } from "../../infra/naming";
@@ -216,6 +217,7 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       const expected = [
         "c360:access:Access c360-access",
         "c360:analytics:Analytics c360-analytics",
+        "c360:catalog:UnityCatalog c360-catalog",
         "c360:functions:Functions c360-functions",
         "c360:lake:Lake c360-lake",
         "c360:monitoring:Monitoring c360-monitoring",
@@ -406,6 +408,43 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(get(job.inputs, "emailNotifications.onFailures")).toEqual(getPlan().config.alertEmails);
     });
 
+    it("gives Unity Catalog a storage credential on the access connector, an external location per zone, and grants to the job's run-as principal", () => {
+      const connector = one(T.accessConnector);
+      const credential = one("databricks:index/storageCredential:StorageCredential");
+      expect(get(credential.inputs, "azureManagedIdentity.accessConnectorId")).toBe(connector.id);
+      const lakeAccount = String(get(one(T.storage, storageOf("lake")).inputs, "accountName"));
+      // The zone URI the notebooks build (notebooks/c360_runtime.py, lake_root) is the one the locations cover.
+      const runtime = readFileSync(join(REPO_ROOT, "notebooks", "c360_runtime.py"), "utf8");
+      expect(runtime).toContain('f"abfss://{zone}@{account}.dfs.core.windows.net"');
+      const locations = ofType(resources(), "databricks:index/externalLocation:ExternalLocation");
+      expect(locations.map((l) => get(l.inputs, "url")).sort()).toEqual(
+        LAKE_ZONES.map((zone) => `abfss://${zone}@${lakeAccount}.dfs.core.windows.net/`).sort(),
+      );
+      for (const location of locations)
+        expect(get(location.inputs, "credentialName")).toBe(get(credential.inputs, "name"));
+      const job = one("databricks:index/job:Job");
+      const runner = one("databricks:index/servicePrincipal:ServicePrincipal");
+      const runAs = get(job.inputs, "runAs.servicePrincipalName");
+      expect(runAs).toBe(`app-${runner.name}`);
+      const grants = ofType(resources(), "databricks:index/grants:Grants");
+      expect(grants).toHaveLength(LAKE_ZONES.length);
+      for (const zone of LAKE_ZONES) {
+        const location = locations.find((l) => String(get(l.inputs, "url")).startsWith(`abfss://${zone}@`));
+        const grant = grants.find((g) => get(g.inputs, "externalLocation") === get(location?.inputs, "name"));
+        expect(get(grant?.inputs, "grants")).toEqual([
+          { principal: runAs, privileges: ZONE_PRIVILEGES[zone] },
+        ]);
+      }
+      expect(ZONE_PRIVILEGES.landing).not.toContain("CREATE_EXTERNAL_TABLE");
+      // The run-as principal may use the cluster policy its job clusters are created under.
+      const policy = one("databricks:index/clusterPolicy:ClusterPolicy");
+      const permissions = one("databricks:index/permissions:Permissions");
+      expect(permissions.inputs).toMatchObject({
+        clusterPolicyId: policy.id,
+        accessControls: [{ servicePrincipalName: runAs, permissionLevel: "CAN_USE" }],
+      });
+    });
+
     it("points every ADF notebook activity and every job task at a notebook that exists in notebooks/ and is uploaded", () => {
       const uploaded = new Set(
         ofType(resources(), "databricks:index/notebook:Notebook").map((n) => String(get(n.inputs, "path"))),
@@ -473,6 +512,30 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
         operator: "GreaterThan",
         threshold: 0,
       });
+      // Stuck partition / consumer lag: received minus read on the namespace, from the metrics its
+      // diagnostic setting sends to the workspace the rule queries.
+      const backlog = byName("eventhubs-consumer-backlog");
+      const workspace = one("azure-native:operationalinsights:Workspace");
+      const namespace = one(T.namespace);
+      expect(get(backlog?.inputs, "scopes")).toEqual([workspace.id]);
+      expect(criterion("eventhubs-consumer-backlog")).toMatchObject({
+        timeAggregation: "Total",
+        metricMeasureColumn: "backlog",
+        operator: "GreaterThan",
+        threshold: THRESHOLDS.consumerBacklogMessagesMax,
+      });
+      const backlogQuery = String(criterion("eventhubs-consumer-backlog").query);
+      expect(backlogQuery).toContain(`Resource =~ "${String(get(namespace.inputs, "namespaceName"))}"`);
+      expect(backlogQuery).toMatch(
+        /IncomingMessages[\s\S]*OutgoingMessages[\s\S]*backlog = incoming - outgoing/,
+      );
+      const namespaceDiagnostics = ofType(resources(), T.diagnostic).find(
+        (d) => get(d.inputs, "resourceUri") === namespace.id,
+      );
+      expect(get(namespaceDiagnostics?.inputs, "workspaceId")).toBe(workspace.id);
+      expect(get(namespaceDiagnostics?.inputs, "metrics")).toEqual([
+        { category: "AllMetrics", enabled: true },
+      ]);
       const metricAlert = one("azure-native:monitor:MetricAlert");
       expect(get(metricAlert.inputs, "scopes")).toEqual([one(T.factory).id]);
       expect(get(metricAlert.inputs, "criteria.allOf.0.metricName")).toBe("PipelineFailedRuns");
