@@ -7,6 +7,7 @@ import { app } from "@azure/functions";
 
 import { recordingFreshness } from "./core/freshness";
 import { STREAMS } from "./core/streams";
+import { privacyOperation } from "./functions/_privacy";
 import { deleteCustomer } from "./functions/deleteCustomer";
 import { exportCustomer } from "./functions/exportCustomer";
 import { getCustomer } from "./functions/getCustomer";
@@ -50,13 +51,14 @@ app.http("deleteCustomer", {
   route: "customers/{id}",
   methods: ["DELETE"],
   authLevel: "function",
-  handler: deleteCustomer,
+  // Entra ID privacy operators only, every request audited (functions/_privacy.ts)
+  handler: privacyOperation("erase", deleteCustomer),
 });
 app.http("exportCustomer", {
   route: "customers/{id}/export",
   methods: ["GET"],
   authLevel: "function",
-  handler: exportCustomer,
+  handler: privacyOperation("export", exportCustomer),
 });
 
 const handlers = {
