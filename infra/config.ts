@@ -39,7 +39,13 @@ export interface C360Config {
     backupTier: CosmosBackupTier;
     zoneRedundant: boolean;
   };
-  functions: { maximumInstanceCount: number; instanceMemoryMB: number; corsOrigins: string[] };
+  functions: {
+    maximumInstanceCount: number;
+    instanceMemoryMB: number;
+    corsOrigins: string[];
+    /** Entra ID app registration (client id) of App Service authentication; undefined: authentication off. */
+    privacyAuthClientId?: string;
+  };
   databricks: {
     sparkVersion: string;
     nodeType: string;
@@ -113,6 +119,8 @@ export const CONFIG_KEYS = {
   functionsInstanceMemoryMB: "Flex Consumption instance memory: 512, 2048 or 4096",
   functionsCorsOrigins:
     "comma-separated https origins allowed to call the API (empty: none; '*' is rejected)",
+  functionsPrivacyAuthClientId:
+    "client id of the Entra ID app registration App Service authentication validates tokens for; privacy operators hold its app role Privacy.Operator (empty: authentication off, and erase/export refuse every request)",
   databricksSparkVersion: "Databricks runtime of the job cluster, e.g. 15.4.x-scala2.12",
   databricksNodeType: "worker node type, e.g. Standard_D4ds_v5",
   databricksDriverNodeType: "driver node type",
@@ -293,6 +301,16 @@ export function parseConfig(raw: RawConfig): C360Config {
       throw new ConfigError("functionsCorsOrigins", `"${origin}" is not an https origin`);
   }
 
+  const privacyAuthClientId = r.optionalString("functionsPrivacyAuthClientId");
+  if (
+    privacyAuthClientId !== undefined &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(privacyAuthClientId)
+  )
+    throw new ConfigError(
+      "functionsPrivacyAuthClientId",
+      `"${privacyAuthClientId}" is not an application (client) id`,
+    );
+
   const minWorkers = r.int("databricksMinWorkers", 1, 100, 1);
   const maxWorkers = r.int("databricksMaxWorkers", 1, 100);
   if (maxWorkers < minWorkers)
@@ -355,6 +373,7 @@ export function parseConfig(raw: RawConfig): C360Config {
       maximumInstanceCount: r.int("functionsMaximumInstanceCount", 40, 1000, 100),
       instanceMemoryMB: Number(r.oneOf("functionsInstanceMemoryMB", ["512", "2048", "4096"], "2048")),
       corsOrigins,
+      privacyAuthClientId,
     },
     databricks: {
       sparkVersion: r.matching(

@@ -146,6 +146,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     cosmosProfilesContainer: profiles.profilesContainer,
     lakeBlobEndpoint: lake.blobEndpoint,
     appInsightsConnectionString: monitoring.appInsightsConnectionString,
+    tenantId,
     subnetId: network?.functionsSubnetId,
     privateLink,
   });

@@ -8,6 +8,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 
+import { DEFAULT_OPERATOR_ROLE, PRIVACY_SETTINGS } from "../../functions/src/core/privacy-access";
 import type { C360Config } from "../config";
 import { type Placement, privateEndpoint, type PrivateLinkTarget } from "../shared";
 import { secureStorageAccount } from "./storage";
@@ -29,6 +30,8 @@ export interface FunctionsArgs {
   cosmosProfilesContainer: string;
   lakeBlobEndpoint: pulumi.Input<string>;
   appInsightsConnectionString: pulumi.Input<string>;
+  /** Entra ID tenant of App Service authentication (the privacy operators' sign-in). */
+  tenantId: pulumi.Input<string>;
   subnetId?: pulumi.Input<string>;
   privateLink?: PrivateLinkTarget;
 }
@@ -60,6 +63,9 @@ export function functionAppSettings(args: {
     { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: args.appInsightsConnectionString },
     { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: "Authorization=AAD" },
     { name: "C360_ENVIRONMENT", value: args.environment },
+    // The app role erase and export require (functions/src/core/privacy-access.ts); the principal comes from
+    // App Service authentication's x-ms-client-principal header (the default of Privacy__principalHeader).
+    { name: PRIVACY_SETTINGS.operatorRole, value: DEFAULT_OPERATOR_ROLE },
   ];
 }
 
@@ -163,6 +169,36 @@ export class FunctionsComponent extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [deployments] },
     );
+
+    // App Service authentication with Entra ID: it validates a bearer token when one is sent and passes the
+    // signed-in principal (x-ms-client-principal) to the app, which lets only privacy operators erase or export.
+    // Anonymous requests still reach the app, so the other endpoints keep their function keys; without this
+    // resource the app refuses every privacy request in Azure (WEBSITE_AUTH_ENABLED is not set).
+    const clientId = config.functions.privacyAuthClientId;
+    if (clientId) {
+      new web.WebAppAuthSettingsV2(
+        `${name}-auth`,
+        {
+          resourceGroupName: placement.resourceGroupName,
+          name: app.name,
+          platform: { enabled: true },
+          globalValidation: { requireAuthentication: false, unauthenticatedClientAction: "AllowAnonymous" },
+          httpSettings: { requireHttps: true },
+          login: { tokenStore: { enabled: false } },
+          identityProviders: {
+            azureActiveDirectory: {
+              enabled: true,
+              registration: {
+                clientId,
+                openIdIssuer: pulumi.interpolate`https://login.microsoftonline.com/${args.tenantId}/v2.0`,
+              },
+              validation: { allowedAudiences: [`api://${clientId}`, clientId] },
+            },
+          },
+        },
+        { parent: this },
+      );
+    }
 
     // Basic (user/password) publishing credentials off for FTP and SCM: deploy with Entra ID.
     new web.WebAppFtpAllowed(
