@@ -21,7 +21,9 @@ import { processSupportInteractions } from "./functions/processSupportInteractio
 import { FRESHNESS_SCHEDULE, reportDataFreshness } from "./functions/reportDataFreshness";
 import { validateCustomer } from "./functions/validateCustomer";
 
-app.setup({ enableHttpStream: false });
+// HTTP streams: request bodies arrive as a stream, so readBody can stop at its limit instead of
+// the worker receiving a whole (up to the host's 100 MB) body first.
+app.setup({ enableHttpStream: true });
 
 app.http("validateCustomer", {
   route: "customers/validate",

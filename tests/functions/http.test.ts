@@ -87,11 +87,10 @@ describe("POST /api/events", () => {
   const call = (body: string, type = "application/json") =>
     ingestEvents(request("POST", "events", { body, contentType: type }), context("ingestEvents"));
 
-  test("202 with a result per event; only valid ones published, to their hub with the customer id as partition key", async () => {
+  test("202 with a result per event; every event published, to its hub with the customer id as partition key", async () => {
     const events = syntheticEvents({ events: 6, customers: 3, seed: 31 });
-    const bad = { ...events[0], eventId: "bad-1", occurredAt: "not a time" };
     const before = publisher().published.length;
-    const res = await call(JSON.stringify([...events, bad]));
+    const res = await call(JSON.stringify(events));
     expect(res.status).toBe(202);
     const body = bodyJson(res) as {
       accepted: number;
@@ -99,8 +98,8 @@ describe("POST /api/events", () => {
       results: Array<{ status: string; index: number }>;
     };
     expect(body.accepted).toBe(6);
-    expect(body.rejected).toBe(1);
-    expect(body.results[6]).toMatchObject({ index: 6, status: "rejected" });
+    expect(body.rejected).toBe(0);
+    expect(body.results.map((r) => [r.index, r.status])).toEqual(events.map((_, i) => [i, "accepted"]));
     const published = publisher().published.slice(before);
     expect(published.map((p) => p.event.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
     for (const p of published) {
@@ -111,16 +110,20 @@ describe("POST /api/events", () => {
     }
   });
 
-  test("NDJSON with an unparseable line: the line is rejected, the rest accepted", async () => {
+  test("NDJSON with an unparseable line: 400 naming the line, the others reported valid, nothing published", async () => {
     const events = syntheticEvents({ events: 2, customers: 2, seed: 32 });
+    const before = publisher().published.length;
     const res = await call(
       `${JSON.stringify(events[0])}\n{oops\n${JSON.stringify(events[1])}\n`,
       "application/x-ndjson",
     );
-    expect(res.status).toBe(202);
-    const results = bodyJson(res).results as Array<{ status: string; errors?: Array<{ code: string }> }>;
+    expect(res.status).toBe(400);
+    const problem = bodyJson(res);
+    const results = problem.results as Array<{ status: string; errors?: Array<{ code: string }> }>;
     expect(results.map((r) => r.status)).toEqual(["accepted", "rejected", "accepted"]);
     expect(results[1].errors?.[0].code).toBe("malformed_json");
+    expect((problem.errors as Array<{ pointer: string }>)[0].pointer).toBe("/1");
+    expect(publisher().published.length).toBe(before);
   });
 
   test("all invalid → 400 problem+json with the per-event results, nothing published", async () => {

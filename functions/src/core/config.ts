@@ -24,6 +24,8 @@ export const SETTINGS = {
   lakeConnection: "Lake",
   appInsightsConnection: "APPLICATIONINSIGHTS_CONNECTION_STRING",
   appInsightsAuthentication: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+  /** Allowed future skew of event timestamps in seconds (default MAX_FUTURE_SKEW_SECONDS, 300). */
+  maxFutureSkewSeconds: "Validation__maxFutureSkewSeconds",
 } as const;
 
 export class ConfigurationError extends Error {

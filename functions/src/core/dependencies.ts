@@ -8,6 +8,7 @@ import type { MetricSink } from "./metrics";
 import { type ProcessorDeps } from "./processor";
 import { ProfileStore } from "./profile-store";
 import { EventHubsPublisher, type EventPublisher } from "./publisher";
+import { recordOptionsFromSettings } from "./validate-record";
 
 export interface Dependencies extends ProcessorDeps {
   publisher: EventPublisher;
@@ -38,6 +39,7 @@ async function fromSettings(): Promise<Dependencies> {
     lake: new Lake(lakeFromSettings()),
     publisher: new EventHubsPublisher(producerFactory()),
     metrics: metricsFromSettings(),
+    validation: recordOptionsFromSettings(),
   };
 }
 

@@ -6,11 +6,81 @@
  */
 import type { EventHubProducerClient } from "@azure/event-hubs";
 
-import type { AnyEvent } from "../../../contracts";
+import { type AnyEvent, type BoundsCode, checkJsonBounds, type JsonLimits } from "../../../contracts";
 import { streamFor } from "./streams";
 
+/** Event Hubs (Standard and Premium): at most 1 MiB per event and per batch, AMQP framing included. */
+export const EVENT_HUBS_MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Room kept for AMQP framing, the content type and the partition key annotation. */
+export const AMQP_OVERHEAD_BYTES = 2048;
+/** The largest serialized event body either publisher accepts. */
+export const MAX_EVENT_BODY_BYTES = EVENT_HUBS_MAX_MESSAGE_BYTES - AMQP_OVERHEAD_BYTES;
+/** Events per publish() call (one request of /api/events). */
+export const MAX_EVENTS_PER_PUBLISH = 1000;
+
+export interface PublishViolation {
+  /** The event's index in the publish() call; -1 for the call as a whole. */
+  index: number;
+  /** `too_large`, or why the event cannot be serialized (`not_json`, `too_deep`). */
+  code: BoundsCode | "too_many_events";
+  detail: string;
+}
+
+/** Only the size and the ability to serialize (depth, JSON types) limit what is published. */
+const PUBLISH_LIMITS: Partial<JsonLimits> = {
+  maxBytes: MAX_EVENT_BODY_BYTES,
+  maxStringLength: MAX_EVENT_BODY_BYTES,
+  maxKeysPerObject: MAX_EVENT_BODY_BYTES,
+  maxTotalKeys: MAX_EVENT_BODY_BYTES,
+  maxItemsPerArray: MAX_EVENT_BODY_BYTES,
+};
+
+/**
+ * The Event Hubs limits, checked for every event before anything is sent (so a call publishes
+ * everything or nothing when its input is at fault): each event must serialize to JSON (checked
+ * without recursion) within MAX_EVENT_BODY_BYTES. Shared by both publishers and /api/events.
+ */
+export function checkPublishable(events: readonly unknown[]): PublishViolation | undefined {
+  if (events.length > MAX_EVENTS_PER_PUBLISH) {
+    return {
+      index: -1,
+      code: "too_many_events",
+      detail: `${events.length} events; at most ${MAX_EVENTS_PER_PUBLISH} are published at once`,
+    };
+  }
+  for (let index = 0; index < events.length; index++) {
+    const error = checkJsonBounds(events[index], PUBLISH_LIMITS);
+    if (!error) continue;
+    if (error.code === "too_large") {
+      return {
+        index,
+        code: "too_large",
+        detail: `event ${index} is larger than ${MAX_EVENT_BODY_BYTES} bytes serialized (the Event Hubs limit is ${EVENT_HUBS_MAX_MESSAGE_BYTES} bytes per event, framing included)`,
+      };
+    }
+    return { index, code: error.code, detail: `event ${index} cannot be serialized: ${error.detail}` };
+  }
+  return undefined;
+}
+
+/** A publish() refused before sending anything because an event breaks the Event Hubs limits. */
+export class PublishRejected extends Error {
+  constructor(readonly violation: PublishViolation) {
+    super(violation.detail);
+    this.name = "PublishRejected";
+  }
+}
+
+function assertPublishable(events: readonly unknown[]): void {
+  const violation = checkPublishable(events);
+  if (violation) throw new PublishRejected(violation);
+}
+
 export interface EventPublisher {
-  /** Publishes events (all already validated); resolves when every event is accepted by the broker. */
+  /**
+   * Publishes events (all already validated); resolves when every event is accepted by the broker.
+   * Throws PublishRejected, having sent nothing, when an event breaks the Event Hubs limits.
+   */
   publish(events: readonly AnyEvent[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,6 +110,7 @@ export class EventHubsPublisher implements EventPublisher {
   constructor(private readonly producerFor: (hubName: string) => EventHubProducerClient) {}
 
   async publish(events: readonly AnyEvent[]): Promise<void> {
+    assertPublishable(events);
     const sends: Array<Promise<void>> = [];
     for (const [hub, byKey] of groupForPublishing(events)) {
       const producer = this.producerFor(hub);
@@ -81,6 +152,7 @@ export class InMemoryPublisher implements EventPublisher {
 
   async publish(events: readonly AnyEvent[]): Promise<void> {
     this.calls++;
+    assertPublishable(events);
     for (const [hubName, byKey] of groupForPublishing(events)) {
       for (const [partitionKey, group] of byKey) {
         for (const event of group) this.published.push({ hubName, partitionKey, event });

@@ -36,6 +36,7 @@ import {
   valuesAt,
   type Violation,
 } from "../../../contracts";
+import { ConfigurationError, SETTINGS } from "./config";
 
 export const MIN_AGE_YEARS = 13;
 export const MAX_AGE_YEARS = 120;
@@ -48,6 +49,21 @@ export interface RecordOptions {
   maxFutureSkewSeconds?: number;
   /** Overrides of DEFAULT_JSON_LIMITS. */
   limits?: Partial<JsonLimits>;
+}
+
+/** The configured clock rule (app setting `Validation__maxFutureSkewSeconds`), for the handlers and the processor. */
+export function recordOptionsFromSettings(
+  env: Record<string, string | undefined> = process.env,
+): RecordOptions {
+  const raw = env[SETTINGS.maxFutureSkewSeconds];
+  if (raw === undefined || raw.trim() === "") return {};
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new ConfigurationError(
+      `app setting ${SETTINGS.maxFutureSkewSeconds} must be a whole number of seconds, got ${raw}`,
+    );
+  }
+  return { maxFutureSkewSeconds: seconds };
 }
 
 export type RecordKind = "event" | "customer_profile";

@@ -1,12 +1,18 @@
-/** POST /api/events — validate a batch of envelopes (JSON array or NDJSON) and publish the valid ones. */
+/**
+ * POST /api/events — a batch of envelopes (JSON array or NDJSON), published whole or not at all:
+ * content type and charset, body read with a limit, JSON bounds, the one record validation and
+ * the Event Hubs limits all pass before the first event is sent.
+ */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 
 import { getDependencies } from "../core/dependencies";
-import { json, mediaType, parseJson, problem, readBody, unsupportedMediaType } from "../core/http";
-import { MAX_EVENTS_PER_REQUEST, parseNdjson, planIngest } from "../core/ingest";
+import { checkContentType, json, problem, readBody } from "../core/http";
+import { itemsOf, MAX_EVENTS_BYTES, planIngest } from "../core/ingest";
+import { PublishRejected } from "../core/publisher";
+import { recordOptionsFromSettings } from "../core/validate-record";
 import { serverFailure, toResponse } from "./_http";
 
-export const MAX_EVENTS_BYTES = 1024 * 1024;
+export { MAX_EVENTS_BYTES };
 const NDJSON_TYPES = new Set([
   "application/x-ndjson",
   "application/ndjson",
@@ -18,65 +24,40 @@ export async function ingestEvents(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const type = mediaType(request.headers.get("content-type"));
-  const ndjson = NDJSON_TYPES.has(type);
-  if (!ndjson && type !== "application/json") {
-    return toResponse(unsupportedMediaType(["application/json", "application/x-ndjson"]));
-  }
-  const body = await readBody(
-    request.headers.get("content-length"),
-    () => request.arrayBuffer(),
-    MAX_EVENTS_BYTES,
-  );
+  const header = request.headers.get("content-type");
+  const refused = checkContentType(header, (type) => type === "application/json" || NDJSON_TYPES.has(type), [
+    "application/json",
+    "application/x-ndjson",
+  ]);
+  if (refused) return toResponse(refused);
+  const body = await readBody(request, MAX_EVENTS_BYTES);
   if (!body.ok) return toResponse(body.reply);
-  let items: unknown[];
-  if (ndjson) {
-    items = parseNdjson(body.text);
-  } else {
-    const parsed = parseJson(body.text);
-    if (!parsed.ok) return toResponse(parsed.reply);
-    if (!Array.isArray(parsed.value)) {
-      return toResponse(
-        problem(
-          400,
-          "not-an-array",
-          "Expected an array of events",
-          "Send a JSON array of event envelopes, or NDJSON.",
-          {
-            errors: [{ pointer: "", code: "wrong_type", message: "must be an array of events" }],
-          },
-        ),
-      );
-    }
-    items = parsed.value;
-  }
-  if (items.length === 0) {
-    return toResponse(problem(400, "empty-batch", "Empty batch", "Send at least one event."));
-  }
-  if (items.length > MAX_EVENTS_PER_REQUEST) {
-    return toResponse(
-      problem(
-        413,
-        "too-many-events",
-        "Too many events",
-        `At most ${MAX_EVENTS_PER_REQUEST} events per request.`,
-      ),
-    );
-  }
-  const plan = planIngest(items);
-  const rejected = items.length - plan.accepted.length;
-  if (plan.accepted.length === 0) {
-    return toResponse(
-      problem(400, "validation-failed", "No event is valid", `${rejected} event(s) failed validation.`, {
-        results: plan.results,
-      }),
-    );
-  }
+  const items = itemsOf(
+    body.text,
+    header !== null && NDJSON_TYPES.has(header.split(";")[0].trim().toLowerCase()),
+  );
+  if (!items.ok) return toResponse(items.reply);
+  const plan = planIngest(items.items, recordOptionsFromSettings());
+  if (!plan.ok) return toResponse(plan.reply);
   try {
     const { publisher } = await getDependencies();
-    await publisher.publish(plan.accepted);
+    await publisher.publish(plan.events);
   } catch (error) {
+    if (error instanceof PublishRejected) {
+      // planIngest checks the same limits first; this is the publisher's own guard agreeing.
+      return toResponse(
+        problem(413, "event-too-large", "Event exceeds the Event Hubs limits", error.message, {
+          errors: [
+            {
+              pointer: `/${Math.max(0, error.violation.index)}`,
+              code: error.violation.code,
+              message: error.message,
+            },
+          ],
+        }),
+      );
+    }
     return serverFailure(context, error);
   }
-  return toResponse(json(202, { accepted: plan.accepted.length, rejected, results: plan.results }));
+  return toResponse(json(202, { accepted: plan.events.length, rejected: 0, results: plan.results }));
 }

@@ -1,47 +1,36 @@
-/** POST /api/customers/validate — a customer record checked against the contract and business rules. */
+/** POST /api/customers/validate — a customer record through the one validation of every door. */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 
 import { validateCustomer as validate } from "../core/customer-validation";
-import {
-  json,
-  mediaType,
-  parseJson,
-  problem,
-  readBody,
-  toProblemErrors,
-  unsupportedMediaType,
-} from "../core/http";
+import { checkContentType, json, parseJson, problem, readBody, toProblemErrors } from "../core/http";
+import { recordOptionsFromSettings } from "../core/validate-record";
 import { toResponse } from "./_http";
 
 export const MAX_CUSTOMER_BYTES = 64 * 1024;
+
+const isJson = (type: string) =>
+  type === "application/json" || /^application\/[a-z0-9.+-]*\+json$/.test(type);
 
 export async function validateCustomer(
   request: HttpRequest,
   _context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const type = mediaType(request.headers.get("content-type"));
-  if (type !== "application/json" && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) {
-    return toResponse(unsupportedMediaType(["application/json"]));
-  }
-  const body = await readBody(
-    request.headers.get("content-length"),
-    () => request.arrayBuffer(),
-    MAX_CUSTOMER_BYTES,
-  );
+  const refused = checkContentType(request.headers.get("content-type"), isJson, ["application/json"]);
+  if (refused) return toResponse(refused);
+  const body = await readBody(request, MAX_CUSTOMER_BYTES);
   if (!body.ok) return toResponse(body.reply);
-  const parsed = parseJson(body.text);
+  const parsed = parseJson(body.text, { maxBytes: MAX_CUSTOMER_BYTES });
   if (!parsed.ok) return toResponse(parsed.reply);
-  const result = validate(parsed.value);
+  const result = validate(parsed.value, recordOptionsFromSettings());
   if (!result.valid) {
+    const first = result.errors[0];
     return toResponse(
       problem(
         400,
         "validation-failed",
         "The customer record is invalid",
-        `${result.errors.length} field(s) failed validation.`,
-        {
-          errors: toProblemErrors(result.errors),
-        },
+        `${result.errors.length} field(s) failed validation (first: ${first.pointer || "/"} ${first.code}: ${first.message}).`,
+        { errors: toProblemErrors(result.errors) },
       ),
     );
   }
