@@ -3,6 +3,7 @@ import type { Command } from "commander";
 
 import { localLakeDir } from "../contracts";
 import { defaultAdfDir, loadFactory } from "./definitions";
+import { type DeployedFactory, deployedFactory } from "./deployed";
 import type { PipelineRun } from "./executor";
 import { runAdfLocally } from "./local-wiring";
 import { validateFactory } from "./validate";
@@ -34,30 +35,48 @@ export function registerOrchestration(program: Command): void {
     .option("-p, --param <name=value...>", "pipeline parameter", [])
     .option("--lake <dir>", "local lake directory", localLakeDir())
     .option("--dir <dir>", "ADF Git folder", defaultAdfDir())
-    .action(async (pipeline: string, opts: { param: string[]; lake: string; dir: string }) => {
-      const parameters: Record<string, string> = {};
-      for (const kv of opts.param) {
-        const i = kv.indexOf("=");
-        if (i < 1) throw new Error(`--param expects name=value, got "${kv}"`);
-        parameters[kv.slice(0, i)] = kv.slice(i + 1);
-      }
-      const { run } = await runAdfLocally({
-        lakeDir: opts.lake,
-        pipeline,
-        parameters,
-        factory: loadFactory(opts.dir),
-        onEvent: (e) => {
-          if (e.type === "activity-end")
-            console.log(
-              `${"  ".repeat(e.depth)}${e.run.pipelineName} / ${e.run.activityName}: ${e.run.status}` +
-                (e.run.attempts > 1 ? ` after ${e.run.attempts} attempts` : "") +
-                (e.run.status === "Failed" && e.run.error ? ` — ${e.run.error.message.split("\n")[0]}` : ""),
-            );
-        },
-      });
-      printRun(run);
-      if (run.status !== "Succeeded") process.exitCode = 1;
-    });
+    .option(
+      "--stack <name>",
+      "run the factory as the Pulumi program deploys it for this stack (its global parameters, linked services and triggers, from the program under mocks) instead of adf/ with local values",
+    )
+    .action(
+      async (pipeline: string, opts: { param: string[]; lake: string; dir: string; stack?: string }) => {
+        const parameters: Record<string, string> = {};
+        for (const kv of opts.param) {
+          const i = kv.indexOf("=");
+          if (i < 1) throw new Error(`--param expects name=value, got "${kv}"`);
+          parameters[kv.slice(0, i)] = kv.slice(i + 1);
+        }
+        const deployment = opts.stack ? await deployedConfiguration(opts.stack) : undefined;
+        if (deployment)
+          console.log(`adf: the ${opts.stack} stack's deployed factory ${deployment.factoryName}`);
+        const { run } = await runAdfLocally({
+          lakeDir: opts.lake,
+          pipeline,
+          parameters,
+          factory: deployment?.factory ?? loadFactory(opts.dir),
+          globalParameters: deployment?.globalParameters,
+          onEvent: (e) => {
+            if (e.type === "activity-end")
+              console.log(
+                `${"  ".repeat(e.depth)}${e.run.pipelineName} / ${e.run.activityName}: ${e.run.status}` +
+                  (e.run.attempts > 1 ? ` after ${e.run.attempts} attempts` : "") +
+                  (e.run.status === "Failed" && e.run.error
+                    ? ` — ${e.run.error.message.split("\n")[0]}`
+                    : ""),
+              );
+          },
+        });
+        printRun(run);
+        if (run.status !== "Succeeded") process.exitCode = 1;
+      },
+    );
+}
+
+/** The stack's factory as deployed: the Pulumi program under its mocks (loaded only when asked for). */
+async function deployedConfiguration(stack: string): Promise<DeployedFactory> {
+  const { planStack } = await import("../infra/plan");
+  return deployedFactory((await planStack(stack)).resources);
 }
 
 function printRun(run: PipelineRun): void {
