@@ -12,7 +12,7 @@ import { alreadyApplied, type Position, recordApplied } from "./idempotency";
 import type { Lake } from "./lake";
 import { mapPool } from "./pool";
 import { type EventPosition, readBatchPositions } from "./positions";
-import { emptyProfile, finalizeProfile, mergeEvent, profileKey } from "./profile";
+import { emptyProfile, finalizeProfile, mergeEvent, profileKey, releasePinnedStamps } from "./profile";
 import { ConcurrencyConflict, isErased, type ProfileStore } from "./profile-store";
 import {
   QUARANTINE_CODES,
@@ -423,6 +423,8 @@ async function writeCustomer(
       return { written: false, applied: 0, duplicates: 0, erasedSkipped, conflicts };
     }
     const doc = stored?.doc ?? emptyProfile(customerId);
+    // Stamps stored before the clock rule (far future, leap seconds) must not outrank real events.
+    releasePinnedStamps(doc, deps.validation?.now ?? new Date(), deps.validation?.maxFutureSkewSeconds);
     let applied = 0;
     let duplicates = 0;
     let restart = false;

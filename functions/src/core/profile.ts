@@ -13,7 +13,13 @@
  *
  * `foldEvents` is the pure reference fold: the oracle of the reliability tests.
  */
-import { type AnyEvent, validateEvent, type ValueSegment, valueSegment } from "../../../contracts";
+import {
+  type AnyEvent,
+  MAX_FUTURE_SKEW_SECONDS,
+  validateEvent,
+  type ValueSegment,
+  valueSegment,
+} from "../../../contracts";
 import { enrich, type EnrichedEvent } from "./enrich";
 import { emptyIdempotency, type IdempotencyState } from "./idempotency";
 
@@ -139,20 +145,85 @@ export function emptyProfile(customerId: string): CustomerProfileDocument {
   };
 }
 
+/**
+ * An instant for comparisons. Event times reach the merge only after the shared clock rule (leap
+ * seconds and times beyond the future skew are rejected at every door), but a stored stamp may predate
+ * that rule: one that is not an instant (a leap second, garbage) counts as the oldest possible, so no
+ * single bad timestamp can win every later comparison.
+ */
+export function instantOf(at: string | undefined): number {
+  if (at === undefined) return Number.NEGATIVE_INFINITY;
+  const t = Date.parse(at);
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+}
+
 /** (occurredAt, eventId) ordering; instants compared as instants, not strings. */
 export function newer(a: Stamp, b: Stamp | undefined): boolean {
   if (!b) return true;
-  const ta = Date.parse(a.at);
-  const tb = Date.parse(b.at);
+  const ta = instantOf(a.at);
+  const tb = instantOf(b.at);
   if (ta !== tb) return ta > tb;
   return a.eventId > b.eventId;
 }
 
 function maxInstant(a: string | undefined, b: string): string {
-  return a === undefined || Date.parse(b) > Date.parse(a) ? b : a;
+  return instantOf(b) > instantOf(a) ? b : (a ?? b);
 }
 function minInstant(a: string | undefined, b: string): string {
-  return a === undefined || Date.parse(b) < Date.parse(a) ? b : a;
+  return a === undefined || instantOf(a) === Number.NEGATIVE_INFINITY || instantOf(b) < instantOf(a) ? b : a;
+}
+
+/**
+ * When a consent statement took effect: its own `updatedAt`, but never later than the event that
+ * reports it (a producer cannot know a consent given after it sent the event). So a consent dated in
+ * the future cannot outrank the customer's later real change.
+ */
+export function consentInstant(updatedAt: string | undefined, occurredAt: string): string {
+  if (updatedAt === undefined) return occurredAt;
+  const t = instantOf(updatedAt);
+  return t === Number.NEGATIVE_INFINITY || t > instantOf(occurredAt) ? occurredAt : updatedAt;
+}
+
+/**
+ * Stamps stored before the clock rule existed may be far in the future (9999-12-31) or not instants at
+ * all; kept, they would win every later comparison. The processor calls this on each stored profile
+ * before merging: such a stamp is dropped (the next real value of that field wins), and such a bound
+ * (first/last event, last order, last seen, last interaction) is cleared to be set again. Returns how
+ * many were released.
+ */
+export function releasePinnedStamps(
+  profile: CustomerProfileDocument,
+  now: Date,
+  maxFutureSkewSeconds = MAX_FUTURE_SKEW_SECONDS,
+): number {
+  const limit = now.getTime() + maxFutureSkewSeconds * 1000;
+  const pinned = (at: string | undefined) =>
+    at !== undefined && (instantOf(at) === Number.NEGATIVE_INFINITY || instantOf(at) > limit);
+  let released = 0;
+  for (const [field, stamp] of Object.entries(profile.fieldTimestamps)) {
+    if (pinned(stamp.at)) {
+      delete profile.fieldTimestamps[field];
+      released++;
+    }
+  }
+  for (const [ticket, state] of Object.entries(profile.support.ticketStatus)) {
+    if (pinned(state.at)) {
+      profile.support.ticketStatus[ticket] = { ...state, at: "1970-01-01T00:00:00.000Z" };
+      released++;
+    }
+  }
+  const clear = <T extends object>(owner: T, key: keyof T) => {
+    if (pinned(owner[key] as string | undefined)) {
+      delete owner[key];
+      released++;
+    }
+  };
+  clear(profile, "firstEventAt");
+  clear(profile, "lastEventAt");
+  clear(profile.orders, "lastOrderAt");
+  clear(profile.behaviour, "lastSeenAt");
+  clear(profile.support, "lastInteractionAt");
+  return released;
 }
 
 /** Adds an id to a sorted, capped set; returns true if it was not there (and is now counted). */
@@ -248,7 +319,10 @@ export function mergeEvent(profile: CustomerProfileDocument, enriched: EnrichedE
         );
       }
       // Consent is judged by its own updatedAt when given (a consent change can be older than the record).
-      const consentStamp: Stamp = { at: p.consent.updatedAt ?? event.occurredAt, eventId: event.eventId };
+      const consentStamp: Stamp = {
+        at: consentInstant(p.consent.updatedAt, event.occurredAt),
+        eventId: event.eventId,
+      };
       if (newer(consentStamp, profile.fieldTimestamps.consent)) {
         profile.fieldTimestamps.consent = consentStamp;
         profile.consent = pick(p.consent, CONSENT_FIELDS);
