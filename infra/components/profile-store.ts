@@ -42,11 +42,19 @@ export const PROFILE_INDEXING_POLICY = {
   ],
 } satisfies types.input.cosmosdb.IndexingPolicyArgs;
 
+/** The `ids` container is read by id only. */
+export const ID_INDEXING_POLICY = {
+  indexingMode: "consistent",
+  automatic: true,
+  includedPaths: [],
+  excludedPaths: [{ path: "/*" }],
+} satisfies types.input.cosmosdb.IndexingPolicyArgs;
+
 interface ContainerSpec {
   name: string;
   partitionKey: string;
   defaultTtl?: number;
-  indexingPolicy?: typeof PROFILE_INDEXING_POLICY;
+  indexingPolicy?: types.input.cosmosdb.IndexingPolicyArgs;
 }
 
 export const CONTAINERS: readonly ContainerSpec[] = [
@@ -54,6 +62,9 @@ export const CONTAINERS: readonly ContainerSpec[] = [
   { name: "leases", partitionKey: "/id" },
   { name: "quarantine", partitionKey: "/customerId", defaultTtl: NINETY_DAYS_SECONDS },
   { name: "erasure", partitionKey: "/customerId" },
+  // Order, session and ticket ids seen per customer (functions/src/core/id-index.ts): point reads and
+  // conditional creates only, so nothing needs an index.
+  { name: "ids", partitionKey: "/customerId", indexingPolicy: ID_INDEXING_POLICY },
 ];
 
 export interface ProfileStoreArgs {

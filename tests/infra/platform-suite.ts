@@ -295,7 +295,7 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       }
     });
 
-    it("has the profile store: profiles partitioned by /customerId with a tuned index, plus leases, quarantine, erasure", () => {
+    it("has the profile store: profiles partitioned by /customerId with a tuned index, plus leases, quarantine, erasure and the id index", () => {
       const config = getPlan().config;
       const account = one(T.cosmos);
       const capabilities = get(account.inputs, "capabilities") as { name: string }[];
@@ -308,6 +308,7 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       const containers = ofType(resources(), "azure-native:cosmosdb:SqlResourceSqlContainer");
       expect(containers.map((c) => get(c.inputs, "containerName")).sort()).toEqual([
         "erasure",
+        "ids",
         "leases",
         "profiles",
         "quarantine",

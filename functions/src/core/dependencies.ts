@@ -3,6 +3,7 @@
  * the local driver call setDependencies with clients for Azurite and the local Cosmos server).
  */
 import { cosmosFromSettings, lakeFromSettings, metricsFromSettings, producerFactory } from "./config";
+import { IdIndex, IDS_CONTAINER } from "./id-index";
 import { Lake } from "./lake";
 import type { MetricSink } from "./metrics";
 import { type ProcessorDeps } from "./processor";
@@ -28,14 +29,16 @@ async function fromSettings(): Promise<Dependencies> {
   const cosmos = cosmosFromSettings();
   // With Entra ID the data plane cannot create databases or containers (infra creates them);
   // with an emulator key they are created on first use.
+  const database = cosmos.usesKey
+    ? (await cosmos.client.databases.createIfNotExists({ id: cosmos.database })).database
+    : cosmos.client.database(cosmos.database);
   const store = cosmos.usesKey
-    ? await ProfileStore.open(
-        (await cosmos.client.databases.createIfNotExists({ id: cosmos.database })).database,
-        cosmos.container,
-      )
-    : new ProfileStore(cosmos.client.database(cosmos.database).container(cosmos.container));
+    ? await ProfileStore.open(database, cosmos.container)
+    : new ProfileStore(database.container(cosmos.container));
+  const ids = cosmos.usesKey ? await IdIndex.open(database) : new IdIndex(database.container(IDS_CONTAINER));
   return {
     store,
+    ids,
     lake: new Lake(lakeFromSettings()),
     publisher: new EventHubsPublisher(producerFactory()),
     metrics: metricsFromSettings(),

@@ -8,11 +8,21 @@
  */
 import { landingPath, parseJsonBounded, quarantinePath, type Violation } from "../../../contracts";
 import { enrich, type EnrichedEvent } from "./enrich";
+import type { IdIndex } from "./id-index";
 import { alreadyApplied, type Position, recordApplied } from "./idempotency";
 import type { Lake } from "./lake";
 import { mapPool } from "./pool";
 import { type EventPosition, readBatchPositions } from "./positions";
-import { emptyProfile, finalizeProfile, mergeEvent, profileKey, releasePinnedStamps } from "./profile";
+import {
+  cachedId,
+  emptyProfile,
+  finalizeProfile,
+  idClaimsOf,
+  idKey,
+  mergeEvent,
+  profileKey,
+  releasePinnedStamps,
+} from "./profile";
 import { ConcurrencyConflict, isErased, type ProfileStore } from "./profile-store";
 import {
   QUARANTINE_CODES,
@@ -27,6 +37,8 @@ import { type RecordOptions, validateRecord } from "./validate-record";
 export interface ProcessorDeps {
   store: ProfileStore;
   lake: Lake;
+  /** Order, session and ticket ids seen per customer (without it, only the profile's capped cache). */
+  ids?: IdIndex;
   retry?: RetryOptions;
   /** Clock and bounds of the one record validation (default: now, the default skew and limits). */
   validation?: RecordOptions;
@@ -436,8 +448,20 @@ async function writeCustomer(
         duplicates++;
         continue;
       }
+      // Ids the profile's cache does not hold are decided by the id index (a replay however old).
+      const decisions = new Map<string, boolean>();
+      if (deps.ids) {
+        for (const { kind, value } of idClaimsOf(enriched.event)) {
+          if (cachedId(doc, kind, value)) continue;
+          const ids = deps.ids;
+          decisions.set(
+            idKey(kind, value),
+            await withRetry(() => ids.claim(customerId, kind, value, id), retry),
+          );
+        }
+      }
       try {
-        mergeEvent(doc, enriched);
+        mergeEvent(doc, enriched, decisions);
       } catch {
         // The document may be half-merged: mark the event poison and start this customer over without it.
         poison.add(id);

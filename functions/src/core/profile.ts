@@ -21,6 +21,7 @@ import {
   valueSegment,
 } from "../../../contracts";
 import { enrich, type EnrichedEvent } from "./enrich";
+import type { IdKind } from "./id-index";
 import { emptyIdempotency, type IdempotencyState } from "./idempotency";
 
 type Address = AnyEvent & { eventType: "customer_profile" } extends { payload: { address?: infer A } }
@@ -34,8 +35,46 @@ export interface Stamp {
   eventId: string;
 }
 
-/** Sets of ids kept inside the document are capped (documented limit). */
+/** Sets of ids kept inside the document are capped: they are a cache of recent ids; the id index
+ * (id-index.ts) is what recognizes an older one. */
 export const MAX_TRACKED_IDS = 1000;
+
+/** The ids an event counts once per customer: a completed order's id, a session, a ticket. */
+export function idClaimsOf(event: AnyEvent): Array<{ kind: IdKind; value: string }> {
+  switch (event.eventType) {
+    case "order":
+      return event.payload.status === "COMPLETED" ? [{ kind: "order", value: event.payload.orderId }] : [];
+    case "behavioral_event":
+      return [{ kind: "session", value: event.payload.sessionId }];
+    case "support_interaction":
+      return [{ kind: "ticket", value: event.payload.ticketId }];
+    default:
+      return [];
+  }
+}
+
+/** Whether the profile's own cache already holds an id (then it is not new, and needs no index lookup). */
+export function cachedId(profile: CustomerProfileDocument, kind: IdKind, value: string): boolean {
+  if (kind === "ticket") {
+    const state = Object.prototype.hasOwnProperty.call(profile.support.ticketStatus, value)
+      ? profile.support.ticketStatus[value]
+      : undefined;
+    return state !== undefined && state.uncounted !== true;
+  }
+  return sortedHas(kind === "order" ? profile.orders.orderIds : profile.behaviour.sessionIds, value);
+}
+
+/** First-seen decisions for ids outside the cache, keyed `<kind>:<id>`: true = this event counts it. */
+export type IdDecisions = ReadonlyMap<string, boolean>;
+export const idKey = (kind: IdKind, value: string) => `${kind}:${value}`;
+
+export interface TicketState {
+  status: string;
+  at: string;
+  eventId: string;
+  /** Set by an event that did not count the ticket (its claimant is not merged here yet). */
+  uncounted?: true;
+}
 
 export interface CustomerProfileDocument {
   id: string;
@@ -89,7 +128,7 @@ export interface CustomerProfileDocument {
     interactions: number;
     tickets: number;
     openTickets: number;
-    ticketStatus: Record<string, { status: string; at: string; eventId: string }>;
+    ticketStatus: Record<string, TicketState>;
     satisfactionSum: number;
     satisfactionCount: number;
     averageSatisfaction: number | null;
@@ -226,6 +265,17 @@ export function releasePinnedStamps(
   return released;
 }
 
+function sortedHas(set: readonly string[], id: string): boolean {
+  let lo = 0;
+  let hi = set.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (set[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return set[lo] === id;
+}
+
 /** Adds an id to a sorted, capped set; returns true if it was not there (and is now counted). */
 function addToSet(set: string[], id: string): boolean {
   let lo = 0;
@@ -266,7 +316,20 @@ const ADDRESS_FIELDS = ["line1", "line2", "city", "stateCode", "postalCode", "co
 const CONSENT_FIELDS = ["email", "sms", "push", "updatedAt"] as const;
 
 /** Applies one event's facts to the profile (no idempotency check here: see applyEvents). */
-export function mergeEvent(profile: CustomerProfileDocument, enriched: EnrichedEvent): void {
+export function mergeEvent(
+  profile: CustomerProfileDocument,
+  enriched: EnrichedEvent,
+  decisions?: IdDecisions,
+): void {
+  // First time this customer sees the id? The id index's decision when there is one; else the cache.
+  // Only the event that counts an id puts it in the cache: the cache then proves the count is in this
+  // document (another consumer's event with the same id, merged first, must not hide the claimant's).
+  const firstSeen = (kind: IdKind, set: string[], value: string) => {
+    const decided = decisions?.get(idKey(kind, value));
+    if (decided === undefined) return addToSet(set, value);
+    if (decided) addToSet(set, value);
+    return decided;
+  };
   const { event, enrichment } = enriched;
   const stamp: Stamp = { at: event.occurredAt, eventId: event.eventId };
   insertSorted(profile.sources, event.source);
@@ -334,7 +397,7 @@ export function mergeEvent(profile: CustomerProfileDocument, enriched: EnrichedE
     case "order": {
       const o = event.payload;
       if (o.status !== "COMPLETED") break;
-      if (!addToSet(profile.orders.orderIds, o.orderId)) break; // the same order sent twice under two event ids
+      if (!firstSeen("order", profile.orders.orderIds, o.orderId)) break; // the same order sent twice under two event ids
       if (o.transactionType === "PURCHASE" || o.transactionType === "EXCHANGE") {
         if (o.transactionType === "PURCHASE") profile.orders.count += 1;
         profile.orders.totalSpentCents += cents(o.totalAmount);
@@ -357,7 +420,7 @@ export function mergeEvent(profile: CustomerProfileDocument, enriched: EnrichedE
       const b = event.payload;
       profile.behaviour.events += 1;
       bump(profile.behaviour.actions, b.action);
-      if (addToSet(profile.behaviour.sessionIds, b.sessionId)) profile.behaviour.sessions += 1;
+      if (firstSeen("session", profile.behaviour.sessionIds, b.sessionId)) profile.behaviour.sessions += 1;
       if (b.category && (b.action === "PRODUCT_VIEW" || b.action === "CART_ADD")) {
         bump(profile.behaviour.viewsByCategory, b.category);
       }
@@ -369,17 +432,21 @@ export function mergeEvent(profile: CustomerProfileDocument, enriched: EnrichedE
       const support = profile.support;
       support.interactions += 1;
       const previous = support.ticketStatus[s.ticketId];
+      const decided = decisions?.get(idKey("ticket", s.ticketId));
+      const counts = decided ?? !previous;
+      if (counts) support.tickets += 1;
+      const latest = { status: s.status, at: event.occurredAt, eventId: event.eventId };
       if (!previous) {
-        if (Object.keys(support.ticketStatus).length < MAX_TRACKED_IDS) {
-          support.ticketStatus[s.ticketId] = {
-            status: s.status,
-            at: event.occurredAt,
-            eventId: event.eventId,
-          };
-        }
-        support.tickets += 1;
-      } else if (newer(stamp, { at: previous.at, eventId: previous.eventId })) {
-        support.ticketStatus[s.ticketId] = { status: s.status, at: event.occurredAt, eventId: event.eventId };
+        // An entry made by an event that did not count the ticket is marked, so it is no cache hit.
+        if (Object.keys(support.ticketStatus).length < MAX_TRACKED_IDS)
+          support.ticketStatus[s.ticketId] = counts ? latest : { ...latest, uncounted: true };
+      } else {
+        const next: TicketState = newer(stamp, { at: previous.at, eventId: previous.eventId })
+          ? latest
+          : { ...previous };
+        if (counts) delete next.uncounted;
+        else if (previous.uncounted) next.uncounted = true;
+        support.ticketStatus[s.ticketId] = next;
       }
       if (s.satisfactionScore !== undefined) {
         support.satisfactionSum += s.satisfactionScore;
@@ -433,6 +500,7 @@ export function profileKey(event: AnyEvent): string | undefined {
 export function foldEvents(events: Iterable<unknown>): Map<string, CustomerProfileDocument> {
   const profiles = new Map<string, CustomerProfileDocument>();
   const seen = new Set<string>();
+  const idsSeen = new Map<string, Set<string>>();
   for (const raw of events) {
     const validation = validateEvent(raw);
     if (!validation.valid) continue;
@@ -446,7 +514,16 @@ export function foldEvents(events: Iterable<unknown>): Map<string, CustomerProfi
       profile = emptyProfile(key);
       profiles.set(key, profile);
     }
-    mergeEvent(profile, enrich(event, validation.violations));
+    // Every id ever seen per customer, unbounded: what the id index gives the processor.
+    let ids = idsSeen.get(key);
+    if (!ids) idsSeen.set(key, (ids = new Set()));
+    const decisions = new Map<string, boolean>();
+    for (const { kind, value } of idClaimsOf(event)) {
+      const k = idKey(kind, value);
+      decisions.set(k, !ids.has(k));
+      ids.add(k);
+    }
+    mergeEvent(profile, enrich(event, validation.violations), decisions);
   }
   for (const profile of profiles.values()) finalizeProfile(profile);
   return profiles;

@@ -16,6 +16,7 @@ import {
   type StorageSettings,
 } from "../../../local/services";
 import { type Dependencies, setDependencies } from "../core/dependencies";
+import { IdIndex } from "../core/id-index";
 import { Lake } from "../core/lake";
 import { mapPool } from "../core/pool";
 import type { BatchSummary } from "../core/processor";
@@ -108,6 +109,7 @@ export async function localDependencies(
   const store = await ProfileStore.open(database, containerName);
   return {
     store,
+    ids: await IdIndex.open(database),
     lake: new Lake(blobServiceClient(services.storage), lakePrefix),
     publisher: new InMemoryPublisher(),
   };
