@@ -1,6 +1,9 @@
 /** The Data Factory trigger keys: start time and backfill are explicit stack config, never a past default. */
+import { join } from "node:path";
+
+import { loadAdfDefinitions, withWindowStart } from "../../infra/adf";
 import { ConfigError, parseConfig, type RawConfig } from "../../infra/config";
-import { readStackConfig } from "../../infra/stack-file";
+import { readStackConfig, REPO_ROOT } from "../../infra/stack-file";
 
 const dev = readStackConfig("dev");
 const prod = readStackConfig("prod");
@@ -48,6 +51,29 @@ describe("c360:dataFactory* keys", () => {
     );
     expect(errorFor({ ...dev, dataFactoryStartedTriggers: "T_Daily_Full,T Bad" })).toBe(
       'config c360:dataFactoryStartedTriggers: "T Bad" is not a trigger name',
+    );
+  });
+});
+
+describe("the tumbling window's start reaches the trigger from the stack config only", () => {
+  const definitions = loadAdfDefinitions(join(REPO_ROOT, "adf"));
+  const bronze = definitions.triggers.find((t) => t.name === "T_Bronze_Every15Min")!;
+  const daily = definitions.triggers.find((t) => t.name === "T_Daily_Full")!;
+
+  it("sets the configured start on tumbling-window triggers and leaves schedule triggers alone", () => {
+    expect(withWindowStart(bronze.properties, "2026-12-07T00:00:00Z", bronze.file)).toMatchObject({
+      type: "TumblingWindowTrigger",
+      startTime: "2026-12-07T00:00:00Z",
+      frequency: "Minute",
+      interval: 15,
+    });
+    expect(withWindowStart(daily.properties, "2026-12-07T00:00:00Z", daily.file)).toBe(daily.properties);
+  });
+
+  it("refuses a committed start time", () => {
+    const committed = { ...bronze.properties, startTime: "2026-01-01T00:00:00Z" };
+    expect(() => withWindowStart(committed, "2026-12-07T00:00:00Z", bronze.file)).toThrow(
+      "trigger/T_Bronze_Every15Min.json: a tumbling-window trigger's startTime is stack configuration (c360:dataFactoryWindowStartTime), not committed",
     );
   });
 });
