@@ -4,6 +4,7 @@ export * from "./json-schema";
 export * from "./lake-layout";
 export * from "./metrics";
 export * from "./normalize";
+export * from "./order-metrics";
 export * from "./phone-plans";
 export * from "./record-rules";
 export * from "./schemas";

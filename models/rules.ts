@@ -20,6 +20,7 @@ import {
   EMAIL_PATTERN,
   PHONE_MAX_LENGTH,
 } from "../contracts/normalize";
+import { ORDER_METRICS } from "../contracts/order-metrics";
 import { type CallingCodePlan, nationalFormat, PHONE_PLANS, type RegionPlan } from "../contracts/phone-plans";
 import { VALUE_TIER_RULES } from "../contracts/vocabulary";
 
@@ -161,6 +162,36 @@ export function valueTierSql(spent: string, orders: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Order metrics: contracts' ORDER_METRICS (the real-time profile's definition), per customer over silver.orders.
+
+const inList = (values: readonly string[]): string => values.map(lit).join(", ");
+
+/** The aggregate columns of a GROUP BY over orders aliased `o`. */
+export function orderMetricsSql(): string {
+  const m = ORDER_METRICS;
+  const completed = `o.status = ${lit(m.countedStatus)}`;
+  const counted = `o.transaction_type IN (${inList(m.countedTypes)}) AND ${completed}`;
+  const adds = `o.transaction_type IN (${inList(m.spendAdds)}) AND ${completed}`;
+  const subtracts = `o.transaction_type IN (${inList(m.spendSubtracts)}) AND ${completed}`;
+  return [
+    `count(*) FILTER (WHERE ${counted}) AS total_orders,`,
+    `coalesce(sum(CASE WHEN ${adds} THEN o.total_amount WHEN ${subtracts} THEN -o.total_amount END), 0) AS total_spent,`,
+    `min(CASE WHEN ${counted} THEN o.order_date END) AS first_order_date,`,
+    `max(CASE WHEN ${counted} THEN o.order_date END) AS last_order_date,`,
+    `count(*) FILTER (WHERE ${subtracts}) AS return_count`,
+  ].join("\n");
+}
+
+/**
+ * Average order value: net spend ÷ orders in whole cents, half-up (ties toward +∞, as Math.round), by integer
+ * arithmetic — never DOUBLE money, never DuckDB's DECIMAL ÷ BIGINT (a DOUBLE). NULL without orders.
+ */
+export function averageOrderValueSql(spent: string, orders: string): string {
+  const cents = `CAST(${spent} * 100 AS BIGINT)`;
+  return `CAST(CAST(floor((2 * ${cents} + ${orders}) / (2 * NULLIF(${orders}, 0))) AS BIGINT) * 0.01 AS DECIMAL(18, 2))`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Identity: contracts' IDENTITY_RULES as a one-row relation.
 
 export function identitySettingsSql(): string {
@@ -177,6 +208,8 @@ export const BLOCKS: Record<string, () => string> = {
   email_normalized: () => emailNormalizedSql("r.pm['email']"),
   email_valid: () => emailValidSql("n.email"),
   value_tier: () => valueTierSql("j.total_spent", "j.total_orders"),
+  order_metrics: orderMetricsSql,
+  average_order_value: () => averageOrderValueSql("o.total_spent", "o.total_orders"),
   identity_settings: identitySettingsSql,
 };
 

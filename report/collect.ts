@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
+import { valueSegment } from "../contracts";
 import type { Manifest } from "../generator";
 import type { PipelineRun } from "../orchestration/executor";
 import type { LayerSummary } from "../pipeline";
@@ -29,6 +30,17 @@ export interface RealtimeCounts {
   quarantinedByCode: Record<string, number>;
   duplicatesIgnored: number;
   profilesInStore: number;
+  /** Each stored profile's order count, net spend and value tier. */
+  profiles?: { customerId: string; totalSpent: number; orders: number; valueSegment: string }[];
+}
+
+/** A gold customer's order figures and the source ids resolved into it. */
+export interface GoldCustomerTotals {
+  customerKey: string;
+  totalSpent: number;
+  orders: number;
+  valueSegment: string;
+  sourceIds: string[];
 }
 
 export interface GoldFacts {
@@ -40,6 +52,8 @@ export interface GoldFacts {
   mergedSourceIds: number;
   /** silver.identity_links: links made, links refused by reason, and the largest resolved cluster. */
   identity: IdentitySummary;
+  /** Every gold.customer_360 row's orders, net spend and tier, with its source ids (per-customer reconciliation). */
+  customerTotals?: GoldCustomerTotals[];
   valueTiers: Bucket[];
   rfm: Bucket[];
   clvValues: number[];
@@ -151,6 +165,12 @@ export async function readGold(lakeDir: string, loadId?: string): Promise<GoldFa
       `SELECT link_status AS status, refusal_reason AS reason, count(*) AS count
        FROM ${table("silver", "identity_links")} GROUP BY 1, 2 ORDER BY 1, 2`,
     );
+    const totals = await rows<{ k: string; spent: string; orders: string; tier: string; ids: string }>(
+      `SELECT c.customer_key AS k, CAST(c.total_spent AS VARCHAR) AS spent, c.total_orders AS orders,
+              c.value_segment AS tier, string_agg(i.source_customer_id, ',' ORDER BY i.source_customer_id) AS ids
+       FROM ${c360} AS c LEFT JOIN ${identity} AS i ON i.customer_key = c.customer_key
+       GROUP BY 1, 2, 3, 4`,
+    );
     const tiers = await rows<{ label: string; count: string }>(
       `SELECT coalesce(value_segment, 'unknown') AS label, count(*) AS count FROM ${c360} GROUP BY 1`,
     );
@@ -178,6 +198,13 @@ export async function readGold(lakeDir: string, loadId?: string): Promise<GoldFa
       bronzeRedeliveries: Number(r),
       distinctResolvedCustomers: Number(d),
       mergedSourceIds: Number(merged),
+      customerTotals: totals.map((t) => ({
+        customerKey: t.k,
+        totalSpent: Number(t.spent),
+        orders: Number(t.orders),
+        valueSegment: t.tier,
+        sourceIds: (t.ids ?? "").split(",").filter(Boolean),
+      })),
       identity: {
         linksMade: links.filter((l) => l.status === "linked").reduce((n, l) => n + Number(l.count), 0),
         refused: links
@@ -225,6 +252,35 @@ export interface ReportInput {
   adfRun?: PipelineRun;
   gold?: GoldFacts;
   notes?: string[];
+}
+
+/**
+ * Per customer, the real-time store and gold agree on the order metrics (contracts/order-metrics.ts): a gold
+ * customer's orders and net spend are the sums over the real-time profiles of its source ids (the store keeps one
+ * profile per source id), and its value tier is the contract's tier of those sums — for a customer with one
+ * source id, the profile's own stored tier. Each check counts the customers that agree, out of all of them.
+ */
+export function reconcileCustomers(
+  profiles: NonNullable<RealtimeCounts["profiles"]>,
+  gold: GoldCustomerTotals[],
+  check: (name: string, expected: number, actual: number) => void,
+): void {
+  const byId = new Map(profiles.map((p) => [p.customerId, p]));
+  let spendAgrees = 0;
+  let ordersAgree = 0;
+  let tierAgrees = 0;
+  for (const g of gold) {
+    const mine = g.sourceIds.map((id) => byId.get(id)).filter((p) => p !== undefined);
+    const cents = mine.reduce((n, p) => n + Math.round(p.totalSpent * 100), 0);
+    const orders = mine.reduce((n, p) => n + p.orders, 0);
+    const tier = mine.length === 1 ? mine[0]!.valueSegment : valueSegment(cents / 100, orders);
+    if (cents === Math.round(g.totalSpent * 100)) spendAgrees++;
+    if (orders === g.orders) ordersAgree++;
+    if (tier === g.valueSegment) tierAgrees++;
+  }
+  check("per customer: real-time orders = gold orders", gold.length, ordersAgree);
+  check("per customer: real-time net spend = gold net spend", gold.length, spendAgrees);
+  check("per customer: real-time value tier = gold value tier", gold.length, tierAgrees);
 }
 
 /** Flattens a pipeline run tree into rows, children under their ExecutePipeline/IfCondition activity. */
@@ -394,6 +450,8 @@ export function buildRunReport(input: ReportInput): RunReport {
         rt.profilesInStore - input.gold.mergedSourceIds,
         input.gold.customers,
       );
+    if (rt?.profiles && input.gold.customerTotals)
+      reconcileCustomers(rt.profiles, input.gold.customerTotals, check);
   } else notes.push("Gold tables were not available, so segments, CLV and top customers are empty.");
 
   const adf = input.adfRun;

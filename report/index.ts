@@ -6,7 +6,7 @@ import { renderReportHtml } from "./render";
 import type { RunReport } from "./types";
 
 export type { GoldFacts, RealtimeCounts, ReportInput } from "./collect";
-export { buildRunReport, clvDistribution, countLanding, readGold } from "./collect";
+export { buildRunReport, clvDistribution, countLanding, readGold, reconcileCustomers } from "./collect";
 export { renderReportHtml } from "./render";
 export type { RunReport } from "./types";
 

@@ -1,6 +1,8 @@
 -- Customer 360: one row per resolved customer_key — golden profile, purchase, behaviour and support summary,
 -- and seed 000's value tier (rendered from VALUE_TIER_RULES in contracts/vocabulary.ts, the rule valueSegment() runs).
--- Purchases are completed PURCHASE orders; as_of_date (the run's window end) is "today" for recency.
+-- Orders, net spend (completed purchases and exchanges minus completed returns and refunds), returns and the
+-- average order value follow ORDER_METRICS (contracts/order-metrics.ts), the real-time profile's definition; the
+-- spend can be negative (documented there). as_of_date (the run's window end) is "today" for recency.
 -- @materialized full
 -- @unique_key customer_key
 -- @zorder customer_key
@@ -42,11 +44,13 @@ golden AS (
 orders AS (
   SELECT
     i.customer_key,
-    count(*) FILTER (WHERE o.transaction_type = 'PURCHASE' AND o.status = 'COMPLETED') AS total_orders,
-    coalesce(sum(CASE WHEN o.transaction_type = 'PURCHASE' AND o.status = 'COMPLETED' THEN o.total_amount END), 0) AS total_spent,
-    min(CASE WHEN o.transaction_type = 'PURCHASE' AND o.status = 'COMPLETED' THEN o.order_date END) AS first_order_date,
-    max(CASE WHEN o.transaction_type = 'PURCHASE' AND o.status = 'COMPLETED' THEN o.order_date END) AS last_order_date,
-    count(*) FILTER (WHERE o.transaction_type IN ('RETURN', 'REFUND')) AS return_count
+    -- generated:begin order_metrics (models/rules.ts; regenerate with npm run models:build)
+    count(*) FILTER (WHERE o.transaction_type IN ('PURCHASE') AND o.status = 'COMPLETED') AS total_orders,
+    coalesce(sum(CASE WHEN o.transaction_type IN ('PURCHASE', 'EXCHANGE') AND o.status = 'COMPLETED' THEN o.total_amount WHEN o.transaction_type IN ('RETURN', 'REFUND') AND o.status = 'COMPLETED' THEN -o.total_amount END), 0) AS total_spent,
+    min(CASE WHEN o.transaction_type IN ('PURCHASE') AND o.status = 'COMPLETED' THEN o.order_date END) AS first_order_date,
+    max(CASE WHEN o.transaction_type IN ('PURCHASE') AND o.status = 'COMPLETED' THEN o.order_date END) AS last_order_date,
+    count(*) FILTER (WHERE o.transaction_type IN ('RETURN', 'REFUND') AND o.status = 'COMPLETED') AS return_count
+    -- generated:end order_metrics
   FROM silver.orders AS o
   INNER JOIN identity AS i ON i.source_customer_id = o.customer_id
   GROUP BY i.customer_key
@@ -98,7 +102,10 @@ joined AS (
     k.external_matched_ids,
     coalesce(o.total_orders, 0) AS total_orders,
     CAST(coalesce(o.total_spent, 0) AS DECIMAL(18, 2)) AS total_spent,
-    CAST(round(CAST(o.total_spent AS DECIMAL(38, 10)) / NULLIF(o.total_orders, 0), 2) AS DECIMAL(18, 2)) AS avg_order_value,
+    -- generated:begin average_order_value (models/rules.ts; regenerate with npm run models:build)
+    CAST(CAST(floor((2 * CAST(o.total_spent * 100 AS BIGINT) + o.total_orders) / (2 * NULLIF(o.total_orders, 0))) AS BIGINT) * 0.01 AS DECIMAL(18, 2))
+    -- generated:end average_order_value
+    AS avg_order_value,
     o.first_order_date,
     o.last_order_date,
     datediff(rc.as_of_date, o.last_order_date) AS days_since_last_order,

@@ -1,6 +1,8 @@
 -- CLV: seed 000's historical projection (spend per lifespan day × 365 × 3 years, 0 for a single-day lifespan)
 -- with its recency-based churn probability, and seed 001's formula total_spent × recency_factor × frequency_factor.
--- Ratios are computed in DOUBLE and rounded through DECIMAL (HALF_UP in both engines).
+-- Ratios are computed in DOUBLE and rounded through DECIMAL (HALF_UP in both engines). Both CLVs value the positive
+-- part of the net spend (contracts/order-metrics.ts): a customer who returned more than they bought is worth 0,
+-- never less; non_negative_clv checks that the formulas keep to it.
 -- @materialized full
 -- @unique_key customer_key
 -- @zorder customer_key
@@ -11,6 +13,7 @@ WITH base AS (
     c.customer_key,
     c.total_orders,
     c.total_spent,
+    greatest(c.total_spent, CAST(0 AS DECIMAL(18, 2))) AS clv_spent,
     c.avg_order_value,
     c.first_order_date,
     c.last_order_date,
@@ -49,7 +52,7 @@ SELECT
   f.lifespan_days,
   f.days_since_last_order,
   CAST(CASE
-    WHEN f.lifespan_days > 0 THEN round(CAST(CAST(f.total_spent AS DOUBLE) / f.lifespan_days * 365 * 3 AS DECIMAL(38, 10)), 2)
+    WHEN f.lifespan_days > 0 THEN round(CAST(CAST(f.clv_spent AS DOUBLE) / f.lifespan_days * 365 * 3 AS DECIMAL(38, 10)), 2)
     ELSE 0
   END AS DECIMAL(18, 2)) AS historical_clv_3y,
   CAST(CASE
@@ -61,7 +64,7 @@ SELECT
   END AS DECIMAL(3, 2)) AS churn_probability,
   CAST(f.recency_factor AS DECIMAL(3, 2)) AS recency_factor,
   CAST(f.frequency_factor AS DECIMAL(3, 2)) AS frequency_factor,
-  CAST(round(f.total_spent * f.recency_factor * f.frequency_factor, 2) AS DECIMAL(18, 2)) AS factor_clv,
+  CAST(round(f.clv_spent * f.recency_factor * f.frequency_factor, 2) AS DECIMAL(18, 2)) AS factor_clv,
   f.as_of_date,
   f.load_id
 FROM factors AS f

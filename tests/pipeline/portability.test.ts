@@ -48,6 +48,9 @@ const ALLOWED = new Set([
   // translate(s, from, to): character-for-character replacement in both (Spark's StringTranslate, DuckDB's
   // translate); used with equal-length ASCII lists only (A–Z → a–z, the contracts' email case folding).
   "translate",
+  // floor(double): BIGINT in Spark, DOUBLE in DuckDB, the same integer value; models wrap it in CAST(… AS BIGINT)
+  // (PORTABLE-SQL.md: integer division).
+  "floor",
   // map_keys over from_json(..., 'MAP<STRING, STRING>'): the keys in document order in both engines (DuckDB keeps a
   // duplicate key twice, Spark keeps the last one under the runtime's mapKeyDedupPolicy=LAST_WIN); m['key'] is a
   // subscript, NULL for a missing key in both (Spark 3.4+ even under ANSI, SPARK-40066).

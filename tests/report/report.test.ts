@@ -2,7 +2,7 @@ import type { Manifest } from "../../generator";
 import type { PipelineRun } from "../../orchestration/executor";
 import type { LayerSummary } from "../../pipeline";
 import type { GoldFacts, RealtimeCounts } from "../../report";
-import { buildRunReport, clvDistribution, renderReportHtml } from "../../report";
+import { buildRunReport, clvDistribution, reconcileCustomers, renderReportHtml } from "../../report";
 
 const manifest = {
   customers: 3,
@@ -356,5 +356,59 @@ describe("data-quality score", () => {
       '<td><code>silver.customers</code></td><td class="n">86.5%</td><td>degraded</td><td>completeness, timeliness</td><td class="n">90.0%</td><td class="n">87.5%</td><td class="n">–</td><td class="n">75.0%</td><td class="n">80.0%</td><td class="n">100%</td>',
     );
     expect(renderReportHtml(buildRunReport(input()))).toContain("No data-quality score for this load");
+  });
+});
+
+describe("per-customer reconciliation of the real-time store with gold", () => {
+  const run = (
+    profiles: { customerId: string; totalSpent: number; orders: number; valueSegment: string }[],
+    gold: {
+      customerKey: string;
+      totalSpent: number;
+      orders: number;
+      valueSegment: string;
+      sourceIds: string[];
+    }[],
+  ) => {
+    const checks: { name: string; expected: number; actual: number }[] = [];
+    reconcileCustomers(profiles, gold, (name, expected, actual) => checks.push({ name, expected, actual }));
+    return Object.fromEntries(checks.map((c) => [c.name.replace("per customer: ", ""), c.actual]));
+  };
+
+  it("sums a merged customer's source profiles and takes the contract's tier of the sums", () => {
+    const r = run(
+      [
+        { customerId: "C1", totalSpent: 2600.5, orders: 8, valueSegment: "Regular" },
+        { customerId: "POS-1", totalSpent: 10, orders: 3, valueSegment: "New" },
+        { customerId: "C2", totalSpent: -30, orders: 1, valueSegment: "New" },
+      ],
+      [
+        {
+          customerKey: "C1",
+          totalSpent: 2610.5,
+          orders: 11,
+          valueSegment: "Premium",
+          sourceIds: ["C1", "POS-1"],
+        },
+        { customerKey: "C2", totalSpent: -30, orders: 1, valueSegment: "New", sourceIds: ["C2"] },
+      ],
+    );
+    expect(r).toEqual({
+      "real-time orders = gold orders": 2,
+      "real-time net spend = gold net spend": 2,
+      "real-time value tier = gold value tier": 2,
+    });
+  });
+
+  it("counts a customer whose spend or tier differs (gold ignoring a completed return)", () => {
+    const r = run(
+      [{ customerId: "C1", totalSpent: 480, orders: 6, valueSegment: "New" }],
+      [{ customerKey: "C1", totalSpent: 600, orders: 6, valueSegment: "Regular", sourceIds: ["C1"] }],
+    );
+    expect(r).toEqual({
+      "real-time orders = gold orders": 1,
+      "real-time net spend = gold net spend": 0,
+      "real-time value tier = gold value tier": 0,
+    });
   });
 });

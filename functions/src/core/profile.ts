@@ -15,7 +15,10 @@
  */
 import {
   type AnyEvent,
+  averageOrderValueCents,
+  countsAsOrder,
   MAX_FUTURE_SKEW_SECONDS,
+  spendSign,
   validateEvent,
   type ValueSegment,
   valueSegment,
@@ -396,10 +399,12 @@ export function mergeEvent(
     }
     case "order": {
       const o = event.payload;
-      if (o.status !== "COMPLETED") break;
+      // Order count, net spend and returns: contracts' ORDER_METRICS, the definition gold.customer_360 renders.
+      const sign = spendSign(o.transactionType, o.status);
+      if (sign === 0) break;
       if (!firstSeen("order", profile.orders.orderIds, o.orderId)) break; // the same order sent twice under two event ids
-      if (o.transactionType === "PURCHASE" || o.transactionType === "EXCHANGE") {
-        if (o.transactionType === "PURCHASE") profile.orders.count += 1;
+      if (sign > 0) {
+        if (countsAsOrder(o.transactionType, o.status)) profile.orders.count += 1;
         profile.orders.totalSpentCents += cents(o.totalAmount);
         for (const item of o.items) bump(profile.orders.unitsByCategory, item.category, item.quantity);
         const orderStamp: Stamp = { at: o.orderedAt, eventId: event.eventId };
@@ -464,7 +469,7 @@ export function mergeEvent(
 export function finalizeProfile(profile: CustomerProfileDocument): CustomerProfileDocument {
   const o = profile.orders;
   o.totalSpent = o.totalSpentCents / 100;
-  o.averageOrderValue = o.count > 0 ? Math.round(o.totalSpentCents / o.count) / 100 : 0;
+  o.averageOrderValue = averageOrderValueCents(o.totalSpentCents, o.count) / 100;
   const s = profile.support;
   s.openTickets = Object.values(s.ticketStatus).filter(
     (t) => t.status === "OPEN" || t.status === "IN_PROGRESS",

@@ -52,7 +52,17 @@ export interface RealtimeOptions {
   }) => void;
 }
 
+/** A profile's order figures as stored (the run report reconciles them with gold, customer by customer). */
+export interface ProfileTotals {
+  customerId: string;
+  totalSpent: number;
+  orders: number;
+  valueSegment: string;
+}
+
 export interface RealtimeSummary {
+  /** Every profile in the store: order count, net spend and value tier. */
+  profiles: ProfileTotals[];
   eventsRead: number;
   accepted: number;
   quarantined: number;
@@ -167,7 +177,13 @@ export async function runRealtimeLocally(options: RealtimeOptions): Promise<Real
     const { resources } = await deps.store.container.items
       .query<{ n: number }>(`SELECT VALUE COUNT(1) FROM c WHERE ${PROFILES_WHERE}`)
       .fetchAll();
+    const { resources: profiles } = await deps.store.container.items
+      .query<ProfileTotals>(
+        `SELECT c.customerId, c.orders.totalSpent AS totalSpent, c.orders["count"] AS orders, c.valueSegment FROM c WHERE ${PROFILES_WHERE}`,
+      )
+      .fetchAll();
     return {
+      profiles,
       eventsRead: bodies.length,
       accepted: sum((s) => s.accepted),
       quarantined: sum((s) => s.quarantined),
