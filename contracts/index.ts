@@ -6,6 +6,7 @@ export * from "./metrics";
 export * from "./normalize";
 export * from "./order-metrics";
 export * from "./phone-plans";
+export * from "./profile-change";
 export * from "./record-rules";
 export * from "./schemas";
 export * from "./validator";

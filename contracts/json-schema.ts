@@ -1,4 +1,5 @@
 /** Renders the TypeBox contracts as standalone draft 2020-12 JSON Schema documents. */
+import { PROFILE_CHANGE_SCHEMA_VERSION, ProfileChangeEvent } from "./profile-change";
 import { Envelope, PAYLOAD_SCHEMAS, SCHEMA_BASE_URI } from "./schemas";
 import type { EventType } from "./vocabulary";
 
@@ -37,6 +38,16 @@ export function eventDocument(eventType: EventType, version: string): Record<str
   };
 }
 
+/** The outbound `profile-changes` event (contracts/profile-change.ts). */
+export function profileChangeDocument(): Record<string, unknown> {
+  return {
+    $schema: DRAFT,
+    $id: `${SCHEMA_BASE_URI}/profile_change/${PROFILE_CHANGE_SCHEMA_VERSION}.json`,
+    title: `c360 profile change event (Event Hub profile-changes), schema version ${PROFILE_CHANGE_SCHEMA_VERSION}`,
+    ...plain(ProfileChangeEvent),
+  };
+}
+
 /** Every schema file, keyed by its path under contracts/schemas/. */
 export function allSchemaDocuments(): Record<string, Record<string, unknown>> {
   const files: Record<string, Record<string, unknown>> = { "envelope.json": envelopeDocument() };
@@ -48,5 +59,6 @@ export function allSchemaDocuments(): Record<string, Record<string, unknown>> {
     }
   }
   files["index.json"] = { eventTypes: index } as Record<string, unknown>;
+  files[`profile_change/${PROFILE_CHANGE_SCHEMA_VERSION}.json`] = profileChangeDocument();
   return files;
 }

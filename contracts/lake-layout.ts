@@ -29,6 +29,16 @@ export function quarantinePath(stage: string, stream: string, at: Date, batchId:
   return `${stage}/${stream}/ingest_date=${ingestDate(at)}/${batchId}.jsonl`;
 }
 
+/**
+ * Folder of a model's JSON-lines export for one load, inside its layer's zone (`@export jsonl`, pipeline/models.ts):
+ * `_exports/<model>/load_id=<loadId>/` holding `part-*.json` files (Spark's JSON writer and the local engine alike).
+ */
+export function exportPath(model: string, loadId: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(model)) throw new Error(`invalid model name for an export: ${model}`);
+  if (!/^[A-Za-z0-9_.=-]+$/.test(loadId)) throw new Error(`invalid load id for an export: ${loadId}`);
+  return `_exports/${model}/load_id=${loadId}/`;
+}
+
 /** Default local lake directory (git-ignored); override with C360_LAKE_DIR. */
 export function localLakeDir(): string {
   return process.env.C360_LAKE_DIR ?? "lake";

@@ -39,6 +39,10 @@ const ARM_TYPES: Record<string, ArmType> = {
     type: "Microsoft.Storage/storageAccounts/blobServices/containers",
     name: ["accountName", "=default", "containerName"],
   },
+  "azure-native:storage:Queue": {
+    type: "Microsoft.Storage/storageAccounts/queueServices/queues",
+    name: ["accountName", "=default", "queueName"],
+  },
   "azure-native:storage:ManagementPolicy": {
     type: "Microsoft.Storage/storageAccounts/managementPolicies",
     name: ["accountName", "managementPolicyName"],

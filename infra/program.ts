@@ -19,9 +19,9 @@ import { MonitoringComponent } from "./components/monitoring";
 import { NetworkComponent } from "./components/network";
 import { ObservabilityComponent } from "./components/observability";
 import { OrchestrationComponent } from "./components/orchestration";
-import { ProfileStoreComponent } from "./components/profile-store";
+import { IDENTITY_INDEX_CONTAINER, ProfileStoreComponent } from "./components/profile-store";
 import { SecretsComponent } from "./components/secrets";
-import { StreamingComponent } from "./components/streaming";
+import { PROFILE_CHANGES_HUB, StreamingComponent } from "./components/streaming";
 import { UnityCatalogComponent } from "./components/unity-catalog";
 import type { C360Config } from "./config";
 import { naming } from "./naming";
@@ -144,6 +144,8 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     cosmosEndpoint: profiles.endpoint,
     cosmosDatabase: profiles.databaseName,
     cosmosProfilesContainer: profiles.profilesContainer,
+    cosmosIdentityIndexContainer: IDENTITY_INDEX_CONTAINER,
+    profileChangesHub: PROFILE_CHANGES_HUB,
     lakeBlobEndpoint: lake.blobEndpoint,
     appInsightsConnectionString: monitoring.appInsightsConnectionString,
     tenantId,
@@ -181,6 +183,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       lakeDfsEndpoint: lake.dfsEndpoint,
       // No webhook receiver is provisioned: alerting goes through Azure Monitor (pipeline-failure alert).
       alertWebhookUrl: "",
+      traitsSyncQueueUrl: functions.traitsSyncQueueUrl,
     },
     databricksCluster: {
       sparkVersion: cfg.databricks.sparkVersion,
@@ -233,6 +236,28 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
         description: `POST /api/events publishes to ${streaming.hubNames[eventType]}`,
       },
     ]),
+    {
+      name: "func-lake-gold",
+      principalId: functions.principalId,
+      role: "storageBlobDataReader",
+      scope: lake.containerIds.gold,
+      description: "The traits sync reads gold's traits export (gold/_exports/profile_traits/)",
+    },
+    {
+      name: `func-send-${PROFILE_CHANGES_HUB}`,
+      principalId: functions.principalId,
+      role: "eventHubsDataSender",
+      scope: streaming.profileChangesHubId,
+      description: "The traits sync and erasure publish profile change events",
+    },
+    {
+      name: "adf-traits-sync-queue",
+      principalId: orchestration.principalId,
+      role: "storageQueueDataMessageSender",
+      scope: functions.traitsSyncQueueId,
+      description:
+        "Data Factory starts the traits sync after gold (Sync_Profile_Traits enqueues the load id)",
+    },
     {
       name: "func-appinsights",
       principalId: functions.principalId,

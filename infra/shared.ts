@@ -8,6 +8,7 @@ export const ROLES = {
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
   storageQueueDataContributor: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+  storageQueueDataMessageSender: "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a",
   storageTableDataContributor: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
   eventHubsDataReceiver: "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",
   eventHubsDataSender: "2b629674-e913-4c01-ae53-ef4638d8f975",

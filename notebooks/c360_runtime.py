@@ -58,7 +58,7 @@ def parse_model(layer, path):
         "materialized": meta.get("materialized", "full"), "unique_key": split(meta.get("unique_key")),
         "update_when": meta.get("update_when"), "valid_from": meta.get("valid_from"), "compare": meta.get("compare"),
         "erase_by": split(meta.get("erase_by")), "zorder": split(meta.get("zorder")), "inputs": split(meta.get("inputs")),
-        "expectations": expectations,
+        "expectations": expectations, "export": meta.get("export"),
     }
 
 
@@ -375,6 +375,14 @@ def purge_quarantine(spark, dbutils, lake_root, ids):
     return removed, positions
 
 
+def export_json_lines(spark, model, params, lake_root):
+    """@export jsonl: the table as JSON lines in <layer>/_exports/<name>/load_id=<id>/part-*.json (exportPath in
+    contracts/lake-layout.ts), read by the profile traits sync, which has no Delta reader. Spark leaves NULL fields
+    out of each line; the reader treats a missing field as NULL."""
+    path = f"{lake_root(model['layer'])}/_exports/{model['name']}/load_id={params['load_id']}"
+    spark.table(model["id"]).write.mode("overwrite").json(path)
+
+
 def optimize(spark, model):
     """Gold tables: compact and co-locate by the model's @zorder columns."""
     if model["zorder"]:
@@ -433,6 +441,8 @@ def run_layer(spark, dbutils, layer, lake_root):
         summaries.append(summary)
         if layer == "gold":
             optimize(spark, model)
+        if model.get("export") == "jsonl":
+            export_json_lines(spark, model, params, lake_root)
     ids = [r[0] for r in spark.sql("SELECT DISTINCT customer_id FROM control_erasure WHERE customer_id IS NOT NULL").collect()]
     purged, quarantined_lines = purge_quarantine(spark, dbutils, lake_root, ids)
     if layer == "bronze":

@@ -11,7 +11,7 @@ import type { Manifest } from "../generator";
 import type { LocalServices } from "../local/services";
 import type { LayerSummary } from "../pipeline";
 import type { GoldFacts, RealtimeCounts, RunReport } from "../report";
-import type { StepTiming } from "../report/types";
+import type { StepTiming, TraitsSyncReport } from "../report/types";
 import type { PipelineRun } from "./executor";
 
 export const SIZES = {
@@ -46,6 +46,7 @@ export interface EndToEndResult {
   adfRun?: PipelineRun;
   layers: LayerSummary[];
   gold?: GoldFacts;
+  traitsSync?: TraitsSyncReport;
 }
 
 export function resolveSize(size: EndToEndOptions["size"]): { name: string; events: number; days: number } {
@@ -125,6 +126,9 @@ export async function runEndToEnd(options: EndToEndOptions = {}): Promise<EndToE
   let gold: GoldFacts | undefined;
   let landed: number | undefined;
   let lastRun: PipelineRun | undefined;
+  /** Where the real-time leg put its profiles and files: the traits sync writes beside them. */
+  let realtimeStore: { databaseName: string; lakePrefix: string } | undefined;
+  let traitsSync: TraitsSyncReport | undefined;
   try {
     for (const zone of ZONES) rmSync(join(lakeDir, zone), { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
@@ -158,7 +162,7 @@ export async function runEndToEnd(options: EndToEndOptions = {}): Promise<EndToE
       "real-time path",
       async () => {
         const { runRealtimeLocally } = await import("../functions/src/local/driver");
-        return runRealtimeLocally({
+        const summary = await runRealtimeLocally({
           streamDir: join(outDir, "generated", "stream"),
           services: services!,
           lakeDir,
@@ -169,6 +173,8 @@ export async function runEndToEnd(options: EndToEndOptions = {}): Promise<EndToE
               `${p.eventsDone}/${p.eventsTotal} events`,
             ),
         });
+        realtimeStore = { databaseName: summary.databaseName, lakePrefix: summary.lakePrefix };
+        return summary;
       },
       (r) => `${r.accepted} accepted, ${r.quarantined} quarantined, ${r.profilesInStore} profiles`,
     );
@@ -179,10 +185,23 @@ export async function runEndToEnd(options: EndToEndOptions = {}): Promise<EndToE
       "ADF master pipeline",
       async () => {
         const { runAdfLocally } = await import("./local-wiring");
+        const { runTraitsSyncLocally } = await import("../functions/src/local/traits-sync");
         const r = await runAdfLocally({
           lakeDir,
           pipeline: "P_C360_Master",
           parameters: { windowStart: "", windowEnd: "" },
+          // The queue message of Sync_Profile_Traits runs the sync here, as its queue trigger does in Azure.
+          traitsSync: async (message) => {
+            const { summary } = await runTraitsSyncLocally(
+              { services: services!, lakeDir, ...realtimeStore! },
+              message,
+            );
+            traitsSync = summary;
+            log(
+              `  traits sync: ${summary.synced} synced, ${summary.skippedUnchanged} unchanged, ${summary.changeEvents} change events`,
+            );
+            return { ...summary, changesByKind: { ...summary.changesByKind } };
+          },
           onProgress: (e) =>
             e.phase === "done" && options.onProgress?.(`${e.layer} layer`, e.index / e.total, e.model),
           onEvent: (e) => {
@@ -228,6 +247,7 @@ export async function runEndToEnd(options: EndToEndOptions = {}): Promise<EndToE
     layers,
     ...(adfRun ? { adfRun } : {}),
     ...(gold ? { gold } : {}),
+    ...(traitsSync ? { traitsSync } : {}),
     notes,
   };
   steps.push({
@@ -239,5 +259,5 @@ export async function runEndToEnd(options: EndToEndOptions = {}): Promise<EndToE
   const report = buildRunReport(input);
   const paths = writeReport(report, outDir);
   log(`report: ${paths.html}`);
-  return { report, paths, manifest, realtime, adfRun, layers, gold };
+  return { report, paths, manifest, realtime, adfRun, layers, gold, traitsSync };
 }

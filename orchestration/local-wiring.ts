@@ -38,7 +38,26 @@ export function localGlobals(environment = "local", alertWebhookUrl = ""): Recor
     lakeBlobEndpoint: "local-lake://blob/",
     lakeDfsEndpoint: "local-lake://dfs/",
     alertWebhookUrl,
+    traitsSyncQueueUrl: LOCAL_TRAITS_SYNC_QUEUE,
   };
+}
+
+/** The traits-sync queue's Put Message URL locally (in Azure `https://<account>.queue.core.windows.net/traits-sync/messages`). */
+export const LOCAL_TRAITS_SYNC_QUEUE = "local-queue://traits-sync/messages";
+
+/** Runs the consumer of a traits-sync queue message (the message text); its answer is the activity's output. */
+export type TraitsSyncConsumer = (messageText: string) => Promise<Json>;
+
+/** The MessageText of a Put Message body (`<QueueMessage><MessageText>…</MessageText></QueueMessage>`), unescaped. */
+export function queueMessageText(body: string | null | undefined): string | undefined {
+  const m = /<MessageText>([\s\S]*)<\/MessageText>/.exec(body ?? "");
+  if (!m) return undefined;
+  return m[1]!
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 export interface RecordedAlert {
@@ -81,10 +100,24 @@ export function localWebHandler(
   lakeDir: string,
   globals: Record<string, Json>,
   alerts: RecordedAlert[],
+  traitsSync?: TraitsSyncConsumer,
 ): WebHandler {
   const blob = String(globals.lakeBlobEndpoint);
   const webhook = String(globals.alertWebhookUrl);
+  const queue = String(globals.traitsSyncQueueUrl);
   return async (req): Promise<{ status: number; body?: Json }> => {
+    if (req.url === queue) {
+      // Put Message: the message is kept in control/traits-sync/queue/ (what was enqueued); with a consumer wired
+      // (npm start), it runs now, as the queue trigger would, and a failure fails the activity.
+      if (req.method !== "POST") return { status: 405 };
+      const text = queueMessageText(req.body);
+      if (text === undefined) return { status: 400 };
+      const dir = join(lakeDir, "control", "traits-sync", "queue");
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(join(dir, "messages.jsonl"), text.replace(/\n/g, " ") + "\n");
+      if (!traitsSync) return { status: 201, body: { enqueued: true } };
+      return { status: 201, body: await traitsSync(text) };
+    }
     if (req.url.startsWith(blob)) {
       if (req.method !== "PUT") return { status: 405 };
       const path = safeLakePath(lakeDir, req.url.slice(blob.length));
@@ -152,6 +185,8 @@ export interface LocalRunOptions {
   timeScale?: number;
   onEvent?: (e: ExecutorEvent) => void;
   onProgress?: (e: ProgressEvent) => void;
+  /** Consumer of the traits-sync queue (npm start runs the sync here); without it messages are only kept. */
+  traitsSync?: TraitsSyncConsumer;
 }
 
 export interface LocalRunResult {
@@ -177,7 +212,7 @@ export async function runAdfLocally(options: LocalRunOptions): Promise<LocalRunR
       notebooks.push(request);
       return runLayerNotebook(request);
     },
-    webHandler: localWebHandler(options.lakeDir, globals, alerts),
+    webHandler: localWebHandler(options.lakeDir, globals, alerts, options.traitsSync),
     datasetProbe: localDatasetProbe(options.lakeDir),
     timeScale: options.timeScale ?? 0.01,
     onEvent: options.onEvent,

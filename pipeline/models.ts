@@ -11,6 +11,9 @@
  *   -- @compare record_hash                 scd2: column whose change opens a new version
  *   -- @erase_by customer_id                rows whose column holds an erased customer id are deleted
  *   -- @zorder customer_key                 Databricks OPTIMIZE ... ZORDER BY (gold)
+ *   -- @export jsonl                        also write the table as JSON lines to <layer>/_exports/<name>/load_id=<id>/
+ *                                          (exportPath in contracts/lake-layout.ts), for readers without a Delta
+ *                                          reader: the profile traits sync (docs/functions.md)
  *   -- @inputs bronze.events, silver.customers
  *   -- @expect <warn|drop|fail> <reason_code> <rule_name>: <SQL boolean over the output columns>
  *
@@ -47,6 +50,8 @@ export interface Model {
   zorder: string[];
   inputs: string[];
   expectations: Expectation[];
+  /** `@export jsonl`: the table is also written as JSON lines per load (exportPath). */
+  exportFormat?: "jsonl";
 }
 
 export const MODELS_DIR = join(__dirname, "..", "models");
@@ -94,6 +99,12 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
     inputs: list(meta.get("inputs")),
     expectations,
   };
+  const exportFormat = meta.get("export");
+  if (exportFormat !== undefined) {
+    if (exportFormat !== "jsonl") throw new Error(`${path}: unknown @export ${exportFormat} (only jsonl)`);
+    if (materialized === "view") throw new Error(`${path}: a view cannot be exported`);
+    model.exportFormat = exportFormat;
+  }
   if (materialized === "view" && (expectations.length > 0 || model.eraseBy.length > 0))
     throw new Error(
       `${path}: a view holds no rows of its own: no @expect or @erase_by (put them on its readers)`,

@@ -20,6 +20,7 @@ import type {
   StageCount,
   StepTiming,
   TopCustomer,
+  TraitsSyncReport,
 } from "./types";
 
 /** What the real-time step reports (functions/src/local/driver.ts RealtimeSummary, the fields used here). */
@@ -251,6 +252,7 @@ export interface ReportInput {
   layers: LayerSummary[];
   adfRun?: PipelineRun;
   gold?: GoldFacts;
+  traitsSync?: TraitsSyncReport;
   notes?: string[];
 }
 
@@ -453,6 +455,15 @@ export function buildRunReport(input: ReportInput): RunReport {
     if (rt?.profiles && input.gold.customerTotals)
       reconcileCustomers(rt.profiles, input.gold.customerTotals, check);
   } else notes.push("Gold tables were not available, so segments, CLV and top customers are empty.");
+  const ts = input.traitsSync;
+  if (ts) {
+    if (input.gold) check("traits sync customers = gold customers", input.gold.customers, ts.customers);
+    check(
+      "traits synced + skipped unchanged + erased = traits sync customers",
+      ts.customers,
+      ts.synced + ts.skippedUnchanged + ts.erasedSkipped,
+    );
+  }
 
   const adf = input.adfRun;
   const failedStep = input.steps.some((s) => s.status === "failed");
@@ -491,6 +502,7 @@ export function buildRunReport(input: ReportInput): RunReport {
       : { pipeline: "P_C360_Master", runId: "-", status: "not run", activities: [] },
     reconciliation,
     ...(input.gold ? { identity: input.gold.identity } : {}),
+    ...(ts ? { traitsSync: ts } : {}),
     notes,
   };
 }

@@ -277,6 +277,8 @@ export function renderReportHtml(r: RunReport): string {
       [4, 5],
     )}</section>`,
 
+    r.traitsSync ? traitsSyncSection(r.traitsSync) : "",
+
     r.notes.length
       ? `<section id="notes"><h2>Notes</h2><ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>`
       : "",
@@ -289,4 +291,28 @@ export function renderReportHtml(r: RunReport): string {
 <body><header><h1>${esc(r.title)} ${badge(r.status)}</h1><p>${esc(sub)}</p></header>
 <main>${sections.join("\n")}</main></body></html>
 `;
+}
+
+/** Traits synced to the Cosmos profiles, customers skipped as unchanged, and change events by kind. */
+function traitsSyncSection(t: NonNullable<RunReport["traitsSync"]>): string {
+  const kinds = Object.entries(t.changesByKind).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `<section id="traits-sync"><h2>Profile traits sync</h2><div class="grid2"><div>${table(
+    ["", "customers"],
+    [
+      ["in the gold traits export", fmtInt(t.customers)],
+      ["traits synced (written)", fmtInt(t.synced)],
+      ["skipped as unchanged", fmtInt(t.skippedUnchanged)],
+      ["erased (not recreated)", fmtInt(t.erasedSkipped)],
+      ["Cosmos requests (profiles)", fmtInt(t.cosmosRequests)],
+      ["identifier index requests", fmtInt(t.indexRequests)],
+    ],
+    [1],
+  )}<p class="muted">load <code>${esc(t.loadId)}</code></p></div><div><h3>Change events by kind (${fmtInt(t.changeEvents)})</h3>${
+    kinds.length
+      ? barChart(
+          kinds.map(([label, value]) => ({ label, value })),
+          { title: "profile change events by kind", labelWidth: 120 },
+        )
+      : `<p class="muted">none</p>`
+  }</div></div></section>`;
 }

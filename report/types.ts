@@ -92,6 +92,19 @@ export interface ReconciliationCheck {
   ok: boolean;
 }
 
+/** The batch traits sync of the run's load (functions/src/core/traits-sync.ts), as the report shows it. */
+export interface TraitsSyncReport {
+  loadId: string;
+  customers: number;
+  synced: number;
+  skippedUnchanged: number;
+  erasedSkipped: number;
+  cosmosRequests: number;
+  indexRequests: number;
+  changeEvents: number;
+  changesByKind: Record<string, number>;
+}
+
 export interface RunReport {
   title: string;
   generatedAt: string;
@@ -113,6 +126,8 @@ export interface RunReport {
   reconciliation: ReconciliationCheck[];
   /** Identity resolution (silver.identity_links, silver.customer_identity); absent when gold was not read. */
   identity?: { linksMade: number; refused: { reason: string; count: number }[]; largestCluster: number };
+  /** The traits sync to the Cosmos profiles after gold; absent when it did not run. */
+  traitsSync?: TraitsSyncReport;
   /** Steps or data that could not be produced, said plainly. */
   notes: string[];
 }

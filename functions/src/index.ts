@@ -8,8 +8,10 @@ import { app } from "@azure/functions";
 import { recordingFreshness } from "./core/freshness";
 import { STREAMS } from "./core/streams";
 import { privacyOperation } from "./functions/_privacy";
+import { applyProfileTraits } from "./functions/applyProfileTraits";
 import { deleteCustomer } from "./functions/deleteCustomer";
 import { exportCustomer } from "./functions/exportCustomer";
+import { findCustomer } from "./functions/findCustomer";
 import { getCustomer } from "./functions/getCustomer";
 import { getCustomerSegments } from "./functions/getCustomerSegments";
 import { ingestEvents } from "./functions/ingestEvents";
@@ -42,6 +44,12 @@ app.http("getCustomer", {
   methods: ["GET"],
   authLevel: "function",
   handler: getCustomer,
+});
+app.http("findCustomer", {
+  route: "customers",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: findCustomer,
 });
 app.http("getCustomerSegments", {
   route: "customers/{id}/segments",
@@ -109,4 +117,11 @@ app.timer("reportDataFreshness", {
   schedule: FRESHNESS_SCHEDULE,
   runOnStartup: false,
   handler: reportDataFreshness,
+});
+
+// The batch traits sync, started by the ADF master pipeline after gold (a message on the queue).
+app.storageQueue("applyProfileTraits", {
+  queueName: "%TraitsSync__queueName%",
+  connection: "AzureWebJobsStorage",
+  handler: applyProfileTraits,
 });

@@ -17,6 +17,8 @@ import { CONSUMER_GROUPS } from "./streaming";
 export const DEPLOYMENT_CONTAINER = "deployments";
 /** Node 22 LTS (Node 20 reached end of life on 2026-04-30); functions/package.json requires the same. */
 export const NODE_VERSION = "22";
+/** The storage queue that starts the batch traits sync (ADF enqueues, the applyProfileTraits trigger consumes). */
+export const TRAITS_SYNC_QUEUE = "traits-sync";
 
 export interface FunctionsArgs {
   placement: Placement;
@@ -28,6 +30,8 @@ export interface FunctionsArgs {
   cosmosEndpoint: pulumi.Input<string>;
   cosmosDatabase: string;
   cosmosProfilesContainer: string;
+  cosmosIdentityIndexContainer: string;
+  profileChangesHub: string;
   lakeBlobEndpoint: pulumi.Input<string>;
   appInsightsConnectionString: pulumi.Input<string>;
   /** Entra ID tenant of App Service authentication (the privacy operators' sign-in). */
@@ -44,6 +48,8 @@ export function functionAppSettings(args: {
   cosmosEndpoint: pulumi.Input<string>;
   cosmosDatabase: string;
   cosmosProfilesContainer: string;
+  cosmosIdentityIndexContainer: string;
+  profileChangesHub: string;
   lakeBlobEndpoint: pulumi.Input<string>;
   appInsightsConnectionString: pulumi.Input<string>;
 }): { name: string; value: pulumi.Input<string> }[] {
@@ -54,6 +60,9 @@ export function functionAppSettings(args: {
     { name: "CosmosDb__accountEndpoint", value: args.cosmosEndpoint },
     { name: "CosmosDb__databaseName", value: args.cosmosDatabase },
     { name: "CosmosDb__profilesContainer", value: args.cosmosProfilesContainer },
+    { name: "CosmosDb__identityIndexContainer", value: args.cosmosIdentityIndexContainer },
+    { name: "ProfileChanges__eventHubName", value: args.profileChangesHub },
+    { name: "TraitsSync__queueName", value: TRAITS_SYNC_QUEUE },
     {
       name: "Lake__blobServiceUri",
       value: pulumi.output(args.lakeBlobEndpoint).apply((u) => u.replace(/\/$/, "")),
@@ -76,6 +85,9 @@ export class FunctionsComponent extends pulumi.ComponentResource {
   readonly baseUrl: pulumi.Output<string>;
   readonly hostStorageAccountId: pulumi.Output<string>;
   readonly hostStorageAccountName: pulumi.Output<string>;
+  /** The traits-sync queue's resource id (ADF's send grant) and Put Message URL (ADF's global parameter). */
+  readonly traitsSyncQueueId: pulumi.Output<string>;
+  readonly traitsSyncQueueUrl: pulumi.Output<string>;
 
   constructor(name: string, args: FunctionsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("c360:functions:Functions", name, {}, opts);
@@ -105,6 +117,16 @@ export class FunctionsComponent extends pulumi.ComponentResource {
         accountName: hostStorage.name,
         containerName: DEPLOYMENT_CONTAINER,
         publicAccess: "None",
+      },
+      { parent: this },
+    );
+
+    const traitsSync = new storage.Queue(
+      `${name}-${TRAITS_SYNC_QUEUE}`,
+      {
+        resourceGroupName: placement.resourceGroupName,
+        accountName: hostStorage.name,
+        queueName: TRAITS_SYNC_QUEUE,
       },
       { parent: this },
     );
@@ -162,6 +184,8 @@ export class FunctionsComponent extends pulumi.ComponentResource {
             cosmosEndpoint: args.cosmosEndpoint,
             cosmosDatabase: args.cosmosDatabase,
             cosmosProfilesContainer: args.cosmosProfilesContainer,
+            cosmosIdentityIndexContainer: args.cosmosIdentityIndexContainer,
+            profileChangesHub: args.profileChangesHub,
             lakeBlobEndpoint: args.lakeBlobEndpoint,
             appInsightsConnectionString: args.appInsightsConnectionString,
           }),
@@ -228,6 +252,8 @@ export class FunctionsComponent extends pulumi.ComponentResource {
     this.baseUrl = pulumi.interpolate`https://${app.defaultHostName}/api`;
     this.hostStorageAccountId = hostStorage.id;
     this.hostStorageAccountName = hostStorage.name;
+    this.traitsSyncQueueId = traitsSync.id;
+    this.traitsSyncQueueUrl = pulumi.interpolate`${hostStorage.primaryEndpoints.queue}${TRAITS_SYNC_QUEUE}/messages`;
     this.registerOutputs({ appId: this.appId, baseUrl: this.baseUrl, principalId: this.principalId });
   }
 }

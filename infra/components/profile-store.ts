@@ -13,6 +13,7 @@ import { type Placement, privateEndpoint, type PrivateLinkTarget } from "../shar
 
 export const DATABASE_NAME = "c360";
 export const PROFILES_CONTAINER = "profiles";
+export const IDENTITY_INDEX_CONTAINER = "identity-index";
 
 /** Seed 000 §11.2: real-time operational data is kept 90 days. */
 const NINETY_DAYS_SECONDS = 90 * 24 * 3600;
@@ -65,6 +66,8 @@ export const CONTAINERS: readonly ContainerSpec[] = [
   // Order, session and ticket ids seen per customer (functions/src/core/id-index.ts): point reads and
   // conditional creates only, so nothing needs an index.
   { name: "ids", partitionKey: "/customerId", indexingPolicy: ID_INDEXING_POLICY },
+  // Hashed identifiers (source ids, emails, phones) → canonical customer id; point reads only (identity-index.ts).
+  { name: IDENTITY_INDEX_CONTAINER, partitionKey: "/id" },
 ];
 
 export interface ProfileStoreArgs {

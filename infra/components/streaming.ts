@@ -23,6 +23,10 @@ export function hubName(eventType: EventType): string {
 /** The Functions are the hubs' only consumers (Databricks reads the landing zone, never the hubs). */
 export const CONSUMER_GROUPS = { functions: "functions" } as const;
 
+/** The outbound hub of profile change events (contracts/profile-change.ts) and its downstream consumer group. */
+export const PROFILE_CHANGES_HUB = "profile-changes";
+export const PROFILE_CHANGES_CONSUMER_GROUP = "activation";
+
 /** Capture lands under `landing/_capture/...`, next to (not inside) the envelope JSONL layout. */
 export const CAPTURE_CONTAINER = "landing";
 export const CAPTURE_NAME_FORMAT =
@@ -45,6 +49,7 @@ export class StreamingComponent extends pulumi.ComponentResource {
   readonly fullyQualifiedNamespace: pulumi.Output<string>;
   readonly hubIds: Record<EventType, pulumi.Output<string>>;
   readonly hubNames: Record<EventType, string>;
+  readonly profileChangesHubId: pulumi.Output<string>;
 
   constructor(name: string, args: StreamingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("c360:streaming:Streaming", name, {}, opts);
@@ -131,6 +136,31 @@ export class StreamingComponent extends pulumi.ComponentResource {
       hubNames[eventType] = hub;
     }
 
+    // Outbound: the Functions publish profile changes; activation systems read them (no capture: the lake's gold
+    // tables and the traits sync's control records already hold what changed).
+    const profileChanges = new eventhub.EventHub(
+      `${name}-${PROFILE_CHANGES_HUB}`,
+      {
+        resourceGroupName: placement.resourceGroupName,
+        namespaceName: namespace.name,
+        eventHubName: PROFILE_CHANGES_HUB,
+        partitionCount: hubsConfig.partitions,
+        retentionDescription: { cleanupPolicy: "Delete", retentionTimeInHours: hubsConfig.retentionHours },
+      },
+      { parent: this },
+    );
+    new eventhub.ConsumerGroup(
+      `${name}-${PROFILE_CHANGES_HUB}-${PROFILE_CHANGES_CONSUMER_GROUP}`,
+      {
+        resourceGroupName: placement.resourceGroupName,
+        namespaceName: namespace.name,
+        eventHubName: profileChanges.name,
+        consumerGroupName: PROFILE_CHANGES_CONSUMER_GROUP,
+        userMetadata: `c360 downstream (activation) consumers of ${PROFILE_CHANGES_HUB}`,
+      },
+      { parent: this },
+    );
+
     if (args.privateLink) {
       privateEndpoint(
         `${name}-pe-namespace`,
@@ -144,6 +174,7 @@ export class StreamingComponent extends pulumi.ComponentResource {
     this.fullyQualifiedNamespace = pulumi.interpolate`${namespace.name}.servicebus.windows.net`;
     this.hubIds = hubIds;
     this.hubNames = hubNames;
+    this.profileChangesHubId = profileChanges.id;
     this.registerOutputs({
       namespaceId: this.namespaceId,
       fullyQualifiedNamespace: this.fullyQualifiedNamespace,

@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
+import { exportPath } from "../../contracts";
 import { allPass, dropRules, failedRules } from "../core/expectations";
 import type { ModelRunResult, RunContext } from "../core/types";
 import type { Model } from "../models";
@@ -133,7 +134,21 @@ export async function runModel(
   }
   await db.exec("DROP TABLE IF EXISTS __stage");
   const rowsOut = await db.count(`SELECT * FROM ${target}`);
+  if (model.exportFormat === "jsonl") await exportJsonLines(db, model, target, rc.loadId);
   return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
+}
+
+/**
+ * `@export jsonl`: the table as newline-delimited JSON in `<layer>/_exports/<name>/load_id=<id>/part-00000.json`
+ * (written beside and renamed, so a reader never sees half a file; the folder is replaced on a rerun of the load).
+ */
+async function exportJsonLines(db: DuckDbSession, model: Model, target: string, loadId: string): Promise<void> {
+  const dir = join(db.lakeDir, model.layer, exportPath(model.name, loadId));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "part-00000.json");
+  await db.exec(`COPY (SELECT * FROM ${target}) TO ${sqlString(file + ".tmp")} (FORMAT JSON)`);
+  renameSync(file + ".tmp", file);
 }
 
 /** Insert-only tables: rows already in the table that belong to erased customers, removed by a rewrite. */

@@ -36,6 +36,9 @@ CREATE OR REPLACE MACRO array_join(a, d) AS array_to_string(list_filter(a, lambd
 CREATE OR REPLACE MACRO array_except(a, b) AS list_distinct(list_filter(a, lambda x: NOT list_contains(b, x)));
 CREATE OR REPLACE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT));
 CREATE OR REPLACE MACRO explode(a) AS unnest(a);
+-- Spark's collect_list leaves NULLs out and gives [] for a group of NULLs; the order is unspecified in both engines
+-- (wrap it in array_sort).
+CREATE OR REPLACE MACRO collect_list(x) AS list_filter(list(x), lambda v: v IS NOT NULL);
 CREATE OR REPLACE MACRO sha2(s, n) AS CASE WHEN n = 256 THEN sha256(s) END;
 CREATE OR REPLACE MACRO datediff(end_d, start_d) AS date_diff('day', CAST(start_d AS DATE), CAST(end_d AS DATE));
 CREATE OR REPLACE MACRO unix_timestamp(t) AS CAST(epoch(t) AS BIGINT);

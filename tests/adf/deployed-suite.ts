@@ -59,6 +59,9 @@ export function deployedConfigurationSuite(stack: "dev" | "prod"): void {
         lakeBlobEndpoint: `https://${String(plan.outputs.lakeAccountName)}.blob.core.windows.net/`,
         lakeDfsEndpoint: plan.outputs.lakeDfsEndpoint,
         alertWebhookUrl: "",
+        traitsSyncQueueUrl: expect.stringMatching(
+          /^https:\/\/[a-z0-9]+\.queue\.core\.windows\.net\/traits-sync\/messages$/,
+        ),
       });
     });
 
@@ -118,8 +121,13 @@ export function deployedConfigurationSuite(stack: "dev" | "prod"): void {
           .filter((a) => a.activityType === "WebActivity" && a.status !== "Skipped")
           .map((a) => (a.input as { url: string }).url),
       ).toEqual([
+        // the traits sync is enqueued on the deployed queue (kept locally under control/traits-sync/queue/)
+        String(deployed.globalParameters.traitsSyncQueueUrl),
         `${String(deployed.globalParameters.lakeBlobEndpoint)}control/runs/P_C360_Master/${result.run.runId}.json`,
       ]);
+      expect(
+        readFileSync(join(dir, "lake", "control", "traits-sync", "queue", "messages.jsonl"), "utf8"),
+      ).toBe(`{"loadId":"${result.run.runId}"}\n`);
       const record = JSON.parse(
         readFileSync(
           join(dir, "lake", "control", "runs", "P_C360_Master", `${result.run.runId}.json`),

@@ -11,6 +11,7 @@ const GLOBALS = {
   lakeBlobEndpoint: "https://lake.blob/",
   lakeDfsEndpoint: "https://lake.dfs/",
   alertWebhookUrl: "https://alerts/hook",
+  traitsSyncQueueUrl: "https://host.queue.core.windows.net/traits-sync/messages",
 };
 
 /** A recording world: notebook calls, web calls; notebooks fail when `failures` says so. */
@@ -88,6 +89,7 @@ describe("the committed master pipeline, run locally with a recording notebook r
       Run_Silver: "Succeeded",
       Run_Gold: "Succeeded",
       Validate_Gold_Output: "Succeeded",
+      Sync_Profile_Traits: "Succeeded",
       Publish_Run_Record: "Succeeded",
       Notify_Success: "Succeeded",
       Record_Failed_Run: "Skipped",
@@ -95,10 +97,16 @@ describe("the committed master pipeline, run locally with a recording notebook r
       Fail_Run: "Skipped",
     });
     expect(web.map((w) => `${w.method} ${w.url}`)).toEqual([
+      "POST https://host.queue.core.windows.net/traits-sync/messages",
       `PUT https://lake.blob/control/runs/P_C360_Master/${run.runId}.json`,
       "POST https://alerts/hook",
     ]);
-    const record = JSON.parse(web[0].body!);
+    // The traits sync of this load is enqueued (Put Message, as the queue's REST API takes it) after gold.
+    expect(web[0].body).toBe(
+      `<QueueMessage><MessageText>{"loadId":"${run.runId}"}</MessageText></QueueMessage>`,
+    );
+    expect(web[0].authentication).toMatchObject({ type: "MSI", resource: "https://storage.azure.com/" });
+    const record = JSON.parse(web[1].body!);
     expect(record).toMatchObject({
       status: "Succeeded",
       loadId: run.runId,
@@ -224,7 +232,11 @@ describe("the committed master pipeline, run locally with a recording notebook r
       expect(run.status).toBe("Succeeded");
       expect(statuses(run)).toMatchObject({ Publish_Run_Record: "Succeeded", Notify_Success: "Succeeded" });
       expect(byName(run, "Notify_Success").nested).toEqual([]);
-      expect(web.map((w) => w.method)).toEqual(["PUT"]);
+      // the traits sync's enqueue and the run record; no webhook post
+      expect(web.map((w) => `${w.method} ${w.url}`)).toEqual([
+        `POST ${GLOBALS.traitsSyncQueueUrl}`,
+        expect.stringMatching(/^PUT https:\/\/lake\.blob\/control\/runs\//),
+      ]);
     });
 
     it("a failed run still records itself and fails with its own error, without a webhook call", async () => {

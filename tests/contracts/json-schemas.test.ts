@@ -19,7 +19,7 @@ function listJson(dir: string): string[] {
 /** A fresh Ajv configured the way a consumer of the JSON files would (notebooks, other tools). */
 function consumerAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
-  addFormats(ajv, ["date", "date-time"]);
+  addFormats(ajv, ["date", "date-time", "uuid"]);
   ajv.addFormat("email", { type: "string", validate: isValidEmail });
   ajv.addFormat("phone", { type: "string", validate: isValidPhone });
   ajv.addKeyword({ keyword: "errorCode", schemaType: "string" });

@@ -169,7 +169,15 @@ describe("customers: read, segments, export, erasure", () => {
       profile: unknown;
       quarantinedEvents: Array<{ eventId: string; reason: string }>;
     };
-    expect(all.profile).toEqual(doc);
+    // GET answers the unified profile: the real-time fields plus the canonical id and batch traits (none synced here)
+    const { canonicalId, requestedBy, memberIds, traits, ...realtime } = doc;
+    expect({ canonicalId, requestedBy, memberIds, traits }).toEqual({
+      canonicalId: "C000002",
+      requestedBy: { kind: "id", value: "C000002" },
+      memberIds: ["C000002"],
+      traits: null,
+    });
+    expect(all.profile).toEqual(realtime);
     expect(all.quarantinedEvents.map((q) => [q.eventId, q.reason])).toEqual([["Q-1", "invalid_timestamp"]]);
 
     const erased = await deleteCustomer(request("DELETE", "x", { params }), context("deleteCustomer"));

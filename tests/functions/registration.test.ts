@@ -3,8 +3,9 @@ import { app } from "@azure/functions";
 
 import { STREAMS } from "../../functions/src/core/streams";
 
-test("registers the six HTTP functions (function keys) and one many-cardinality Event Hub trigger per stream", async () => {
+test("registers the seven HTTP functions (function keys), one many-cardinality Event Hub trigger per stream and the traits sync queue trigger", async () => {
   const http = jest.spyOn(app, "http").mockImplementation(() => undefined);
+  const queue = jest.spyOn(app, "storageQueue").mockImplementation(() => undefined);
   const eventHub = jest.spyOn(app, "eventHub").mockImplementation(() => undefined);
   const timer = jest.spyOn(app, "timer").mockImplementation(() => undefined);
   const setup = jest.spyOn(app, "setup").mockImplementation(() => undefined);
@@ -16,6 +17,7 @@ test("registers the six HTTP functions (function keys) and one many-cardinality 
     ["validateCustomer", "customers/validate", ["POST"], "function"],
     ["ingestEvents", "events", ["POST"], "function"],
     ["getCustomer", "customers/{id}", ["GET"], "function"],
+    ["findCustomer", "customers", ["GET"], "function"],
     ["getCustomerSegments", "customers/{id}/segments", ["GET"], "function"],
     ["deleteCustomer", "customers/{id}", ["DELETE"], "function"],
     ["exportCustomer", "customers/{id}/export", ["GET"], "function"],
@@ -38,6 +40,9 @@ test("registers the six HTTP functions (function keys) and one many-cardinality 
   // The data-age timer (functions/reportDataFreshness.ts), every five minutes.
   expect(timer.mock.calls.map(([name, o]) => [name, o.schedule, o.runOnStartup])).toEqual([
     ["reportDataFreshness", "0 */5 * * * *", false],
+  ]);
+  expect(queue.mock.calls.map(([name, o]) => [name, o.queueName, o.connection])).toEqual([
+    ["applyProfileTraits", "%TraitsSync__queueName%", "AzureWebJobsStorage"],
   ]);
   jest.restoreAllMocks();
 });

@@ -277,10 +277,11 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       const config = getPlan().config;
       const namespace = one(T.namespace);
       expect(get(namespace.inputs, "sku.capacity")).toBe(config.eventHubs.throughputUnits);
-      const hubs = ofType(resources(), "azure-native:eventhub:EventHub");
-      expect(hubs.map((h) => get(h.inputs, "eventHubName")).sort()).toEqual(
-        STREAMS.map((s) => s.hubName).sort(),
+      const allHubs = ofType(resources(), "azure-native:eventhub:EventHub");
+      expect(allHubs.map((h) => get(h.inputs, "eventHubName")).sort()).toEqual(
+        [...STREAMS.map((s) => s.hubName), "profile-changes"].sort(),
       );
+      const hubs = allHubs.filter((h) => get(h.inputs, "eventHubName") !== "profile-changes");
       const lake = one(T.storage, storageOf("lake"));
       for (const hub of hubs) {
         expect(get(hub.inputs, "partitionCount")).toBe(config.eventHubs.partitions);
@@ -295,7 +296,21 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       }
     });
 
-    it("has the profile store: profiles partitioned by /customerId with a tuned index, plus leases, quarantine, erasure and the id index", () => {
+    it("has the outbound profile-changes hub with its activation consumer group, not captured", () => {
+      const config = getPlan().config;
+      const hub = one(
+        "azure-native:eventhub:EventHub",
+        (r) => get(r.inputs, "eventHubName") === "profile-changes",
+      );
+      expect(get(hub.inputs, "partitionCount")).toBe(config.eventHubs.partitions);
+      expect(get(hub.inputs, "captureDescription")).toBeUndefined();
+      const groups = ofType(resources(), "azure-native:eventhub:ConsumerGroup")
+        .filter((g) => get(g.inputs, "eventHubName") === "profile-changes")
+        .map((g) => get(g.inputs, "consumerGroupName"));
+      expect(groups).toEqual(["activation"]);
+    });
+
+    it("has the profile store: profiles partitioned by /customerId with a tuned index, plus leases, quarantine, erasure, the id index and the identity index", () => {
       const config = getPlan().config;
       const account = one(T.cosmos);
       const capabilities = get(account.inputs, "capabilities") as { name: string }[];
@@ -309,6 +324,7 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(containers.map((c) => get(c.inputs, "containerName")).sort()).toEqual([
         "erasure",
         "ids",
+        "identity-index",
         "leases",
         "profiles",
         "quarantine",
@@ -752,10 +768,24 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       const adf = principal(T.factory, "c360-orchestration-factory");
       const connector = principal(T.accessConnector, "c360-analytics-access-connector");
       const namespace = principal(T.namespace, "c360-streaming-namespace");
-      const hubs = ofType(resources(), "azure-native:eventhub:EventHub");
+      const hubs = ofType(resources(), "azure-native:eventhub:EventHub").filter(
+        (h) => get(h.inputs, "eventHubName") !== "profile-changes",
+      );
       const expected = [
         ...["landing", "quarantine", "control"].map((zone) =>
           expectedGrant(func, "storageBlobDataContributor", id(T.container, `c360-lake-${zone}`)),
+        ),
+        // the traits sync: reads gold's export, publishes profile changes; ADF enqueues its start
+        expectedGrant(func, "storageBlobDataReader", id(T.container, "c360-lake-gold")),
+        expectedGrant(
+          func,
+          "eventHubsDataSender",
+          id("azure-native:eventhub:EventHub", "c360-streaming-profile-changes"),
+        ),
+        expectedGrant(
+          adf,
+          "storageQueueDataMessageSender",
+          id("azure-native:storage:Queue", "c360-functions-traits-sync"),
         ),
         ...(
           ["storageBlobDataOwner", "storageQueueDataContributor", "storageTableDataContributor"] as const

@@ -68,6 +68,7 @@ const ALLOWED = new Set([
   "sequence",
   "element_at",
   "explode",
+  "collect_list",
   "sha2",
   "datediff",
   "unix_timestamp",
@@ -339,6 +340,7 @@ describe("portability guard", () => {
       "data_quality_scores",
       "lead_scores",
       "personalization_features",
+      "profile_traits",
       "sales_summary",
       "top_customers",
     ]);

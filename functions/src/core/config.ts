@@ -20,6 +20,9 @@ export const SETTINGS = {
   cosmosKey: "CosmosDb__key",
   cosmosDatabase: "CosmosDb__databaseName",
   cosmosContainer: "CosmosDb__profilesContainer",
+  cosmosIndexContainer: "CosmosDb__identityIndexContainer",
+  profileChangesHub: "ProfileChanges__eventHubName",
+  traitsSyncQueue: "TraitsSync__queueName",
   lakeUri: "Lake__blobServiceUri",
   lakeConnection: "Lake",
   appInsightsConnection: "APPLICATIONINSIGHTS_CONNECTION_STRING",
@@ -55,6 +58,7 @@ export function cosmosFromSettings(env: Env = process.env): {
   client: CosmosClient;
   database: string;
   container: string;
+  indexContainer: string;
   usesKey: boolean;
 } {
   const endpoint = env[SETTINGS.cosmosEndpoint];
@@ -72,6 +76,7 @@ export function cosmosFromSettings(env: Env = process.env): {
     client,
     database: env[SETTINGS.cosmosDatabase] ?? "c360",
     container: env[SETTINGS.cosmosContainer] ?? "profiles",
+    indexContainer: env[SETTINGS.cosmosIndexContainer] ?? "identity-index",
     usesKey: !!key,
   };
 }
@@ -105,6 +110,11 @@ export function producerFactory(env: Env = process.env): (hubName: string) => Ev
     }
     return producer;
   };
+}
+
+/** The Event Hub of profile change events (contracts/profile-change.ts). */
+export function profileChangesHubName(env: Env = process.env): string {
+  return env[SETTINGS.profileChangesHub] ?? "profile-changes";
 }
 
 /**

@@ -1,10 +1,13 @@
 /** Reads, segments, erasure and export of a customer (the logic behind the /api/customers endpoints). */
 import { randomUUID } from "node:crypto";
 
+import type { ChangePublisher } from "./change-events";
+import type { IdentityIndex } from "./identity-index";
 import type { Lake } from "./lake";
 import type { CustomerProfileDocument } from "./profile";
 import type { ProfileStore } from "./profile-store";
 import type { QuarantineRecord } from "./quarantine";
+import { eraseTraitsAndIndex, type TraitsErasureOutcome } from "./traits-erasure";
 
 /** The profile as the API shows it: without Cosmos system fields and idempotency bookkeeping. */
 export function publicProfile(doc: CustomerProfileDocument): Omit<CustomerProfileDocument, "idempotency"> {
@@ -49,22 +52,27 @@ export const ERASURE_PREFIX = "erasure/";
  * `profileDeleted`: a profile existed and was erased.
  */
 export async function eraseCustomer(
-  deps: { store: ProfileStore; lake: Lake },
+  deps: { store: ProfileStore; lake: Lake; index?: IdentityIndex; changes?: ChangePublisher },
   customerId: string,
   now: Date = new Date(),
-): Promise<ErasureRecord & { profileDeleted: boolean; quarantineRecordsRemoved: number }> {
+): Promise<
+  ErasureRecord & { profileDeleted: boolean; quarantineRecordsRemoved: number } & TraitsErasureOutcome
+> {
   const record: ErasureRecord = { customerId, requestedAt: now.toISOString(), requestId: randomUUID() };
   await deps.lake.writeOnce(
     "control",
     `${ERASURE_PREFIX}${record.requestId}.jsonl`,
     JSON.stringify(record) + "\n",
   );
+  const current = await deps.store.read(customerId);
   const profileDeleted = await deps.store.erase(customerId, {
     requestId: record.requestId,
     requestedAt: record.requestedAt,
   });
+  // Batch traits (tombstoned), identifier index entries, and the erasure's change event (traits-erasure.ts).
+  const traits = await eraseTraitsAndIndex(deps, record, current?.doc.personal ?? {});
   const quarantineRecordsRemoved = await purgeQuarantine(deps.lake, customerId);
-  return { ...record, profileDeleted, quarantineRecordsRemoved };
+  return { ...record, profileDeleted, quarantineRecordsRemoved, ...traits };
 }
 
 /** A real-time quarantine record names the customer by its envelope or its payload (as export matches). */

@@ -2,8 +2,16 @@
  * The handlers' dependencies, built once per process from app settings, or injected (tests and
  * the local driver call setDependencies with clients for Azurite and the local Cosmos server).
  */
-import { cosmosFromSettings, lakeFromSettings, metricsFromSettings, producerFactory } from "./config";
+import { type ChangePublisher, EventHubsChangePublisher } from "./change-events";
+import {
+  cosmosFromSettings,
+  lakeFromSettings,
+  metricsFromSettings,
+  producerFactory,
+  profileChangesHubName,
+} from "./config";
 import { IdIndex, IDS_CONTAINER } from "./id-index";
+import { IdentityIndex } from "./identity-index";
 import { Lake } from "./lake";
 import type { MetricSink } from "./metrics";
 import { type ProcessorDeps } from "./processor";
@@ -17,6 +25,10 @@ export interface Dependencies extends ProcessorDeps {
   metrics?: MetricSink;
   /** Backoff while a last retry holds a batch that could be neither processed nor parked (functions/_eventHub.ts). */
   hold?: { baseDelayMs: number; maxDelayMs: number };
+  /** The identifier index (identity-index.ts); without it, ids are looked up as given. */
+  index?: IdentityIndex;
+  /** Where profile change events go (the `profile-changes` hub); none means none are sent. */
+  changes?: ChangePublisher;
 }
 
 let current: Promise<Dependencies> | undefined;
@@ -36,11 +48,17 @@ async function fromSettings(): Promise<Dependencies> {
     ? await ProfileStore.open(database, cosmos.container)
     : new ProfileStore(database.container(cosmos.container));
   const ids = cosmos.usesKey ? await IdIndex.open(database) : new IdIndex(database.container(IDS_CONTAINER));
+  const index = cosmos.usesKey
+    ? await IdentityIndex.open(database, cosmos.indexContainer)
+    : new IdentityIndex(database.container(cosmos.indexContainer));
+  const producers = producerFactory();
   return {
     store,
     ids,
+    index,
     lake: new Lake(lakeFromSettings()),
-    publisher: new EventHubsPublisher(producerFactory()),
+    publisher: new EventHubsPublisher(producers),
+    changes: new EventHubsChangePublisher(producers(profileChangesHubName())),
     metrics: metricsFromSettings(),
     validation: recordOptionsFromSettings(),
   };

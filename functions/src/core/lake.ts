@@ -13,7 +13,8 @@ import type { BlobServiceClient, ContainerClient } from "@azure/storage-blob";
 import { statusOf } from "./retry";
 
 export const LAKE_CONTAINERS = ["landing", "quarantine", "control"] as const;
-export type LakeContainer = (typeof LAKE_CONTAINERS)[number];
+/** Written by the functions: the LAKE_CONTAINERS; read only: `gold` (the traits export, traits-sync.ts). */
+export type LakeContainer = (typeof LAKE_CONTAINERS)[number] | "gold";
 
 export interface LakeStats {
   filesWritten: number;

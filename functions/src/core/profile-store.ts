@@ -187,8 +187,8 @@ export class ProfileStore {
   }
 }
 
-/** Profiles only: every profile carries docType "customer_profile". */
-export const PROFILES_WHERE = `c.docType != "${TOMBSTONE}"`;
+/** Profiles only: every profile carries docType "customer_profile" (tombstones and batch traits documents do not). */
+export const PROFILES_WHERE = `c.docType = "customer_profile"`;
 const PROFILES_QUERY = `SELECT * FROM c WHERE ${PROFILES_WHERE}`;
 
 function stripSystemFields(doc: CustomerProfileDocument): ItemDefinition {

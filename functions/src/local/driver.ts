@@ -15,8 +15,10 @@ import {
   type CosmosSettings,
   type StorageSettings,
 } from "../../../local/services";
+import { InMemoryChangePublisher } from "../core/change-events";
 import { type Dependencies, setDependencies } from "../core/dependencies";
 import { IdIndex } from "../core/id-index";
+import { IdentityIndex } from "../core/identity-index";
 import { Lake } from "../core/lake";
 import { mapPool } from "../core/pool";
 import type { BatchSummary } from "../core/processor";
@@ -120,8 +122,10 @@ export async function localDependencies(
   return {
     store,
     ids: await IdIndex.open(database),
+    index: await IdentityIndex.open(database, "identity-index"),
     lake: new Lake(blobServiceClient(services.storage), lakePrefix),
     publisher: new InMemoryPublisher(),
+    changes: new InMemoryChangePublisher(),
   };
 }
 
