@@ -142,7 +142,12 @@ export async function runModel(
  * `@export jsonl`: the table as newline-delimited JSON in `<layer>/_exports/<name>/load_id=<id>/part-00000.json`
  * (written beside and renamed, so a reader never sees half a file; the folder is replaced on a rerun of the load).
  */
-async function exportJsonLines(db: DuckDbSession, model: Model, target: string, loadId: string): Promise<void> {
+async function exportJsonLines(
+  db: DuckDbSession,
+  model: Model,
+  target: string,
+  loadId: string,
+): Promise<void> {
   const dir = join(db.lakeDir, model.layer, exportPath(model.name, loadId));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
