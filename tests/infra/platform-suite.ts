@@ -323,8 +323,8 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       const containers = ofType(resources(), "azure-native:cosmosdb:SqlResourceSqlContainer");
       expect(containers.map((c) => get(c.inputs, "containerName")).sort()).toEqual([
         "erasure",
-        "ids",
         "identity-index",
+        "ids",
         "leases",
         "profiles",
         "quarantine",
