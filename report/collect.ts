@@ -183,9 +183,13 @@ export async function readGold(lakeDir: string, loadId?: string): Promise<GoldFa
       `SELECT CAST(factor_clv AS DOUBLE) AS v FROM ${table("gold", "customer_lifetime_value")} WHERE factor_clv IS NOT NULL`,
     );
     const top = await rows<Record<string, string | null>>(
-      `SELECT revenue_rank, customer_key, first_name, last_name, value_segment, rfm_segment, total_orders,
-              CAST(total_spent AS DOUBLE) AS total_spent, CAST(factor_clv AS DOUBLE) AS clv
-       FROM ${table("gold", "top_customers")} ORDER BY revenue_rank LIMIT 15`,
+      // top_customers is pseudonymous; the names come from the restricted contact view (the local report of a
+      // synthetic run is the operator's own use of it)
+      `SELECT t.revenue_rank, t.customer_key, c.first_name, c.last_name, t.value_segment, t.rfm_segment, t.total_orders,
+              CAST(t.total_spent AS DOUBLE) AS total_spent, CAST(t.factor_clv AS DOUBLE) AS clv
+       FROM ${table("gold", "top_customers")} AS t
+       LEFT JOIN ${table("gold", "customer_contacts")} AS c ON c.customer_key = t.customer_key
+       ORDER BY t.revenue_rank LIMIT 15`,
     );
     const quality = await rows<{ layer: string; table_name: string; metric: string; v: string }>(
       `SELECT layer, table_name, metric, CAST(metric_value AS DOUBLE) AS v FROM ${table("gold", "data_quality_metrics")}

@@ -3,12 +3,14 @@
 -- Orders, net spend (completed purchases and exchanges minus completed returns and refunds), returns and the
 -- average order value follow ORDER_METRICS (contracts/order-metrics.ts), the real-time profile's definition; the
 -- spend can be negative (documented there). as_of_date (the run's window end) is "today" for recency.
+-- An analytics mart: the pseudonymous customer_key (and the golden profile's source id), never names, emails or
+-- phones; contact data is only in the restricted gold.customer_contacts.
 -- @materialized full
 -- @unique_key customer_key
 -- @zorder customer_key
 -- @inputs silver.customer_identity, silver.customers, silver.orders, silver.sessions, silver.support_interactions, run_context
 -- @expect fail missing_required_field has_customer_key: customer_key IS NOT NULL
--- @expect warn missing_required_field has_profile: email IS NOT NULL
+-- @expect warn missing_required_field has_profile: profile_id IS NOT NULL
 WITH identity AS (
   SELECT i.source_customer_id, i.customer_key, i.match_rule FROM silver.customer_identity AS i
 ),
@@ -82,10 +84,7 @@ support AS (
 joined AS (
   SELECT
     k.customer_key,
-    g.first_name,
-    g.last_name,
-    g.email,
-    g.phone,
+    g.customer_id AS profile_id,
     g.city,
     g.country_code,
     g.customer_segment,

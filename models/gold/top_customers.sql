@@ -1,4 +1,5 @@
--- Top 50 customers by total spent (seed 002 top_customers, Power BI ready); ties by customer_key.
+-- Top 50 customers by total spent (seed 002 top_customers, Power BI ready); ties by customer_key. By pseudonymous
+-- customer_key only: whoever needs to contact them joins the restricted gold.customer_contacts.
 -- @materialized full
 -- @unique_key customer_key
 -- @inputs gold.customer_360, gold.customer_lifetime_value, gold.customer_segments
@@ -14,9 +15,6 @@ WITH ranked AS (
 SELECT
   CAST(r.revenue_rank AS INT) AS revenue_rank,
   r.customer_key,
-  r.first_name,
-  r.last_name,
-  r.email,
   r.total_orders,
   r.total_spent,
   r.avg_order_value,

@@ -328,7 +328,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
     expect(
       pick(g, [
         "customer_key",
-        "email",
+        "profile_id",
         "source_id_count",
         "total_orders",
         "total_spent",
@@ -342,7 +342,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
     ).toEqual([
       {
         customer_key: "C1",
-        email: "ann.lee@example.com",
+        profile_id: "C1",
         source_id_count: "2",
         total_orders: "2",
         total_spent: "150.50",
@@ -355,7 +355,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
       },
       {
         customer_key: "C3",
-        email: "bo@example.org",
+        profile_id: "C3",
         source_id_count: "2",
         total_orders: "1",
         total_spent: "30.00",
@@ -368,7 +368,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
       },
       {
         customer_key: "U9",
-        email: null,
+        profile_id: null,
         source_id_count: "1",
         total_orders: "1",
         total_spent: "10.00",
@@ -510,6 +510,46 @@ describe("pipeline on DuckDB: golden fixture", () => {
       g.map((r) => [r.table_name, Number(r.dq_score), r.status]),
     );
     expect(gold.dataQuality?.find((d) => d.table === "silver.customers")?.belowLevel).toEqual(["timeliness"]);
+  });
+
+  test("PII minimised: no analytics mart carries a name, email or phone; the restricted contact view does", async () => {
+    // Contact data by column name; `product_name` and the like are not personal.
+    const PII =
+      /^(first_name|last_name|full_name|customer_name|name|email|emails|phone|phones|date_of_birth|street|address.*|postal_code)$/;
+    // Gold tables allowed to hold contact data, each with its one use (docs/pipeline.md, "Personal data in gold").
+    const CONTACT_TABLES = new Set(["customer_contacts"]);
+    const gold = readdirSync(join(lake, "gold")).filter((t) => !t.startsWith("_"));
+    expect(gold).toEqual(expect.arrayContaining(["customer_360", "top_customers", "customer_contacts"]));
+    const offenders: string[] = [];
+    for (const t of gold) {
+      const rows = await readTable(lake, `gold.${t}`, "1");
+      const columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
+      if (CONTACT_TABLES.has(t))
+        expect(columns).toEqual(expect.arrayContaining(["email", "phone", "first_name"]));
+      else offenders.push(...columns.filter((c) => PII.test(c)).map((c) => `gold.${t}.${c}`));
+    }
+    expect(offenders).toEqual([]);
+    const contacts = await readTable(lake, "gold.customer_contacts", "customer_key");
+    expect(
+      pick(contacts, ["customer_key", "profile_id", "first_name", "email", "phone", "consent_email"]),
+    ).toEqual([
+      {
+        customer_key: "C1",
+        profile_id: "C1",
+        first_name: "Ann",
+        email: "ann.lee@example.com",
+        phone: "+14155552671",
+        consent_email: true,
+      },
+      {
+        customer_key: "C3",
+        profile_id: "C3",
+        first_name: "Bo",
+        email: "bo@example.org",
+        phone: "+442079460958",
+        consent_email: true,
+      },
+    ]);
   });
 
   test("gold.personalization_features: category affinity and top product", async () => {

@@ -331,6 +331,7 @@ describe("portability guard", () => {
       "customer_360",
       "churn_features",
       "customer_behavior",
+      "customer_contacts",
       "session_engagement",
       "customer_engagement",
       "customer_journey",
