@@ -64,9 +64,22 @@ export function utf8ByteLength(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
 
+// Characters JSON.stringify escapes, and everything beyond ASCII (more than one UTF-8 byte).
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const NOT_PLAIN_ASCII = /["\\\u0000-\u001f\u007f-\uffff]/;
+
+/** UTF-8 bytes of a string's JSON form (quotes included); plain ASCII without a copy. */
+function jsonStringBytes(value: string): number {
+  return NOT_PLAIN_ASCII.test(value) ? utf8ByteLength(JSON.stringify(value)) : value.length + 2;
+}
+
 function limitsOf(overrides?: Partial<JsonLimits>): JsonLimits {
   return overrides ? { ...DEFAULT_JSON_LIMITS, ...overrides } : DEFAULT_JSON_LIMITS;
 }
+
+/** A pointer as shown in a detail: long ones (client keys) cut at 200 characters. */
+const shown = (pointer: string) =>
+  pointer === "" ? "the document root" : pointer.length > 200 ? pointer.slice(0, 200) + "…" : pointer;
 
 const tooLarge = (bytes: string, limits: JsonLimits): BoundsError => ({
   code: "too_large",
@@ -77,27 +90,27 @@ const tooLarge = (bytes: string, limits: JsonLimits): BoundsError => ({
 const tooDeep = (pointer: string, limits: JsonLimits): BoundsError => ({
   code: "too_deep",
   pointer,
-  detail: `nesting deeper than ${limits.maxDepth} levels at ${pointer || "the document root"}`,
+  detail: `nesting deeper than ${limits.maxDepth} levels at ${shown(pointer)}`,
 });
 
 const stringTooLong = (pointer: string, limits: JsonLimits): BoundsError => ({
   code: "string_too_long",
   pointer,
-  detail: `a string longer than ${limits.maxStringLength} characters at ${pointer || "the document root"}`,
+  detail: `a string longer than ${limits.maxStringLength} characters at ${shown(pointer)}`,
 });
 
 const tooManyKeys = (pointer: string, limits: JsonLimits, total: boolean): BoundsError => ({
   code: "too_many_keys",
   pointer,
   detail: total
-    ? `more than ${limits.maxTotalKeys} keys in the document (exceeded at ${pointer || "the root"})`
-    : `an object with more than ${limits.maxKeysPerObject} keys at ${pointer || "the document root"}`,
+    ? `more than ${limits.maxTotalKeys} keys in the document (exceeded at ${shown(pointer)})`
+    : `an object with more than ${limits.maxKeysPerObject} keys at ${shown(pointer)}`,
 });
 
 const tooManyItems = (pointer: string, limits: JsonLimits): BoundsError => ({
   code: "too_many_items",
   pointer,
-  detail: `an array with more than ${limits.maxItemsPerArray} items at ${pointer || "the document root"}`,
+  detail: `an array with more than ${limits.maxItemsPerArray} items at ${shown(pointer)}`,
 });
 
 interface TextFrame {
@@ -238,7 +251,7 @@ export function checkJsonBounds(value: unknown, overrides?: Partial<JsonLimits>)
   let bytes = 0;
   const notJson = (frame: ValueFrame, what: string): BoundsError => {
     const pointer = pointerOf(frame);
-    return { code: "not_json", pointer, detail: `${what} at ${pointer || "the document root"} is not JSON` };
+    return { code: "not_json", pointer, detail: `${what} at ${shown(pointer)} is not JSON` };
   };
   while (stack.length > 0) {
     const frame = stack.pop()!;
@@ -249,7 +262,7 @@ export function checkJsonBounds(value: unknown, overrides?: Partial<JsonLimits>)
       bytes += String(v).length;
     } else if (typeof v === "string") {
       if (v.length > limits.maxStringLength) return stringTooLong(pointerOf(frame), limits);
-      bytes += utf8ByteLength(JSON.stringify(v));
+      bytes += jsonStringBytes(v);
     } else if (typeof v === "object") {
       if (frame.depth + 1 > limits.maxDepth) return tooDeep(pointerOf(frame), limits);
       if (Array.isArray(v)) {
@@ -280,7 +293,7 @@ export function checkJsonBounds(value: unknown, overrides?: Partial<JsonLimits>)
             depth: frame.depth + 1,
           };
           if (key.length > limits.maxStringLength) return stringTooLong(pointerOf(child), limits);
-          bytes += utf8ByteLength(JSON.stringify(key)) + 1;
+          bytes += jsonStringBytes(key) + 1;
           stack.push(child);
         }
       }

@@ -51,6 +51,9 @@ export function parseNdjson(text: string, max = MAX_EVENTS_PER_REQUEST): unknown
   return items;
 }
 
+const shownPointer = (pointer: string) =>
+  pointer === "" ? "/" : pointer.length > 200 ? pointer.slice(0, 200) + "…" : pointer;
+
 const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 /** The event id, echoed only when it is a well-formed id (never arbitrary client text). */
@@ -119,7 +122,7 @@ export function planIngest(items: readonly unknown[], options: RecordOptions = {
     const firstError = first.errors?.[0];
     const detail =
       `${rejected.length} of ${items.length} event(s) failed validation (first: event ${first.index}` +
-      (firstError ? `, ${firstError.pointer || "/"} ${firstError.code}` : "") +
+      (firstError ? `, ${shownPointer(firstError.pointer)} ${firstError.code}` : "") +
       "); nothing was published: a request is published whole or not at all.";
     const errors = rejected.flatMap((r) =>
       (r.errors ?? []).map((e) => ({ ...e, pointer: `/${r.index}${e.pointer}` })),

@@ -26,6 +26,7 @@ import {
   type CustomerProfile,
   EVENT_TYPES,
   type EventType,
+  FORBIDDEN_TEXT_CHARACTERS,
   isKnownVersion,
   type JsonLimits,
   LATEST_VERSION,
@@ -122,18 +123,51 @@ export function customerRules(record: CustomerProfile, now: Date, prefix = ""): 
   return out;
 }
 
-/** Every string value of a bounded document with its pointer (iterative). */
-function stringsOf(doc: unknown): Array<{ pointer: string; value: string }> {
-  const out: Array<{ pointer: string; value: string }> = [];
-  const stack: Array<{ pointer: string; value: unknown }> = [{ pointer: "", value: doc }];
+interface Node {
+  value: unknown;
+  parent: Node | undefined;
+  segment: string;
+}
+
+function pointerOf(node: Node): string {
+  const segments: string[] = [];
+  for (let n: Node | undefined = node; n?.parent; n = n.parent)
+    segments.push(n.segment.replace(/~/g, "~0").replace(/\//g, "~1"));
+  return segments.length ? "/" + segments.reverse().join("/") : "";
+}
+
+/** Whether any string of a bounded document breaks the text rule (iterative, no allocation per node). */
+function hasForbiddenText(doc: unknown): boolean {
+  const stack: unknown[] = [doc];
   while (stack.length > 0) {
-    const { pointer, value } = stack.pop()!;
-    if (typeof value === "string") out.push({ pointer, value });
-    else if (Array.isArray(value))
-      value.forEach((v, i) => stack.push({ pointer: `${pointer}/${i}`, value: v }));
-    else if (isPlainObject(value)) {
-      for (const [k, v] of Object.entries(value))
-        stack.push({ pointer: `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, value: v });
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (FORBIDDEN_TEXT_CHARACTERS.test(value)) return true;
+    } else if (typeof value === "object" && value !== null) {
+      for (const child of Array.isArray(value) ? value : Object.values(value)) {
+        if (typeof child === "object" || typeof child === "string") stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
+/** The text rule on every string of a bounded document, with pointers (walked again only when one breaks it). */
+function textViolations(doc: unknown): Violation[] {
+  if (!hasForbiddenText(doc)) return [];
+  const out: Violation[] = [];
+  const stack: Node[] = [{ value: doc, parent: undefined, segment: "" }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const { value } = node;
+    if (typeof value === "string") {
+      const v = checkText(value, pointerOf(node), false);
+      if (v) out.push(v);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++)
+        stack.push({ value: value[i], parent: node, segment: String(i) });
+    } else if (isPlainObject(value)) {
+      for (const key of Object.keys(value)) stack.push({ value: value[key], parent: node, segment: key });
     }
   }
   return out;
@@ -232,10 +266,13 @@ export function validateRecord(
   const typed = typeOf(kind, input);
   const asEvent = kind === "event";
   const paths = typed ? rulePaths(typed.type, typed.version, asEvent) : undefined;
-  const names = new Set<string>();
-  for (const pattern of paths?.names ?? [])
-    for (const { pointer } of valuesAt(input, pattern)) names.add(pointer);
-  for (const { pointer, value } of stringsOf(input)) add(checkText(value, pointer, names.has(pointer)));
+  // Names first (their rule is the stricter one), then every string.
+  for (const pattern of paths?.names ?? []) {
+    for (const { pointer, value } of valuesAt(input, pattern)) {
+      if (typeof value === "string") add(checkText(value, pointer, true));
+    }
+  }
+  for (const v of textViolations(input)) add(v);
   const timestamps = paths?.timestamps ?? (asEvent ? [["occurredAt"]] : []);
   for (const pattern of timestamps) {
     for (const { pointer, value } of valuesAt(input, pattern)) {

@@ -29,7 +29,7 @@ export async function validateCustomer(
         400,
         "validation-failed",
         "The customer record is invalid",
-        `${result.errors.length} field(s) failed validation (first: ${first.pointer || "/"} ${first.code}: ${first.message}).`,
+        `${result.errors.length} field(s) failed validation (first: ${first.pointer.length > 200 ? first.pointer.slice(0, 200) + "…" : first.pointer || "/"} ${first.code}).`,
         { errors: toProblemErrors(result.errors) },
       ),
     );
