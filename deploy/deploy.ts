@@ -13,6 +13,7 @@
  * The `pulumi up` step and the trigger API are injected: deploy/main.ts gives the Automation API's
  * LocalWorkspace stack and ARM; the tests give a recorded step and a local stand-in of ARM.
  */
+import { checkStartedTriggers } from "../infra/adf";
 import type { C360Config } from "../infra/config";
 import type { FactoryTrigger, TriggerApi } from "./factory-triggers";
 
@@ -82,12 +83,13 @@ export function windowsSince(start: Date, now: Date, frequency: string, interval
 function checkStartable(options: DeployOptions, runningBefore: ReadonlySet<string>, now: Date): void {
   const { startedTriggers, windowStartTime, maxBackfillWindows } = options.config.dataFactory;
   const known = new Map(options.triggers.map((t) => [t.name, t]));
+  try {
+    checkStartedTriggers(startedTriggers, [...known.keys()]);
+  } catch (error) {
+    throw new DeployError((error as Error).message);
+  }
   for (const name of startedTriggers) {
-    const trigger = known.get(name);
-    if (!trigger)
-      throw new DeployError(
-        `c360:dataFactoryStartedTriggers names "${name}", which is not a trigger in adf/trigger (have: ${[...known.keys()].join(", ")})`,
-      );
+    const trigger = known.get(name)!;
     if (trigger.type !== "TumblingWindowTrigger" || runningBefore.has(name)) continue;
     const windows = windowsSince(
       new Date(windowStartTime),

@@ -323,6 +323,15 @@ export function withStackCluster(
   };
 }
 
+/** Every trigger `c360:dataFactoryStartedTriggers` names must exist in adf/trigger (checked by the program and by `npm run deploy`). */
+export function checkStartedTriggers(started: readonly string[], known: readonly string[]): void {
+  for (const name of started)
+    if (!known.includes(name))
+      throw new Error(
+        `c360:dataFactoryStartedTriggers names "${name}", which is not a trigger in adf/trigger (have: ${[...known].sort().join(", ")})`,
+      );
+}
+
 function isTumblingWindowTrigger(
   value: TriggerProperties,
 ): value is types.input.datafactory.TumblingWindowTriggerArgs {

@@ -11,7 +11,7 @@ import * as datafactory from "@pulumi/azure-native/datafactory";
 import * as pulumi from "@pulumi/pulumi";
 
 import type { AdfDefinitions, DatabricksClusterSettings } from "../adf";
-import { pipelineCreationOrder, withStackCluster, withWindowStart } from "../adf";
+import { checkStartedTriggers, pipelineCreationOrder, withStackCluster, withWindowStart } from "../adf";
 import { type Placement, privateEndpoint, type PrivateLinkTarget } from "../shared";
 
 export interface OrchestrationArgs {
@@ -39,12 +39,10 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
     super("c360:orchestration:Orchestration", name, {}, opts);
     const { placement, definitions } = args;
 
-    const triggerNames = new Set(definitions.triggers.map((t) => t.name));
-    for (const started of args.triggers.started)
-      if (!triggerNames.has(started))
-        throw new Error(
-          `config c360:dataFactoryStartedTriggers: "${started}" is not a trigger in adf/trigger (have: ${[...triggerNames].join(", ")})`,
-        );
+    checkStartedTriggers(
+      args.triggers.started,
+      definitions.triggers.map((t) => t.name),
+    );
 
     const globalParameters: Record<string, { type: string; value: pulumi.Input<string> }> = {};
     for (const [parameter, type] of Object.entries(definitions.globalParameters)) {

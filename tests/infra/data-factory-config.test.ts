@@ -1,7 +1,7 @@
 /** The Data Factory trigger keys: start time and backfill are explicit stack config, never a past default. */
 import { join } from "node:path";
 
-import { loadAdfDefinitions, withWindowStart } from "../../infra/adf";
+import { checkStartedTriggers, loadAdfDefinitions, withWindowStart } from "../../infra/adf";
 import { ConfigError, parseConfig, type RawConfig } from "../../infra/config";
 import { readStackConfig, REPO_ROOT } from "../../infra/stack-file";
 
@@ -76,4 +76,13 @@ describe("the tumbling window's start reaches the trigger from the stack config 
       "trigger/T_Bronze_Every15Min.json: a tumbling-window trigger's startTime is stack configuration (c360:dataFactoryWindowStartTime), not committed",
     );
   });
+});
+
+it("the triggers a stack starts must exist in adf/trigger", () => {
+  const known = loadAdfDefinitions(join(REPO_ROOT, "adf")).triggers.map((t) => t.name);
+  for (const stack of [dev, prod])
+    expect(() => checkStartedTriggers(parseConfig(stack).dataFactory.startedTriggers, known)).not.toThrow();
+  expect(() => checkStartedTriggers(["T_Daily_Full", "T_Hourly"], known)).toThrow(
+    'c360:dataFactoryStartedTriggers names "T_Hourly", which is not a trigger in adf/trigger (have: T_Bronze_Every15Min, T_Daily_Full)',
+  );
 });
