@@ -10,9 +10,13 @@
  * The 0.1M and 1M points run C360_BENCH_PIPELINE_RUNS times (default 3) over the same landing files, each on a
  * fresh lake, and report the median with the spread: on this shared 2-core machine the same run varies by ±15%
  * from minute to minute, more than most code changes are worth. The 10M point runs once.
+ * Spark: the same landing files, bronze → gold, with the Databricks runtime on local Spark (local[2], Delta; see
+ * pipeline/spark/), once per point after the DuckDB runs, on a fresh lake; reported as its own result against the
+ * DuckDB median, with the Spark session's start-up (paid once per process) measured apart and peak RSS of the
+ * Python + JVM processes. Off with C360_BENCH_PIPELINE_SPARK=0; not at the 10M point.
  * Run alone: `npx tsx bench/pipeline.ts [--scale s] [--with-10m]`.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -20,6 +24,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 
 import { generate } from "../generator";
 import { runPipeline } from "../pipeline";
+import { sparkServer, stopSpark } from "../pipeline/spark/engine";
 import type { BenchOptions, BenchResult } from "./types";
 import { measure, type Measured, median, runStandalone, WITH_10M_ENV } from "./types";
 
@@ -28,6 +33,86 @@ interface Point {
   orders: number;
   /** Measured repetitions of the bronze → gold run. */
   runs: number;
+  /** Also run once on Spark (local[2]). */
+  spark: boolean;
+}
+
+/** Resident set size of a process and all its descendants (Linux /proc), MiB; 0 when gone. */
+export function treeRssMb(root: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const pid = Number(entry);
+      const ppid = Number(fields[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+      rss.set(pid, Number(fields[21]) * 4096);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const visit = (pid: number): void => {
+    total += rss.get(pid) ?? 0;
+    for (const c of children.get(pid) ?? []) visit(c);
+  };
+  visit(root);
+  return Math.round(total / 2 ** 20);
+}
+
+/** Spark's side of a point: one bronze → gold run on the shared local session, over the same landing files. */
+async function sparkRun(
+  p: Point,
+  lake: string,
+  duckMs: number,
+  events: number,
+  log: (l: string) => void,
+): Promise<BenchResult> {
+  const server = sparkServer();
+  const started = await server.ready;
+  resetLake(lake);
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssMb(server.pid!))), 200);
+  const t0 = performance.now();
+  let summary: PipelineSummary;
+  try {
+    summary = await runPipeline({ engine: "spark", lakeDir: lake, loadId: "bench", windowEnd: "2025-04-15" });
+  } finally {
+    clearInterval(timer);
+  }
+  const ms = performance.now() - t0;
+  if (summary.status !== "succeeded")
+    throw new Error(`Spark pipeline failed: ${summary.layers.map((l) => l.error).join("; ")}`);
+  log(
+    `pipeline ${p.label}: Spark local[2] ${seconds(ms)} s, peak RSS ${peak} MiB ${JSON.stringify(layerSeconds(summary))}`,
+  );
+  return {
+    area: "pipeline",
+    name: `bronze→gold on Spark local[2] vs DuckDB, ${p.label}`,
+    input: `the same ${events.toLocaleString("en-US")} generated events as the DuckDB point above`,
+    candidate: {
+      label: "the Databricks runtime (notebooks/c360) on local Spark 3.5 + Delta 3.2, local[2]",
+      medianMs: Math.round(ms),
+      runs: 1,
+      units: events,
+      unitName: "events",
+      extra: {
+        peak_rss_mib: peak,
+        spark_startup_s: seconds(server.startupMs ?? started.startupMs),
+        ...layerSeconds(summary),
+      },
+    },
+    baseline: {
+      label: "the same run on DuckDB (median of the point's runs)",
+      medianMs: Math.round(duckMs),
+      runs: p.runs,
+      units: events,
+      unitName: "events",
+    },
+    note: "One Spark run after a warm-up-free start: the session start-up (JVM, Spark, Delta) is paid once per process and reported apart (spark_startup_s), not in the run time; the ratio is Spark's time over DuckDB's on this 2-core machine.",
+  };
 }
 
 /** Everything a run wrote (bronze, silver, gold, control, quarantine) removed; the landing files stay. */
@@ -61,7 +146,7 @@ async function baseline(lake: string): Promise<number> {
   }
 }
 
-async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
+async function point(p: Point, log: (l: string) => void): Promise<BenchResult[]> {
   const lake = mkdtempSync(join(tmpdir(), "c360-bench-pipeline-"));
   try {
     const customers = Math.max(1000, Math.round(p.orders / 10));
@@ -116,7 +201,7 @@ async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
     for (let i = 0; i < p.runs; i++) bases.push(await measure(() => baseline(lake), 50));
     const baseTimes = bases.map((b) => b.ms);
     log(`pipeline ${p.label}: baseline ${seconds(median(baseTimes))} s`);
-    return {
+    const duck: BenchResult = {
       area: "pipeline",
       name: `bronze→gold, ${p.label}`,
       input: `${events.toLocaleString("en-US")} generated events (${p.orders.toLocaleString("en-US")} orders, ${counts.behavioral_event.toLocaleString("en-US")} behavioural, ${customers.toLocaleString("en-US")} customers), default defect rates`,
@@ -143,6 +228,7 @@ async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
       },
       note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables.`,
     };
+    return p.spark ? [duck, await sparkRun(p, lake, median(runs.map((r) => r.ms)), events, log)] : [duck];
   } finally {
     rmSync(lake, { recursive: true, force: true });
   }
@@ -150,17 +236,22 @@ async function point(p: Point, log: (l: string) => void): Promise<BenchResult> {
 
 export async function bench(options: BenchOptions): Promise<BenchResult[]> {
   const repeat = Math.max(1, Number(process.env.C360_BENCH_PIPELINE_RUNS ?? 3));
-  const sizes: { orders: number; runs: number }[] = [
-    { orders: 100_000, runs: repeat },
-    { orders: 1_000_000, runs: repeat },
-    ...(process.env[WITH_10M_ENV] === "1" ? [{ orders: 10_000_000, runs: 1 }] : []),
+  const spark = process.env.C360_BENCH_PIPELINE_SPARK !== "0";
+  const sizes: { orders: number; runs: number; spark: boolean }[] = [
+    { orders: 100_000, runs: repeat, spark },
+    { orders: 1_000_000, runs: repeat, spark },
+    ...(process.env[WITH_10M_ENV] === "1" ? [{ orders: 10_000_000, runs: 1, spark: false }] : []),
   ];
-  const points: Point[] = sizes.map(({ orders, runs }) => {
+  const points: Point[] = sizes.map(({ orders, runs, spark: withSpark }) => {
     const n = Math.max(1000, Math.round(orders * options.scale));
-    return { label: `${n.toLocaleString("en-US")} orders`, orders: n, runs };
+    return { label: `${n.toLocaleString("en-US")} orders`, orders: n, runs, spark: withSpark };
   });
   const results: BenchResult[] = [];
-  for (const p of points) results.push(await point(p, options.log));
+  try {
+    for (const p of points) results.push(...(await point(p, options.log)));
+  } finally {
+    await stopSpark();
+  }
   return results;
 }
 

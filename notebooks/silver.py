@@ -1,18 +1,18 @@
 # Databricks notebook source
-# Silver layer of the c360 medallion pipeline: runs models/silver/*.sql through the shared runtime.
-# Widgets (ADF / job base parameters): environment, window_start, window_end, load_id.
-
-# COMMAND ----------
-
-# MAGIC %run ./c360_runtime
+# Silver layer of the c360 medallion pipeline: runs models/silver/*.sql through the c360 runtime package
+# (notebooks/c360/, uploaded beside this notebook as workspace files). Widgets (ADF / job base parameters):
+# environment, window_start, window_end, load_id. Zone roots from the cluster's Spark conf c360.storage_account.
 
 # COMMAND ----------
 
 import json
 
-lake_root = lake_paths(spark)  # noqa: F821 (defined by %run ./c360_runtime)
-summary = run_layer(spark, dbutils, "silver", lake_root)  # noqa: F821 (defined by %run ./c360_runtime)
+from c360.notebook import run_notebook
+
+summary = run_notebook(spark, dbutils, "silver")  # noqa: F821 (Databricks notebook globals)
+if summary["status"] != "succeeded":
+    raise RuntimeError(summary["error"])
 
 # COMMAND ----------
 
-dbutils.notebook.exit(json.dumps(summary))
+dbutils.notebook.exit(json.dumps(summary))  # noqa: F821

@@ -1,7 +1,10 @@
-/** `c360 pipeline run [--layer bronze|silver|gold] [--window <start>/<end>] [--lake <dir>] [--load-id <id>]`. */
+/**
+ * `c360 pipeline run [--engine duckdb|spark] [--layer bronze|silver|gold] [--window <start>/<end>] [--lake <dir>]
+ * [--load-id <id>]`.
+ */
 import type { Command } from "commander";
 
-import { type Layer, LAYERS, type LayerSummary, runPipeline } from "./index";
+import { type Engine, ENGINES, type Layer, LAYERS, type LayerSummary, runPipeline, stopSpark } from "./index";
 
 export function formatSummary(layers: LayerSummary[]): string {
   const rows = layers.flatMap((l) =>
@@ -27,40 +30,53 @@ export function formatSummary(layers: LayerSummary[]): string {
 export function registerPipeline(program: Command): void {
   const pipeline = program
     .command("pipeline")
-    .description("medallion batch pipeline (bronze → silver → gold) on DuckDB");
+    .description("medallion batch pipeline (bronze → silver → gold) on DuckDB or local Spark");
   pipeline
     .command("run")
     .description("run one layer or all layers over the local lake")
+    .option(
+      "--engine <engine>",
+      "duckdb (embedded) | spark (the notebooks' runtime on local Spark + Delta)",
+      "duckdb",
+    )
     .option("--layer <layer>", "bronze | silver | gold (default: all, in order)")
     .option("--window <start/end>", "ingest-date window, e.g. 2024-05-01/2024-05-02 (end exclusive)")
     .option("--lake <dir>", "lake directory (default: C360_LAKE_DIR or ./lake)")
     .option("--load-id <id>", "load id stamped on the rows (default: load_<timestamp>)")
-    .action(async (opts: { layer?: string; window?: string; lake?: string; loadId?: string }) => {
-      if (opts.layer && !(LAYERS as readonly string[]).includes(opts.layer))
-        throw new Error(`--layer must be one of ${LAYERS.join(", ")}`);
-      const [windowStart, windowEnd] = opts.window ? opts.window.split("/") : [];
-      const summary = await runPipeline({
-        lakeDir: opts.lake,
-        loadId: opts.loadId,
-        windowStart: windowStart || undefined,
-        windowEnd: windowEnd || undefined,
-        layers: opts.layer ? [opts.layer as Layer] : undefined,
-        onProgress: (e) => {
-          if (e.phase === "start") process.stderr.write(`[${e.layer} ${e.index}/${e.total}] ${e.model} ...`);
-          else
-            process.stderr.write(
-              ` ${e.summary!.rowsOut} rows, ${e.summary!.quarantined} quarantined (${e.summary!.durationMs} ms)\n`,
-            );
-        },
-      });
-      console.log(formatSummary(summary.layers));
-      for (const l of summary.layers) if (l.error) console.error(`${l.layer} failed: ${l.error}`);
-      for (const l of summary.layers) {
-        if (l.erasedLandingLines) console.log(`erasure: ${l.erasedLandingLines} landing line(s) blanked`);
-        if (l.erasedQuarantineRecords)
-          console.log(`erasure: ${l.layer}: ${l.erasedQuarantineRecords} quarantine record(s) removed`);
-      }
-      console.log(`load ${summary.loadId}: ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s`);
-      if (summary.status !== "succeeded") process.exitCode = 1;
-    });
+    .action(
+      async (opts: { engine: string; layer?: string; window?: string; lake?: string; loadId?: string }) => {
+        if (!(ENGINES as readonly string[]).includes(opts.engine))
+          throw new Error(`--engine must be one of ${ENGINES.join(", ")}`);
+        if (opts.layer && !(LAYERS as readonly string[]).includes(opts.layer))
+          throw new Error(`--layer must be one of ${LAYERS.join(", ")}`);
+        const [windowStart, windowEnd] = opts.window ? opts.window.split("/") : [];
+        const summary = await runPipeline({
+          engine: opts.engine as Engine,
+          lakeDir: opts.lake,
+          loadId: opts.loadId,
+          windowStart: windowStart || undefined,
+          windowEnd: windowEnd || undefined,
+          layers: opts.layer ? [opts.layer as Layer] : undefined,
+          onProgress: (e) => {
+            if (e.phase === "start")
+              process.stderr.write(`[${e.layer} ${e.index}/${e.total}] ${e.model} ...`);
+            else
+              process.stderr.write(
+                ` ${e.summary!.rowsOut} rows, ${e.summary!.quarantined} quarantined (${e.summary!.durationMs} ms)\n`,
+              );
+          },
+        }).finally(() => stopSpark());
+        console.log(formatSummary(summary.layers));
+        for (const l of summary.layers) if (l.error) console.error(`${l.layer} failed: ${l.error}`);
+        for (const l of summary.layers) {
+          if (l.erasedLandingLines) console.log(`erasure: ${l.erasedLandingLines} landing line(s) blanked`);
+          if (l.erasedQuarantineRecords)
+            console.log(`erasure: ${l.layer}: ${l.erasedQuarantineRecords} quarantine record(s) removed`);
+        }
+        console.log(
+          `load ${summary.loadId}: ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s`,
+        );
+        if (summary.status !== "succeeded") process.exitCode = 1;
+      },
+    );
 }

@@ -1,22 +1,32 @@
 /**
- * Runner API of the batch path (docs/pipeline.md): run one medallion layer, or all three, over the lake directory
- * on an engine adapter (DuckDB, embedded). The ADF local executor maps each DatabricksNotebook activity
- * (notebooks/bronze.py, silver.py, gold.py) to `runLayer`.
+ * Runner API of the batch path (docs/pipeline.md): run one medallion layer, or all three, over the lake on an
+ * engine adapter: DuckDB (embedded, default) or Spark (the Databricks runtime on a local SparkSession with Delta
+ * Lake). The ADF local executor maps each DatabricksNotebook activity (notebooks/bronze.py, silver.py, gold.py) to
+ * `runLayer`.
  */
 import { localLakeDir } from "../contracts";
 import { checkLoadId, defaultLoadId, runContext } from "./core/params";
 import type { LayerSummary, PipelineSummary, ProgressEvent } from "./core/summary";
 import { runDuckDbLayer } from "./duckdb/engine";
 import { type Layer, LAYERS, loadModels } from "./models";
+import { runSparkLayer, type ZoneRoots } from "./spark/engine";
 
 export { defaultLoadId } from "./core/params";
 export type { LayerSummary, ModelSummary, PipelineSummary, ProgressEvent } from "./core/summary";
 export type { ExpectationResult } from "./core/types";
 export type { Layer } from "./models";
 export { LAYERS, loadAllModels, loadModels } from "./models";
+export { stopSpark, type ZoneRoots } from "./spark/engine";
+
+export const ENGINES = ["duckdb", "spark"] as const;
+export type Engine = (typeof ENGINES)[number];
 
 export interface RunParams {
+  /** duckdb (default) or spark. */
+  engine?: Engine;
   lakeDir?: string;
+  /** Spark only: one root per lake zone (as in Azure, a container per zone); default <lakeDir>/<zone>. */
+  zoneRoots?: ZoneRoots;
   loadId?: string;
   windowStart?: string;
   windowEnd?: string;
@@ -42,17 +52,18 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
   };
   try {
     const rc = runContext({ ...params, loadId });
-    await runDuckDbLayer(
-      {
-        layer,
-        models: loadModels(layer, params.modelsDir),
-        rc,
-        lakeDir: params.lakeDir ?? localLakeDir(),
-        modelsDir: params.modelsDir,
-        onProgress: params.onProgress,
-      },
-      summary,
-    );
+    const run = {
+      layer,
+      models: loadModels(layer, params.modelsDir),
+      rc,
+      lakeDir: params.lakeDir ?? localLakeDir(),
+      modelsDir: params.modelsDir,
+      onProgress: params.onProgress,
+    };
+    const engine = params.engine ?? "duckdb";
+    if (engine === "spark") await runSparkLayer({ ...run, zones: params.zoneRoots }, summary);
+    else if (engine === "duckdb") await runDuckDbLayer(run, summary);
+    else throw new Error(`unknown engine ${String(engine)} (${ENGINES.join(", ")})`);
   } catch (e) {
     summary.status = "failed";
     summary.error = e instanceof Error ? e.message : String(e);

@@ -122,7 +122,7 @@ export interface AnalyticsArgs {
   config: Pick<C360Config, "databricks" | "environment" | "alertEmails" | "privateNetworking">;
   repoRoot: string;
   lakeDfsEndpoint: pulumi.Input<string>;
-  /** Read by notebooks/c360_runtime.py through the Spark conf `c360.storage_account`. */
+  /** Read by notebooks/c360/lake.py (lake_paths) through the Spark conf `c360.storage_account`. */
   lakeAccountName: pulumi.Input<string>;
   /** VNet injection (private networking). */
   vnet?: {

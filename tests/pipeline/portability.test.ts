@@ -99,13 +99,13 @@ function functionNames(node: unknown, out: Set<string>): void {
   }
 }
 
-/** Runs Python lines with the Databricks runtime loaded as `ns` (in the repository root); parses what they print. */
+/** Runs Python lines with the Databricks runtime's model functions as `ns` (notebooks/c360/models.py). */
 function runtimeJson<T>(lines: string[]): T {
   const script = [
     "import json, os, sys",
-    "os.chdir(sys.argv[1])",
-    "ns = {}",
-    "exec(compile(open('notebooks/c360_runtime.py').read(), 'c360_runtime.py', 'exec'), ns)",
+    "sys.path.insert(0, os.path.join(sys.argv[1], 'notebooks'))",
+    "from c360 import models",
+    "ns = {n: getattr(models, n) for n in ['load_models', 'check_contracts', 'with_views']}",
     ...lines,
   ].join("\n");
   return JSON.parse(
@@ -400,14 +400,15 @@ describe("portability guard", () => {
       });
       const text = readFileSync(file, "utf8");
       expect(text.startsWith("# Databricks notebook source")).toBe(true);
-      expect(text).toContain(`run_layer(spark, dbutils, "${layer}", lake_root)`);
+      expect(text).toContain(`run_notebook(spark, dbutils, "${layer}")`);
       expect(models.some((m) => m.layer === layer)).toBe(true);
     }
-    execFileSync("python3", ["-m", "py_compile", join(nb, "c360_runtime.py")], {
-      env: { ...process.env, PYTHONPYCACHEPREFIX: tmpdir() },
-    });
-    const runtime = readFileSync(join(nb, "c360_runtime.py"), "utf8");
+    for (const f of readdirSync(join(nb, "c360")).filter((n) => n.endsWith(".py")))
+      execFileSync("python3", ["-m", "py_compile", join(nb, "c360", f)], {
+        env: { ...process.env, PYTHONPYCACHEPREFIX: tmpdir() },
+      });
+    const params = readFileSync(join(nb, "c360", "params.py"), "utf8");
     for (const w of ["environment", "window_start", "window_end", "load_id"])
-      expect(runtime).toContain(`"${w}"`);
+      expect(params).toContain(`"${w}"`);
   });
 });

@@ -1,0 +1,142 @@
+"""One model on Spark: stage its SELECT, check expectations, quarantine, materialize as Delta (full replace, MERGE
+on the unique key, SCD2 versions), erase. Semantics as in pipeline/core/expectations.ts and the DuckDB adapter."""
+from .ctes import register_ctes
+from .erasure import erased_rows_condition
+from .lake import entry_name, ls, location
+
+
+def sql_string(s):
+    return "'" + str(s).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def passes(e):
+    """A row passes a rule only when its condition is TRUE (NULL fails)."""
+    return f"coalesce(({e['condition']}), false)"
+
+
+def first_failure(drops, field):
+    return "CASE " + " ".join(f"WHEN NOT {passes(e)} THEN {sql_string(e[field])}" for e in drops) + " END"
+
+
+def check_expectations(spark, model, relation):
+    if not model["expectations"]:
+        return []
+    counts = spark.sql("SELECT " + ", ".join(
+        f"count_if(NOT {passes(e)}) AS e{i}" for i, e in enumerate(model["expectations"])) + f" FROM {relation}").first()
+    return [{"name": e["name"], "code": e["code"], "action": e["action"], "failed": int(counts[i]),
+             "passed": int(counts[i]) == 0} for i, e in enumerate(model["expectations"])]
+
+
+def write_quarantine(spark, dbutils, lake_root, model, params, rows):
+    """Writes the quarantine records as one JSON-lines file: <quarantine>/<layer>/<table>/ingest_date=<run day>/
+    <load_id>.jsonl, ordered by source_file, line_no, record (as the DuckDB adapter)."""
+    folder = f"{lake_root('quarantine')}/{model['layer']}/{model['name']}/ingest_date={params['run_at'][:10]}"
+    tmp = f"{folder}/_tmp_{params['load_id']}"
+    (rows.orderBy("source_file", "line_no", "record").coalesce(1).write.mode("overwrite")
+     .option("ignoreNullFields", "false").option("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX").json(tmp))
+    parts = [e.path for e in ls(dbutils, tmp) if entry_name(e).startswith("part-")]
+    dbutils.fs.mv(parts[0], f"{folder}/{params['load_id']}.jsonl")
+    dbutils.fs.rm(tmp, True)
+
+
+def run_model(spark, dbutils, lake_root, model, params, erasures):
+    """Returns (summary dict like ModelSummary, landing positions of erased bronze rows)."""
+    target = model["id"]
+    final, cte_views = register_ctes(spark, model["sql"])
+    stage = spark.sql(final).localCheckpoint()
+    stage.createOrReplaceTempView("__stage")
+    cols = stage.columns
+    rows_in = stage.count()
+    results = check_expectations(spark, model, "__stage")
+    summary = {"model": target, "layer": model["layer"], "materialization": model["materialized"],
+               "rowsIn": rows_in, "rowsOut": 0, "rowsWritten": 0, "quarantined": 0, "expectations": results}
+    failing = [r["name"] for r in results if r["action"] == "fail" and not r["passed"]]
+    if failing:
+        summary["failedExpectations"] = failing
+        for view in cte_views:
+            spark.catalog.dropTempView(view)
+        return summary, []
+
+    erased = erased_rows_condition(model, erasures)
+    drops = [e for e in model["expectations"] if e["action"] == "drop"]
+    # Never "(true)" right after a relation: Spark would read `WHERE (true)` as an alias with a column list.
+    all_ok = " AND ".join(passes(e) for e in drops) if drops else "1 = 1"
+    if drops:
+        record = "s.raw_record" if "raw_record" in cols else "to_json(struct(s.*), map('ignoreNullFields', 'false'))"
+        src = "s.source_file" if "source_file" in cols else "CAST(NULL AS STRING)"
+        line = "s.line_no" if "line_no" in cols else "CAST(NULL AS BIGINT)"
+        # An erased customer's failing rows are dropped without a quarantine copy (they are deleted anyway).
+        not_erased = f" AND NOT coalesce({erased_rows_condition(model, erasures, 's.')}, false)" if erased else ""
+        q = spark.sql(f"""SELECT {sql_string(model['layer'])} AS stage, {sql_string(model['name'])} AS `table`,
+            {first_failure(drops, 'code')} AS reason, {first_failure(drops, 'name')} AS rule,
+            {sql_string(params['load_id'])} AS load_id, {src} AS source_file, {line} AS line_no, {record} AS record,
+            CAST({sql_string(params['run_at'])} AS TIMESTAMP) AS quarantined_at
+            FROM __stage AS s WHERE NOT ({all_ok}){not_erased}""").localCheckpoint()
+        summary["quarantined"] = q.count()
+        if summary["quarantined"]:
+            write_quarantine(spark, dbutils, lake_root, model, params, q)
+
+    # Landing positions of erased bronze rows (new ones here, existing ones below) so the run blanks their lines.
+    bronze = "landing_records" in model["inputs"]
+    positions = []
+    if erased and bronze:
+        positions += [(r[0], r[1]) for r in spark.sql(
+            f"SELECT source_file, line_no FROM __stage AS s WHERE ({all_ok}) AND ({erased}) AND record_format = 'jsonl'").collect()]
+    keep = f"({all_ok})" + (f" AND NOT coalesce({erased}, false)" if erased else "")
+    ok = spark.sql(f"SELECT * FROM __stage AS s WHERE {keep}").localCheckpoint()
+    ok.createOrReplaceTempView("__stage_ok")
+
+    exists = spark.catalog.tableExists(target)
+    where = location(lake_root, model["layer"], model["name"])
+    kind = model["materialized"]
+    if kind == "incremental" and model.get("update_when"):
+        keys = ", ".join(model["unique_key"])
+        dup = spark.sql(f"SELECT {keys} FROM __stage_ok GROUP BY {keys} HAVING count(*) > 1").count()
+        if dup:
+            raise RuntimeError(f"{target}: the model returned {dup} duplicate keys ({keys}); MERGE needs one row per key")
+    if kind == "full" or (kind == "incremental" and not exists):
+        spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA LOCATION '{where}' AS SELECT * FROM __stage_ok")
+        summary["rowsWritten"] = ok.count()
+    elif kind == "incremental":
+        if erased:
+            if bronze:
+                positions += [(r[0], r[1]) for r in spark.sql(
+                    f"SELECT source_file, line_no FROM {target} AS t WHERE ({erased}) AND record_format = 'jsonl'").collect()]
+            # Delta's DELETE takes no subquery: a delete-only MERGE against the erased ids does the same.
+            on = " OR ".join(f"t.{c} = e.customer_id" for c in model["erase_by"])
+            spark.sql(f"""MERGE INTO {target} AS t USING (SELECT DISTINCT customer_id FROM control_erasure) AS e
+                ON {on} WHEN MATCHED THEN DELETE""")
+        on = " AND ".join(f"t.{k} <=> s.{k}" for k in model["unique_key"])
+        # Without @update_when the MERGE is insert-only (matched rows are kept), as in the DuckDB adapter.
+        matched = f"WHEN MATCHED AND ({model['update_when']}) THEN UPDATE SET *" if model.get("update_when") else ""
+        metrics = spark.sql(f"""MERGE INTO {target} AS t USING __stage_ok AS s ON {on}
+            {matched}
+            WHEN NOT MATCHED THEN INSERT *""").first()
+        summary["rowsWritten"] = int(metrics["num_affected_rows"])
+    else:
+        keys, vf, cmp, lst = ", ".join(model["unique_key"]), model["valid_from"], model["compare"], ", ".join(cols)
+        if exists:
+            # Existing versions in the model's current shape: typed NULLs for columns the table does not have yet.
+            have, types = set(spark.table(target).columns), dict(ok.dtypes)
+            projected = ", ".join(c if c in have else f"CAST(NULL AS {types[c]}) AS {c}" for c in cols)
+            before = spark.sql(f"SELECT {projected}, valid_to, is_current FROM {target}"
+                               + (f" WHERE NOT coalesce({erased}, false)" if erased else "")).localCheckpoint()
+        else:
+            before = spark.sql(f"SELECT {lst}, CAST(NULL AS TIMESTAMP) AS valid_to, true AS is_current "
+                               f"FROM __stage_ok WHERE false").localCheckpoint()
+        before.createOrReplaceTempView("__existing")
+        versions = spark.sql(f"""WITH all_versions AS (
+              SELECT {lst}, 0 AS __src FROM __existing UNION ALL SELECT {lst}, 1 AS __src FROM __stage_ok),
+            one_per_instant AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {keys}, {vf} ORDER BY {cmp} DESC, __src ASC) AS __rn
+                                FROM all_versions) WHERE __rn = 1),
+            changes AS (SELECT *, lag({cmp}) OVER (PARTITION BY {keys} ORDER BY {vf}) AS __prev FROM one_per_instant)
+            SELECT {lst}, lead({vf}) OVER (PARTITION BY {keys} ORDER BY {vf}) AS valid_to,
+                   lead({vf}) OVER (PARTITION BY {keys} ORDER BY {vf}) IS NULL AS is_current
+            FROM changes WHERE __prev IS NULL OR __prev <> {cmp}""").localCheckpoint()
+        versions.createOrReplaceTempView("__versions")
+        summary["rowsWritten"] = versions.exceptAll(before).count() if exists else versions.count()
+        spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA LOCATION '{where}' AS SELECT * FROM __versions")
+    summary["rowsOut"] = spark.table(target).count()
+    for view in ["__stage", "__stage_ok", "__existing", "__versions", *cte_views]:
+        spark.catalog.dropTempView(view)
+    return summary, positions

@@ -1,0 +1,84 @@
+"""Local Spark engine: one long-lived Python process holding one SparkSession (local[N], Delta), serving the TypeScript
+adapter (pipeline/spark/engine.ts) over JSON lines: requests on stdin, responses on file descriptor 3 (stdout and
+stderr carry Spark's and the JVM's own output).
+
+Each run_layer request runs the notebooks' own entry point, c360.notebook.run_notebook(spark, dbutils, layer), with
+a local dbutils whose widgets are the request's widget values, and the request's zone roots as the Spark conf
+c360.zone_roots (as the job cluster's c360.storage_account names the lake in Azure).
+"""
+import json
+import os
+import sys
+import time
+import traceback
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "notebooks"))
+
+from c360.local import LocalDbutils  # noqa: E402
+from c360.notebook import run_notebook  # noqa: E402
+from c360.session import local_session  # noqa: E402
+
+out = os.fdopen(3, "w", encoding="utf-8")
+
+
+def send(message):
+    out.write(json.dumps(message, default=str) + "\n")
+    out.flush()
+
+
+def export_tables(spark, zones, target):
+    """Every Delta table of the layer zones as one Parquet file per table under target/<layer>/<table>/ (timestamps
+    as INT64 microseconds, UTC): what the parity tests read with DuckDB."""
+    from c360.lake import ZoneRoots, entry_name, has_delta_log, is_dir, ls
+
+    lake = ZoneRoots(zones)
+    dbutils = LocalDbutils({})
+    tables = []
+    spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+    for layer in ["bronze", "silver", "gold"]:
+        for e in ls(dbutils, lake(layer)):
+            if is_dir(e) and has_delta_log(dbutils, e.path):
+                name = entry_name(e)
+                (spark.read.format("delta").load(f"{lake(layer)}/{name}").coalesce(1).write.mode("overwrite")
+                 .parquet(f"{target}/{layer}/{name}"))
+                tables.append(f"{layer}.{name}")
+    return tables
+
+
+def main():
+    t0 = time.time()
+    cores = int(os.environ.get("C360_SPARK_CORES", "2"))
+    spark = local_session(REPO, cores=cores, memory=os.environ.get("C360_SPARK_MEMORY", "2g"),
+                          warehouse=os.environ.get("C360_SPARK_WAREHOUSE"))
+    send({"ready": True, "startupMs": int((time.time() - t0) * 1000), "sparkVersion": spark.version})
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        rid = request.get("id")
+        try:
+            if request["op"] == "run_layer":
+                spark.conf.set("c360.zone_roots", json.dumps(request["zones"]))
+                result = run_notebook(
+                    spark, LocalDbutils(request["widgets"]), request["layer"],
+                    models_dir=request.get("modelsDir"),
+                    on_progress=lambda e: send({"id": rid, "progress": e}))
+            elif request["op"] == "export_tables":
+                result = export_tables(spark, request["zones"], request["target"])
+            elif request["op"] == "sql":
+                result = [r.asDict(recursive=True) for r in spark.sql(request["query"]).collect()]
+            elif request["op"] == "stop":
+                send({"id": rid, "ok": True, "result": None})
+                break
+            else:
+                raise ValueError(f"unknown op {request['op']}")
+            send({"id": rid, "ok": True, "result": result})
+        except Exception as e:  # noqa: BLE001 — reported to the caller, who fails the run with it
+            first = str(e).strip().split("\n")[0]
+            send({"id": rid, "ok": False, "error": f"{type(e).__name__}: {first}", "trace": traceback.format_exc()})
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()

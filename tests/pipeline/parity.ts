@@ -1,0 +1,184 @@
+/**
+ * Engine parity: the tables and quarantine records of a DuckDB lake and a Spark lake, compared row for row.
+ * Rows are compared as multisets after a typed canonical form per column: exact for strings, integers (any width),
+ * decimals (by value), dates, timestamps (as instants) and booleans; DOUBLE columns (the type a model gives them)
+ * to 10 significant digits. Columns stamped with the run's wall-clock time are left out.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { DuckDBInstance } from "@duckdb/node-api";
+
+/** Stamped with the run's own clock (now()), which differs between two runs of the same window. */
+export const WALL_CLOCK = new Set(["ingested_at", "processed_at", "run_at", "quarantined_at"]);
+
+type Family = "string" | "integer" | "decimal" | "double" | "date" | "timestamp" | "boolean" | "other";
+
+function family(type: string): Family {
+  const t = type.toUpperCase();
+  if (t === "VARCHAR") return "string";
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(t))
+    return "integer";
+  if (t.startsWith("DECIMAL")) return "decimal";
+  if (t === "DOUBLE" || t === "FLOAT") return "double";
+  if (t === "DATE") return "date";
+  if (t.startsWith("TIMESTAMP")) return "timestamp";
+  if (t === "BOOLEAN") return "boolean";
+  return "other";
+}
+
+function canonical(col: string, f: Family): string {
+  const c = `"${col}"`;
+  switch (f) {
+    case "integer":
+      return `CAST(CAST(${c} AS HUGEINT) AS VARCHAR)`;
+    case "decimal":
+      return `CAST(CAST(${c} AS DECIMAL(38, 12)) AS VARCHAR)`;
+    case "double":
+      return `printf('%.10g', ${c})`;
+    case "timestamp":
+      return `CAST(epoch_us(CAST(${c} AS TIMESTAMPTZ)) AS VARCHAR)`;
+    default:
+      return `CAST(${c} AS VARCHAR)`;
+  }
+}
+
+export interface TableDiff {
+  table: string;
+  problem: string;
+  onlyDuckDb?: string[];
+  onlySpark?: string[];
+}
+
+/** Parquet files of each table: `<root>/<layer>/<table>/*.parquet`. */
+function tables(root: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const layer of ["bronze", "silver", "gold"]) {
+    const dir = join(root, layer);
+    if (!existsSync(dir)) continue;
+    for (const t of readdirSync(dir)) {
+      const files = readdirSync(join(dir, t))
+        .filter((f) => f.endsWith(".parquet"))
+        .map((f) => join(dir, t, f));
+      if (files.length > 0) out.set(`${layer}.${t}`, files);
+    }
+  }
+  return out;
+}
+
+/**
+ * Compares every table of `duckRoot` (the DuckDB lake) with `sparkRoot` (the Spark lake's tables exported as
+ * Parquet). Returns the differences (none = parity) and how many rows each table had.
+ */
+export async function compareTables(
+  duckRoot: string,
+  sparkRoot: string,
+): Promise<{ diffs: TableDiff[]; rows: Record<string, number> }> {
+  const duck = tables(duckRoot);
+  const spark = tables(sparkRoot);
+  const diffs: TableDiff[] = [];
+  const rows: Record<string, number> = {};
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  const q = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJson();
+  const list = (files: string[]) => `[${files.map((f) => `'${f}'`).join(", ")}]`;
+  try {
+    await c.run("SET TimeZone = 'UTC'");
+    for (const name of [...new Set([...duck.keys(), ...spark.keys()])].sort()) {
+      const d = duck.get(name);
+      const s = spark.get(name);
+      if (!d || !s) {
+        diffs.push({ table: name, problem: `only in ${d ? "DuckDB" : "Spark"}` });
+        continue;
+      }
+      await c.run(`CREATE OR REPLACE VIEW d AS SELECT * FROM read_parquet(${list(d)}, union_by_name = true)`);
+      await c.run(`CREATE OR REPLACE VIEW s AS SELECT * FROM read_parquet(${list(s)}, union_by_name = true)`);
+      const types = async (v: string) =>
+        new Map(
+          (await q(`SELECT column_name, column_type FROM (DESCRIBE ${v})`)).map((r) => [
+            String(r.column_name),
+            String(r.column_type),
+          ]),
+        );
+      const dt = await types("d");
+      const st = await types("s");
+      const cols = [...dt.keys()].filter((k) => !WALL_CLOCK.has(k));
+      const missing = [...new Set([...dt.keys(), ...st.keys()])].filter((k) => !dt.has(k) || !st.has(k));
+      if (missing.length > 0) {
+        diffs.push({ table: name, problem: `columns in one engine only: ${missing.join(", ")}` });
+        continue;
+      }
+      const mismatched = cols.filter((k) => family(dt.get(k)!) !== family(st.get(k)!));
+      if (mismatched.length > 0) {
+        diffs.push({
+          table: name,
+          problem: `types differ: ${mismatched.map((k) => `${k} ${dt.get(k)} vs ${st.get(k)}`).join(", ")}`,
+        });
+        continue;
+      }
+      const select = (v: string) =>
+        `SELECT ${cols.map((k) => `${canonical(k, family(dt.get(k)!))} AS "${k}"`).join(", ")} FROM ${v}`;
+      const show = async (a: string, b: string) =>
+        (await q(`SELECT * FROM (${select(a)} EXCEPT ALL ${select(b)}) LIMIT 3`)).map((r) =>
+          JSON.stringify(r),
+        );
+      const [nd, ns] = [
+        Number((await q("SELECT count(*) AS n FROM d"))[0]!.n),
+        Number((await q("SELECT count(*) AS n FROM s"))[0]!.n),
+      ];
+      rows[name] = nd;
+      const onlyDuckDb = await show("d", "s");
+      const onlySpark = await show("s", "d");
+      if (nd !== ns || onlyDuckDb.length > 0 || onlySpark.length > 0)
+        diffs.push({ table: name, problem: `${nd} rows in DuckDB, ${ns} in Spark`, onlyDuckDb, onlySpark });
+    }
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+  return { diffs, rows };
+}
+
+/** A JSON value with numbers as numbers and timestamp strings as instants (engines print both their own way). */
+function normalize(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !WALL_CLOCK.has(k))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, normalize(x)]),
+    );
+  if (
+    typeof v === "string" &&
+    /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$/.test(v)
+  ) {
+    const iso = v.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00");
+    return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`).toISOString();
+  }
+  return v;
+}
+
+/**
+ * Every quarantine record of a lake's quarantine zone (`<root>`), as sorted canonical JSON strings: the record's
+ * own JSON (a silver row) normalized, the raw lines of bronze kept as they are.
+ */
+export function quarantineRecords(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".jsonl"))
+        for (const line of readFileSync(p, "utf8").split("\n").filter(Boolean)) {
+          const rec = JSON.parse(line) as Record<string, unknown>;
+          if (rec.stage !== "bronze" && typeof rec.record === "string")
+            rec.record = normalize(JSON.parse(rec.record));
+          out.push(JSON.stringify(normalize(rec)));
+        }
+    }
+  };
+  walk(root);
+  return out.sort();
+}
