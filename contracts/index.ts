@@ -7,6 +7,7 @@ export * from "./normalize";
 export * from "./order-metrics";
 export * from "./phone-plans";
 export * from "./profile-change";
+export * from "./quarantine-codes";
 export * from "./record-rules";
 export * from "./schemas";
 export * from "./validator";

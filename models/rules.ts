@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { IDENTITY_RULES } from "../contracts/identity";
+import { allSchemaDocuments } from "../contracts/json-schema";
 import {
   DEFAULT_PHONE_REGION,
   EMAIL_MAX_LENGTH,
@@ -192,6 +193,47 @@ export function averageOrderValueSql(spent: string, orders: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Required payload fields: the contracts' JSON Schemas (contracts/schemas/<type>/<version>.json), per version.
+
+/** Payload fields each schema version of `eventType` requires. */
+export function requiredPayloadFields(eventType: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [path, doc] of Object.entries(allSchemaDocuments())) {
+    const m = new RegExp(`^${eventType}/([0-9.]+)[.]json$`).exec(path);
+    if (!m) continue;
+    const payload = (doc.properties as Record<string, { required?: string[] }>).payload;
+    out.set(m[1] as string, payload?.required ?? []);
+  }
+  return out;
+}
+
+/**
+ * The required payload fields a record lacks, comma-separated ('' when none), as the validator sees them:
+ * `absent` lists fields not in the payload at all (missing_required_field), `null` those present as JSON null
+ * (a wrong type to the validator). The map `pm` holds the payload's fields as text, a JSON null as NULL. Fields
+ * required by every version are checked for any version; the others for the versions that require them.
+ */
+export function requiredFieldsSql(
+  eventType: string,
+  kind: "absent" | "null",
+  pm = "r.pm",
+  version = "r.schema_version",
+): string {
+  const byVersion = requiredPayloadFields(eventType);
+  const versions = [...byVersion.keys()].sort();
+  const fields = [...new Set([...byVersion.values()].flat())];
+  const terms = fields.map((f) => {
+    const requiring = versions.filter((v) => byVersion.get(v)!.includes(f));
+    const present = `array_contains(map_keys(${pm}), ${lit(f)})`;
+    const test = kind === "absent" ? `NOT ${present}` : `${present} AND ${pm}[${lit(f)}] IS NULL`;
+    const when =
+      requiring.length === versions.length ? test : `${version} IN (${inList(requiring)}) AND ${test}`;
+    return `  CASE WHEN ${when} THEN ${lit(f)} END`;
+  });
+  return [`concat_ws(`, `  ',',`, terms.join(",\n"), `)`].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Identity: contracts' IDENTITY_RULES as a one-row relation.
 
 export function identitySettingsSql(): string {
@@ -211,6 +253,14 @@ export const BLOCKS: Record<string, () => string> = {
   order_metrics: orderMetricsSql,
   average_order_value: () => averageOrderValueSql("o.total_spent", "o.total_orders"),
   identity_settings: identitySettingsSql,
+  required_order: () => requiredFieldsSql("order", "absent"),
+  required_behavioral_event: () => requiredFieldsSql("behavioral_event", "absent"),
+  required_support_interaction: () => requiredFieldsSql("support_interaction", "absent"),
+  required_customer_profile: () => requiredFieldsSql("customer_profile", "absent"),
+  null_order: () => requiredFieldsSql("order", "null"),
+  null_behavioral_event: () => requiredFieldsSql("behavioral_event", "null"),
+  null_support_interaction: () => requiredFieldsSql("support_interaction", "null"),
+  null_customer_profile: () => requiredFieldsSql("customer_profile", "null"),
 };
 
 const BLOCK = /^([ \t]*)-- generated:begin ([a-z_]+)[^\n]*\n[\s\S]*?^[ \t]*-- generated:end \2[^\n]*$/gm;

@@ -6,7 +6,7 @@
 -- @erase_by customer_id, payload_customer_id
 -- @inputs landing_records, run_context
 -- @zorder event_type
--- @expect drop unparseable_line parseable_record: is_parseable
+-- @expect drop unparseable parseable_record: is_parseable
 -- @expect drop missing_required_field has_event_id: event_id IS NOT NULL
 -- @expect warn unknown_event_type known_event_type: event_type IN ('customer_profile', 'order', 'behavioral_event', 'support_interaction', 'product')
 -- @expect warn unknown_source known_source: source_system IN ('crm', 'ecommerce', 'pos', 'mobile_app', 'web', 'support', 'catalog')

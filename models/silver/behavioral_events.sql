@@ -4,6 +4,8 @@
 -- @erase_by customer_id
 -- @inputs silver.event_deliveries, run_context
 -- @expect drop unknown_schema_version known_schema_version: schema_version = '1.0'
+-- @expect drop missing_required_field has_required_fields: missing_required_fields = ''
+-- @expect drop wrong_type required_not_null: null_required_fields = ''
 -- @expect drop missing_required_field has_session_id: session_id IS NOT NULL
 -- @expect drop invalid_timestamp valid_occurred_at: occurred_at IS NOT NULL
 -- @expect drop invalid_enum_value known_action: action IN ('PAGE_VIEW', 'PRODUCT_VIEW', 'CLICK', 'SCROLL', 'SEARCH', 'CART_ADD', 'CART_REMOVE', 'CHECKOUT')
@@ -38,6 +40,28 @@ SELECT
   coalesce(array_join(array_sort(array_except(
     map_keys(r.pm), k.known_fields
   )), ','), '') AS rescued_fields,
+    -- generated:begin required_behavioral_event (models/rules.ts; regenerate with npm run models:build)
+    concat_ws(
+      ',',
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'sessionId') THEN 'sessionId' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'action') THEN 'action' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'channel') THEN 'channel' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'deviceType') THEN 'deviceType' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'pageUrl') THEN 'pageUrl' END
+    )
+    -- generated:end required_behavioral_event
+    AS missing_required_fields,
+    -- generated:begin null_behavioral_event (models/rules.ts; regenerate with npm run models:build)
+    concat_ws(
+      ',',
+      CASE WHEN array_contains(map_keys(r.pm), 'sessionId') AND r.pm['sessionId'] IS NULL THEN 'sessionId' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'action') AND r.pm['action'] IS NULL THEN 'action' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'channel') AND r.pm['channel'] IS NULL THEN 'channel' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'deviceType') AND r.pm['deviceType'] IS NULL THEN 'deviceType' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'pageUrl') AND r.pm['pageUrl'] IS NULL THEN 'pageUrl' END
+    )
+    -- generated:end null_behavioral_event
+    AS null_required_fields,
   r.schema_version,
   r.source_file,
   r.line_no,

@@ -9,6 +9,8 @@
 -- @erase_by customer_id
 -- @inputs silver.event_deliveries, run_context, control_erasure
 -- @expect drop unknown_schema_version known_schema_version: schema_version IN ('1.0', '1.1')
+-- @expect drop missing_required_field has_required_fields: missing_required_fields = ''
+-- @expect drop wrong_type required_not_null: null_required_fields = ''
 -- @expect drop missing_required_field has_customer_id: customer_id IS NOT NULL
 -- @expect drop customer_id_mismatch envelope_matches_payload: envelope_customer_id IS NULL OR envelope_customer_id = customer_id
 -- @expect drop invalid_timestamp valid_occurred_at: valid_from IS NOT NULL
@@ -59,6 +61,38 @@ renamed AS (
     coalesce(array_join(array_sort(array_except(
       map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
+    -- generated:begin required_customer_profile (models/rules.ts; regenerate with npm run models:build)
+    concat_ws(
+      ',',
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'customerId') THEN 'customerId' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'firstName') THEN 'firstName' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'lastName') THEN 'lastName' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'email') THEN 'email' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'customerSegment') THEN 'customerSegment' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'loyaltyTier') THEN 'loyaltyTier' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'loyaltyPoints') THEN 'loyaltyPoints' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'registrationDate') THEN 'registrationDate' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'status') THEN 'status' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'consent') THEN 'consent' END
+    )
+    -- generated:end required_customer_profile
+    AS missing_required_fields,
+    -- generated:begin null_customer_profile (models/rules.ts; regenerate with npm run models:build)
+    concat_ws(
+      ',',
+      CASE WHEN array_contains(map_keys(r.pm), 'customerId') AND r.pm['customerId'] IS NULL THEN 'customerId' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'firstName') AND r.pm['firstName'] IS NULL THEN 'firstName' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'lastName') AND r.pm['lastName'] IS NULL THEN 'lastName' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'email') AND r.pm['email'] IS NULL THEN 'email' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'customerSegment') AND r.pm['customerSegment'] IS NULL THEN 'customerSegment' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'loyaltyTier') AND r.pm['loyaltyTier'] IS NULL THEN 'loyaltyTier' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'loyaltyPoints') AND r.pm['loyaltyPoints'] IS NULL THEN 'loyaltyPoints' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'registrationDate') AND r.pm['registrationDate'] IS NULL THEN 'registrationDate' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'status' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'consent') AND r.pm['consent'] IS NULL THEN 'consent' END
+    )
+    -- generated:end null_customer_profile
+    AS null_required_fields,
     r.schema_version,
     r.event_id,
     r.occurred_at AS valid_from,
@@ -378,6 +412,8 @@ SELECT
   c.preferred_categories_json,
   c.external_ids_json,
   c.rescued_fields,
+  c.missing_required_fields,
+  c.null_required_fields,
   c.schema_version,
   sha2(concat_ws(
     '|', coalesce(c.source_system, ''), coalesce(c.first_name, ''), coalesce(c.last_name, ''), coalesce(c.email, ''),

@@ -6,6 +6,8 @@
 -- @erase_by customer_id
 -- @inputs silver.event_deliveries, run_context
 -- @expect drop unknown_schema_version known_schema_version: schema_version IN ('1.0', '1.1')
+-- @expect drop missing_required_field has_required_fields: missing_required_fields = ''
+-- @expect drop wrong_type required_not_null: null_required_fields = ''
 -- @expect drop missing_required_field has_order_id: order_id IS NOT NULL
 -- @expect drop missing_required_field has_customer_id: customer_id IS NOT NULL
 -- @expect drop invalid_timestamp valid_ordered_at: ordered_at IS NOT NULL
@@ -48,6 +50,42 @@ renamed AS (
     coalesce(array_join(array_sort(array_except(
       map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
+    -- generated:begin required_order (models/rules.ts; regenerate with npm run models:build)
+    concat_ws(
+      ',',
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'orderId') THEN 'orderId' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'channel') THEN 'channel' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'orderedAt') THEN 'orderedAt' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'transactionType') THEN 'transactionType' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'status') THEN 'status' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'currency') THEN 'currency' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'totalAmount') THEN 'totalAmount' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'taxAmount') THEN 'taxAmount' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'shippingAmount') THEN 'shippingAmount' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'discountAmount') THEN 'discountAmount' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'paymentMethod') THEN 'paymentMethod' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'items') THEN 'items' END
+    )
+    -- generated:end required_order
+    AS missing_required_fields,
+    -- generated:begin null_order (models/rules.ts; regenerate with npm run models:build)
+    concat_ws(
+      ',',
+      CASE WHEN array_contains(map_keys(r.pm), 'orderId') AND r.pm['orderId'] IS NULL THEN 'orderId' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'channel') AND r.pm['channel'] IS NULL THEN 'channel' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'orderedAt') AND r.pm['orderedAt'] IS NULL THEN 'orderedAt' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'transactionType') AND r.pm['transactionType'] IS NULL THEN 'transactionType' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'status' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'currency') AND r.pm['currency'] IS NULL THEN 'currency' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'totalAmount') AND r.pm['totalAmount'] IS NULL THEN 'totalAmount' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'taxAmount') AND r.pm['taxAmount'] IS NULL THEN 'taxAmount' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'shippingAmount') AND r.pm['shippingAmount'] IS NULL THEN 'shippingAmount' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'discountAmount') AND r.pm['discountAmount'] IS NULL THEN 'discountAmount' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'paymentMethod') AND r.pm['paymentMethod'] IS NULL THEN 'paymentMethod' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'items') AND r.pm['items'] IS NULL THEN 'items' END
+    )
+    -- generated:end null_order
+    AS null_required_fields,
     r.schema_version,
     r.event_id,
     r.occurred_at,
@@ -107,6 +145,8 @@ SELECT
   l.item_count,
   l.items_json,
   l.rescued_fields,
+  l.missing_required_fields,
+  l.null_required_fields,
   l.schema_version,
   l.event_id,
   l.occurred_at,

@@ -5,6 +5,8 @@
 -- @erase_by customer_id
 -- @inputs silver.event_deliveries, run_context
 -- @expect drop unknown_schema_version known_schema_version: schema_version = '1.0'
+-- @expect drop missing_required_field has_required_fields: missing_required_fields = ''
+-- @expect drop wrong_type required_not_null: null_required_fields = ''
 -- @expect drop missing_required_field has_keys: interaction_id IS NOT NULL AND customer_id IS NOT NULL
 -- @expect drop invalid_timestamp valid_occurred_at: occurred_at IS NOT NULL
 -- @expect drop out_of_range satisfaction_in_range: satisfaction_score IS NULL OR satisfaction_score BETWEEN 1 AND 5
@@ -37,6 +39,30 @@ renamed AS (
     coalesce(array_join(array_sort(array_except(
       map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
+    -- generated:begin required_support_interaction (models/rules.ts; regenerate with npm run models:build)
+    concat_ws(
+      ',',
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'interactionId') THEN 'interactionId' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'ticketId') THEN 'ticketId' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'interactionType') THEN 'interactionType' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'priority') THEN 'priority' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'category') THEN 'category' END,
+      CASE WHEN NOT array_contains(map_keys(r.pm), 'status') THEN 'status' END
+    )
+    -- generated:end required_support_interaction
+    AS missing_required_fields,
+    -- generated:begin null_support_interaction (models/rules.ts; regenerate with npm run models:build)
+    concat_ws(
+      ',',
+      CASE WHEN array_contains(map_keys(r.pm), 'interactionId') AND r.pm['interactionId'] IS NULL THEN 'interactionId' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'ticketId') AND r.pm['ticketId'] IS NULL THEN 'ticketId' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'interactionType') AND r.pm['interactionType'] IS NULL THEN 'interactionType' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'priority') AND r.pm['priority'] IS NULL THEN 'priority' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'category') AND r.pm['category'] IS NULL THEN 'category' END,
+      CASE WHEN array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'status' END
+    )
+    -- generated:end null_support_interaction
+    AS null_required_fields,
     r.schema_version,
     r.event_id,
     r.occurred_at,
@@ -72,6 +98,8 @@ SELECT
   l.agent_id,
   CAST(l.occurred_at AS DATE) AS interaction_date,
   l.rescued_fields,
+  l.missing_required_fields,
+  l.null_required_fields,
   l.schema_version,
   l.event_id,
   l.occurred_at,

@@ -20,6 +20,10 @@ const profile = (id: string, email: string, phone?: string) =>
     ...(phone === undefined ? {} : { phone }),
     registrationDate: "2024-01-01",
     status: "ACTIVE",
+    customerSegment: "BASIC",
+    loyaltyTier: "BRONZE",
+    loyaltyPoints: 0,
+    consent: { email: false, sms: false },
   });
 
 describe("identity guards (silver.customer_identity, silver.identity_links)", () => {

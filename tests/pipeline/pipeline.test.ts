@@ -47,7 +47,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
       .map((l) => JSON.parse(l));
     expect(q).toHaveLength(1);
     expect(q[0]).toMatchObject({
-      reason: "unparseable_line",
+      reason: "unparseable",
       rule: "parseable_record",
       source_file: "landing/ecommerce/order/ingest_date=2024-04-10/ec-o1.jsonl",
       line_no: 2,
@@ -266,6 +266,10 @@ describe("pipeline on DuckDB: golden fixture", () => {
             phone: `+1415555${1000 + Math.floor(i / 2)}`,
             registrationDate: "2024-01-01",
             status: "ACTIVE",
+            customerSegment: "BASIC",
+            loyaltyTier: "BRONZE",
+            loyaltyPoints: 0,
+            consent: { email: false, sms: false },
           }),
         );
         writeLanding(lake, "crm", "customer_profile", "2024-04-10", "chain.jsonl", lines);
@@ -1057,6 +1061,12 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
         firstName: "Bo",
         lastName: "Chan",
         email: "bo@example.org",
+        customerSegment: "BASIC",
+        loyaltyTier: "BRONZE",
+        loyaltyPoints: 0,
+        registrationDate: "2024-01-01",
+        status: "ACTIVE",
+        consent: { email: false, sms: false },
       }),
     ]);
     await runPipeline({ lakeDir: lake, loadId: "E1", windowEnd: "2024-05-01" });

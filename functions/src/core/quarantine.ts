@@ -3,11 +3,12 @@
  * kept with its reason, the rules it broke and its position in the hub, so it can be inspected,
  * fixed and replayed. Files: `quarantine/realtime/<stream>/ingest_date=YYYY-MM-DD/<batch id>.jsonl`.
  */
+import { UNPARSEABLE_CODE } from "../../../contracts";
 import type { EventPosition } from "./positions";
 
 /** Reasons beyond the contract's violation codes. */
 export const QUARANTINE_CODES = {
-  unparseable: "unparseable",
+  unparseable: UNPARSEABLE_CODE,
   wrongStream: "wrong_stream",
   processingFailed: "processing_failed",
   /** The host's retry policy gave up on a batch (a dependency was down too long); replay after the fix. */
