@@ -116,7 +116,9 @@ describe("the batch path applies the real-time contract", () => {
     for (const e of events) {
       const id = String(e.eventId);
       const verdict = validateEvent(e);
-      const codes = new Set<string>(verdict.violations.filter((v) => v.severity === "error").map((v) => v.code));
+      const codes = new Set<string>(
+        verdict.violations.filter((v) => v.severity === "error").map((v) => v.code),
+      );
       if (verdict.valid) {
         if (!kept.has(id)) disagreements.push(`${id}: valid, batch ${quarantined.get(id) ?? "lost it"}`);
       } else if (kept.has(id)) disagreements.push(`${id}: rejected (${[...codes].join(",")}), batch kept it`);
