@@ -28,7 +28,8 @@ def _skip(sql, i):
     return i
 
 
-def _blank_comments(sql):
+def _blank_comments(sql, strings=False):
+    """Comments (and, with strings=True, string literals) replaced by spaces; positions unchanged."""
     out, i = [], 0
     while i < len(sql):
         j = _skip(sql, i)
@@ -36,7 +37,7 @@ def _blank_comments(sql):
             out.append(sql[i])
             i += 1
         else:
-            out.append(" " * (j - i) if sql.startswith("--", i) else sql[i:j])
+            out.append(" " * (j - i) if strings or sql.startswith("--", i) else sql[i:j])
             i = j
     return "".join(out)
 
@@ -72,7 +73,7 @@ def split_ctes(sql):
 def references(name, sql):
     """How many times `sql` reads `name` as a relation (after FROM or JOIN)."""
     pattern = rf"\b(?:FROM|JOIN)\s+{re.escape(name)}(?![\w.])"
-    return len(re.findall(pattern, _blank_comments(sql), re.IGNORECASE))
+    return len(re.findall(pattern, _blank_comments(sql, strings=True), re.IGNORECASE))
 
 
 def register_ctes(spark, sql):

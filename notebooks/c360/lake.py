@@ -87,6 +87,10 @@ def has_delta_log(dbutils, path):
     return any(entry_name(e) == "_delta_log" for e in ls(dbutils, path))
 
 
+# (application id, table) → the location this process registered it at.
+_registered = {}
+
+
 def attach_lake(spark, dbutils, lake_root):
     """Registers every Delta table of the layer zones in the session catalog (external tables at their lake
     location), replacing a registration that points elsewhere: the lake, not the metastore, holds the tables."""
@@ -99,13 +103,20 @@ def attach_lake(spark, dbutils, lake_root):
                 continue
             present.add(name)
             where = location(lake_root, layer, name)
+            key = (spark.sparkContext.applicationId, f"{layer}.{name}")
             if spark.catalog.tableExists(f"{layer}.{name}"):
+                # Registered by this session at this location: nothing to check (DESCRIBE DETAIL reads the log).
+                if _registered.get(key) == where:
+                    continue
                 current = spark.sql(f"DESCRIBE DETAIL {layer}.{name}").first()["location"]
                 if current.rstrip("/") == qualified(spark, where):
+                    _registered[key] = where
                     continue
                 spark.sql(f"DROP TABLE {layer}.{name}")
             spark.sql(f"CREATE TABLE {layer}.{name} USING DELTA LOCATION '{where}'")
+            _registered[key] = where
         for t in spark.sql(f"SHOW TABLES IN {layer}").collect():
             if not t.isTemporary and t.tableName not in present and not t.tableName.startswith("_"):
                 # Registered, but its folder is gone (or belongs to another lake): unregister (external: no data).
                 spark.sql(f"DROP TABLE IF EXISTS {layer}.{t.tableName}")
+                _registered.pop((spark.sparkContext.applicationId, f"{layer}.{t.tableName}"), None)

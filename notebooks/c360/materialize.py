@@ -18,13 +18,14 @@ def first_failure(drops, field):
     return "CASE " + " ".join(f"WHEN NOT {passes(e)} THEN {sql_string(e[field])}" for e in drops) + " END"
 
 
-def check_expectations(spark, model, relation):
-    if not model["expectations"]:
-        return []
-    counts = spark.sql("SELECT " + ", ".join(
-        f"count_if(NOT {passes(e)}) AS e{i}" for i, e in enumerate(model["expectations"])) + f" FROM {relation}").first()
-    return [{"name": e["name"], "code": e["code"], "action": e["action"], "failed": int(counts[i]),
-             "passed": int(counts[i]) == 0} for i, e in enumerate(model["expectations"])]
+def stage_counts(spark, model, relation, quarantine_sql, keep_sql):
+    """One pass over the staged rows: rows in, each expectation's failures, rows to quarantine, rows to keep."""
+    checks = [f"count_if(NOT {passes(e)})" for e in model["expectations"]]
+    row = spark.sql(f"SELECT count(*), {', '.join(checks + [f'count_if({quarantine_sql})', f'count_if({keep_sql})'])}"
+                    f" FROM {relation} AS s").first()
+    results = [{"name": e["name"], "code": e["code"], "action": e["action"], "failed": int(row[i + 1]),
+                "passed": int(row[i + 1]) == 0} for i, e in enumerate(model["expectations"])]
+    return int(row[0]), results, int(row[-2]), int(row[-1])
 
 
 def write_quarantine(spark, dbutils, lake_root, model, params, rows):
@@ -46,35 +47,34 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
     stage = spark.sql(final).localCheckpoint()
     stage.createOrReplaceTempView("__stage")
     cols = stage.columns
-    rows_in = stage.count()
-    results = check_expectations(spark, model, "__stage")
-    summary = {"model": target, "layer": model["layer"], "materialization": model["materialized"],
-               "rowsIn": rows_in, "rowsOut": 0, "rowsWritten": 0, "quarantined": 0, "expectations": results}
-    failing = [r["name"] for r in results if r["action"] == "fail" and not r["passed"]]
-    if failing:
-        summary["failedExpectations"] = failing
-        for view in cte_views:
-            spark.catalog.dropTempView(view)
-        return summary, []
-
     erased = erased_rows_condition(model, erasures)
     drops = [e for e in model["expectations"] if e["action"] == "drop"]
     # Never "(true)" right after a relation: Spark would read `WHERE (true)` as an alias with a column list.
     all_ok = " AND ".join(passes(e) for e in drops) if drops else "1 = 1"
-    if drops:
+    # An erased customer's failing rows are dropped without a quarantine copy (they are deleted anyway).
+    to_quarantine = f"NOT ({all_ok})" + (f" AND NOT coalesce({erased}, false)" if erased else "")
+    keep = f"({all_ok})" + (f" AND NOT coalesce({erased}, false)" if erased else "")
+    rows_in, results, quarantined, kept = stage_counts(spark, model, "__stage", to_quarantine, keep)
+    summary = {"model": target, "layer": model["layer"], "materialization": model["materialized"],
+               "rowsIn": rows_in, "rowsOut": 0, "rowsWritten": 0, "quarantined": quarantined, "expectations": results}
+    failing = [r["name"] for r in results if r["action"] == "fail" and not r["passed"]]
+    if failing:
+        summary["quarantined"] = 0
+        summary["failedExpectations"] = failing
+        for view in ["__stage", *cte_views]:
+            spark.catalog.dropTempView(view)
+        return summary, []
+
+    if quarantined:
         record = "s.raw_record" if "raw_record" in cols else "to_json(struct(s.*), map('ignoreNullFields', 'false'))"
         src = "s.source_file" if "source_file" in cols else "CAST(NULL AS STRING)"
         line = "s.line_no" if "line_no" in cols else "CAST(NULL AS BIGINT)"
-        # An erased customer's failing rows are dropped without a quarantine copy (they are deleted anyway).
-        not_erased = f" AND NOT coalesce({erased_rows_condition(model, erasures, 's.')}, false)" if erased else ""
         q = spark.sql(f"""SELECT {sql_string(model['layer'])} AS stage, {sql_string(model['name'])} AS `table`,
             {first_failure(drops, 'code')} AS reason, {first_failure(drops, 'name')} AS rule,
             {sql_string(params['load_id'])} AS load_id, {src} AS source_file, {line} AS line_no, {record} AS record,
             CAST({sql_string(params['run_at'])} AS TIMESTAMP) AS quarantined_at
-            FROM __stage AS s WHERE NOT ({all_ok}){not_erased}""").localCheckpoint()
-        summary["quarantined"] = q.count()
-        if summary["quarantined"]:
-            write_quarantine(spark, dbutils, lake_root, model, params, q)
+            FROM __stage AS s WHERE {to_quarantine}""")
+        write_quarantine(spark, dbutils, lake_root, model, params, q)
 
     # Landing positions of erased bronze rows (new ones here, existing ones below) so the run blanks their lines.
     bronze = "landing_records" in model["inputs"]
@@ -83,7 +83,7 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
         positions += [(r[0], r[1]) for r in spark.sql(
             f"SELECT source_file, line_no FROM __stage AS s WHERE ({all_ok}) AND ({erased}) AND record_format = 'jsonl'").collect()]
     keep = f"({all_ok})" + (f" AND NOT coalesce({erased}, false)" if erased else "")
-    ok = spark.sql(f"SELECT * FROM __stage AS s WHERE {keep}").localCheckpoint()
+    ok = spark.sql(f"SELECT * FROM __stage AS s WHERE {keep}")
     ok.createOrReplaceTempView("__stage_ok")
 
     exists = spark.catalog.tableExists(target)
@@ -96,7 +96,7 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
             raise RuntimeError(f"{target}: the model returned {dup} duplicate keys ({keys}); MERGE needs one row per key")
     if kind == "full" or (kind == "incremental" and not exists):
         spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA LOCATION '{where}' AS SELECT * FROM __stage_ok")
-        summary["rowsWritten"] = ok.count()
+        summary["rowsWritten"] = kept
     elif kind == "incremental":
         if erased:
             if bronze:
@@ -136,7 +136,7 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
         versions.createOrReplaceTempView("__versions")
         summary["rowsWritten"] = versions.exceptAll(before).count() if exists else versions.count()
         spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA LOCATION '{where}' AS SELECT * FROM __versions")
-    summary["rowsOut"] = spark.table(target).count()
+    summary["rowsOut"] = kept if kind == "full" or (kind == "incremental" and not exists) else spark.table(target).count()
     for view in ["__stage", "__stage_ok", "__existing", "__versions", *cte_views]:
         spark.catalog.dropTempView(view)
     return summary, positions

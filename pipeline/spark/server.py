@@ -59,6 +59,9 @@ def main():
         rid = request.get("id")
         try:
             if request["op"] == "run_layer":
+                # A lake may have been removed and rebuilt at the same path since the last request (the bench resets
+                # its lake between runs): no Delta log cached from before.
+                spark._jvm.org.apache.spark.sql.delta.DeltaLog.clearCache()
                 spark.conf.set("c360.zone_roots", json.dumps(request["zones"]))
                 result = run_notebook(
                     spark, LocalDbutils(request["widgets"]), request["layer"],
