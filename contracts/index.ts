@@ -1,4 +1,5 @@
 export * from "./bounds";
+export * from "./consent";
 export * from "./identity";
 export * from "./json-schema";
 export * from "./lake-layout";

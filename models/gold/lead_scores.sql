@@ -8,7 +8,9 @@
 -- @materialized full
 -- @unique_key customer_key
 -- @zorder customer_key
--- @inputs gold.customer_360, gold.churn_features, silver.customer_identity, silver.orders, silver.sessions, silver.support_interactions
+-- A marketing use: every customer is scored, and `has_marketing_consent` (gold.marketing_consent) flags who may be
+-- contacted on it; a withdrawal clears the flag in the next gold run.
+-- @inputs gold.customer_360, gold.churn_features, gold.marketing_consent, silver.customer_identity, silver.orders, silver.sessions, silver.support_interactions
 -- @expect fail out_of_range score_in_range: lead_score BETWEEN 0 AND 100
 WITH identity AS (
   SELECT i.source_customer_id, i.customer_key FROM silver.customer_identity AS i
@@ -52,10 +54,12 @@ base AS (
     CASE WHEN f.days_since_last_activity < 7 THEN 10 ELSE 5 END AS recency_score,
     coalesce(CAST(a.purchases_won AS DOUBLE) / NULLIF(a.purchase_attempts, 0), 0) AS win_rate,
     f.days_since_last_activity,
+    coalesce(mc.has_marketing_consent, false) AS has_marketing_consent,
     c.as_of_date,
     c.load_id
   FROM gold.customer_360 AS c
   LEFT JOIN gold.churn_features AS f ON f.customer_key = c.customer_key
+  LEFT JOIN gold.marketing_consent AS mc ON mc.customer_key = c.customer_key
   LEFT JOIN attempts AS a ON a.customer_key = c.customer_key
   LEFT JOIN positive_sessions AS p ON p.customer_key = c.customer_key
   LEFT JOIN support AS s ON s.customer_key = c.customer_key
@@ -101,6 +105,7 @@ SELECT
     WHEN s.lead_score_exact >= 40 THEN 'cool'
     ELSE 'cold'
   END AS lead_quality,
+  s.has_marketing_consent,
   s.as_of_date,
   s.load_id
 FROM scored AS s

@@ -1,10 +1,11 @@
 -- Personalization: per customer and product category — purchases, views and cart adds, the category's share
 -- of the customer's spend and views, an affinity score (0.7 × spend share + 0.3 × view share), its rank, and the
--- customer's most bought product in the category.
+-- customer's most bought product in the category. A marketing use: only customers with marketing consent
+-- (gold.marketing_consent); a withdrawal removes the customer's rows in the next gold run.
 -- @materialized full
 -- @unique_key customer_key, category
 -- @zorder customer_key
--- @inputs silver.customer_identity, silver.orders, silver.order_items, silver.behavioral_events, run_context
+-- @inputs silver.customer_identity, silver.orders, silver.order_items, silver.behavioral_events, gold.marketing_consent, run_context
 -- @expect fail out_of_range affinity_in_range: affinity_score BETWEEN 0 AND 1
 WITH identity AS (
   SELECT i.source_customer_id, i.customer_key FROM silver.customer_identity AS i
@@ -91,5 +92,6 @@ SELECT
   rc.as_of_date,
   rc.load_id
 FROM scored AS s
+INNER JOIN gold.marketing_consent AS mc ON mc.customer_key = s.customer_key AND mc.has_marketing_consent
 CROSS JOIN run_context AS rc
 LEFT JOIN top_product AS t ON t.customer_key = s.customer_key AND t.category = s.category

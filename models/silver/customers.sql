@@ -56,6 +56,8 @@ renamed AS (
     upper(trim(r.pm['preferredChannel'])) AS preferred_channel,
     TRY_CAST(get_json_object(r.pm['consent'], '$.email') AS BOOLEAN) AS consent_email,
     TRY_CAST(get_json_object(r.pm['consent'], '$.sms') AS BOOLEAN) AS consent_sms,
+    TRY_CAST(get_json_object(r.pm['consent'], '$.push') AS BOOLEAN) AS consent_push,
+    get_json_object(r.pm['consent'], '$.updatedAt') AS consent_updated_at_raw,
     get_json_object(r.pm['preferences'], '$.categories') AS preferred_categories_json,
     r.pm['externalIds'] AS external_ids_json,
     coalesce(array_join(array_sort(array_except(
@@ -409,6 +411,13 @@ SELECT
   c.preferred_channel,
   c.consent_email,
   c.consent_sms,
+  c.consent_push,
+  -- when the consent statement took effect: its own updatedAt, never later than the record that reports it (the
+  -- real-time profile's rule, consentInstant() in functions/src/core/profile.ts)
+  CASE
+    WHEN TRY_CAST(c.consent_updated_at_raw AS TIMESTAMP_LTZ) IS NULL OR TRY_CAST(c.consent_updated_at_raw AS TIMESTAMP_LTZ) > c.valid_from THEN c.valid_from
+    ELSE TRY_CAST(c.consent_updated_at_raw AS TIMESTAMP_LTZ)
+  END AS consent_updated_at,
   c.preferred_categories_json,
   c.external_ids_json,
   c.rescued_fields,
@@ -422,7 +431,9 @@ SELECT
     coalesce(c.customer_segment, ''), coalesce(c.loyalty_tier, ''), coalesce(CAST(c.loyalty_points AS STRING), ''),
     coalesce(CAST(c.registration_date AS STRING), ''), coalesce(c.status, ''), coalesce(c.preferred_channel, ''),
     coalesce(CAST(c.consent_email AS STRING), ''), coalesce(CAST(c.consent_sms AS STRING), ''),
-    coalesce(c.preferred_categories_json, ''), coalesce(c.external_ids_json, '')
+    coalesce(c.preferred_categories_json, ''), coalesce(c.external_ids_json, ''),
+    -- push consent and its time only when given (concat_ws skips NULLs): records without them hash as before
+    CAST(c.consent_push AS STRING), c.consent_updated_at_raw
   ), 256) AS record_hash,
   c.event_id,
   c.valid_from,

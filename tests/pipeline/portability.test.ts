@@ -341,6 +341,7 @@ describe("portability guard", () => {
       "customer_segments",
       "data_quality_metrics",
       "data_quality_scores",
+      "marketing_consent",
       "lead_scores",
       "personalization_features",
       "profile_traits",

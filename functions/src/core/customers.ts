@@ -1,6 +1,7 @@
 /** Reads, segments, erasure and export of a customer (the logic behind the /api/customers endpoints). */
 import { randomUUID } from "node:crypto";
 
+import { hasMarketingConsent } from "../../../contracts";
 import type { ChangePublisher } from "./change-events";
 import type { IdentityIndex } from "./identity-index";
 import type { Lake } from "./lake";
@@ -19,14 +20,21 @@ export function publicProfile(doc: CustomerProfileDocument): Omit<CustomerProfil
   return out as Omit<CustomerProfileDocument, "idempotency">;
 }
 
+/**
+ * The segments view. Preferred categories are personalization, a marketing use: shown only with marketing consent
+ * (hasMarketingConsent, the batch path's rule too), judged on the profile's latest consent statement — so a
+ * withdrawal applied by the next real-time batch empties them on the next read.
+ */
 export function segmentsOf(doc: CustomerProfileDocument) {
+  const marketingConsent = hasMarketingConsent(doc.consent);
   return {
     customerId: doc.customerId,
     valueSegment: doc.valueSegment,
     valueSegmentBasis: { totalSpent: doc.orders.totalSpent, orderCount: doc.orders.count },
     crmSegment: doc.crm.customerSegment ?? null,
     loyaltyTier: doc.crm.loyaltyTier ?? null,
-    preferredCategories: doc.preferredCategories,
+    marketingConsent,
+    preferredCategories: marketingConsent ? doc.preferredCategories : [],
     engagement: {
       sessions: doc.behaviour.sessions,
       lastSeenAt: doc.behaviour.lastSeenAt ?? null,
