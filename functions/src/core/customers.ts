@@ -8,13 +8,14 @@ import type { Lake } from "./lake";
 import type { CustomerProfileDocument } from "./profile";
 import type { ProfileStore } from "./profile-store";
 import type { QuarantineRecord } from "./quarantine";
+import { OUTBOX_FIELD } from "./realtime-changes";
 import { eraseTraitsAndIndex, type TraitsErasureOutcome } from "./traits-erasure";
 
 /** The profile as the API shows it: without Cosmos system fields and idempotency bookkeeping. */
 export function publicProfile(doc: CustomerProfileDocument): Omit<CustomerProfileDocument, "idempotency"> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) {
-    if (k.startsWith("_") || k === "idempotency") continue;
+    if (k.startsWith("_") || k === "idempotency" || k === OUTBOX_FIELD) continue;
     out[k] = v;
   }
   return out as Omit<CustomerProfileDocument, "idempotency">;

@@ -2,7 +2,7 @@
  * The handlers' dependencies, built once per process from app settings, or injected (tests and
  * the local driver call setDependencies with clients for Azurite and the local Cosmos server).
  */
-import { type ChangePublisher, EventHubsChangePublisher } from "./change-events";
+import { EventHubsChangePublisher } from "./change-events";
 import {
   cosmosFromSettings,
   lakeFromSettings,
@@ -27,8 +27,6 @@ export interface Dependencies extends ProcessorDeps {
   hold?: { baseDelayMs: number; maxDelayMs: number };
   /** The identifier index (identity-index.ts); without it, ids are looked up as given. */
   index?: IdentityIndex;
-  /** Where profile change events go (the `profile-changes` hub); none means none are sent. */
-  changes?: ChangePublisher;
 }
 
 let current: Promise<Dependencies> | undefined;

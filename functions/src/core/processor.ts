@@ -7,6 +7,7 @@
  * idempotency bookkeeping skips what was already applied.
  */
 import { landingPath, parseJsonBounded, quarantinePath, type Violation } from "../../../contracts";
+import type { ChangePublisher } from "./change-events";
 import { enrich, type EnrichedEvent } from "./enrich";
 import type { IdIndex } from "./id-index";
 import { alreadyApplied, type Position, recordApplied } from "./idempotency";
@@ -30,6 +31,7 @@ import {
   type QuarantineRecord,
   quarantineRecord,
 } from "./quarantine";
+import { flushOutbox, recordTierChange } from "./realtime-changes";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./retry";
 import type { StreamDefinition } from "./streams";
 import { type RecordOptions, validateRecord } from "./validate-record";
@@ -47,6 +49,8 @@ export interface ProcessorDeps {
   /** Re-read-and-merge attempts on ETag conflicts before the customer counts as failed. */
   maxConflictRetries?: number;
   log?: (message: string) => void;
+  /** Where value tier changes go (realtime-changes.ts); none means none are recorded. */
+  changes?: ChangePublisher;
 }
 
 export interface BatchSummary {
@@ -435,6 +439,7 @@ async function writeCustomer(
       return { written: false, applied: 0, duplicates: 0, erasedSkipped, conflicts };
     }
     const doc = stored?.doc ?? emptyProfile(customerId);
+    const tierBefore = doc.valueSegment;
     // Stamps stored before the clock rule (far future, leap seconds) must not outrank real events.
     releasePinnedStamps(doc, deps.validation?.now ?? new Date(), deps.validation?.maxFutureSkewSeconds);
     let applied = 0;
@@ -472,10 +477,19 @@ async function writeCustomer(
       applied++;
     }
     if (restart) continue;
-    if (applied === 0) return { written: false, applied, duplicates, erasedSkipped: 0, conflicts };
+    if (applied === 0) {
+      // A redelivery after a write whose change event was not sent yet: send it now (realtime-changes.ts).
+      if (stored) await withRetry(() => flushOutbox(deps, stored.doc), retry);
+      return { written: false, applied, duplicates, erasedSkipped: 0, conflicts };
+    }
     finalizeProfile(doc);
+    const lastApplied = doc.idempotency.applied[doc.idempotency.applied.length - 1]?.id ?? "";
+    const fresh = deps.changes
+      ? recordTierChange(tierBefore, doc, lastApplied, deps.validation?.now ?? new Date())
+      : undefined;
     try {
       await withRetry(() => deps.store.write(doc, stored?.etag), retry);
+      await withRetry(() => flushOutbox(deps, doc, fresh), retry);
       return { written: true, applied, duplicates, erasedSkipped: 0, conflicts };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflict) || attempt >= maxAttempts) throw error;

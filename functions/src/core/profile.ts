@@ -538,7 +538,8 @@ export function foldEvents(events: Iterable<unknown>): Map<string, CustomerProfi
 export function comparableProfile(doc: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) {
-    if (k.startsWith("_") || k === "idempotency") continue;
+    // changeOutbox: change events waiting to be sent (realtime-changes.ts), bookkeeping like idempotency
+    if (k.startsWith("_") || k === "idempotency" || k === "changeOutbox") continue;
     out[k] = v;
   }
   return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;

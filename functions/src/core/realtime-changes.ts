@@ -1,0 +1,99 @@
+/**
+ * Change events of the real-time path: when merging a batch moves a profile's value tier (`valueSegment`), one
+ * `customer.profile.updated` event (kind `valueTier`, cause `realtime_event`) goes to `profile-changes`.
+ *
+ * Exactly once across redeliveries: the event is put in the profile's `changeOutbox` before the write, so it is
+ * stored in the same conditional write as the change itself; after the write it is sent and a marker
+ * `control/profile-changes/sent/<eventId>` is written to the lake. A batch redelivered after the write (nothing left
+ * to apply) finds the entry in the outbox without a marker and sends it then. The event id is deterministic (the
+ * customer, the new tier and the last event applied), so a crash between the send and the marker re-sends the same
+ * id. Entries whose marker this instance saw are dropped from the outbox on the customer's next write; at most
+ * OUTBOX_LIMIT are kept.
+ */
+import type { ProfileChangeEvent } from "../../../contracts";
+import { changeEvent, type ChangePublisher } from "./change-events";
+import type { Lake } from "./lake";
+import type { CustomerProfileDocument } from "./profile";
+
+export const OUTBOX_FIELD = "changeOutbox";
+export const OUTBOX_LIMIT = 10;
+const SENT_PREFIX = "profile-changes/sent/";
+const CONFIRMED_LIMIT = 10_000;
+
+type WithOutbox = CustomerProfileDocument & { [OUTBOX_FIELD]?: ProfileChangeEvent[] };
+
+export interface RealtimeChangeDeps {
+  changes?: ChangePublisher;
+  lake: Lake;
+}
+
+/** Ids this instance knows were sent (marker written or seen); bounded, cleared when full. */
+const confirmed = new Set<string>();
+
+function confirm(id: string): void {
+  if (confirmed.size >= CONFIRMED_LIMIT) confirmed.clear();
+  confirmed.add(id);
+}
+
+export function outboxOf(doc: CustomerProfileDocument): ProfileChangeEvent[] {
+  return (doc as WithOutbox)[OUTBOX_FIELD] ?? [];
+}
+
+/**
+ * Before the write of a merged profile: when the value tier moved from `tierBefore`, the change goes in the outbox
+ * (with entries already confirmed sent dropped).
+ */
+export function recordTierChange(
+  tierBefore: string,
+  doc: CustomerProfileDocument,
+  causeEventId: string,
+  now: Date,
+): Set<string> {
+  const pending = outboxOf(doc).filter((e) => !confirmed.has(e.eventId));
+  const fresh = new Set<string>();
+  if (doc.valueSegment !== tierBefore) {
+    const at = now.toISOString();
+    const event = changeEvent({
+      customerId: doc.customerId,
+      kind: "valueTier",
+      oldValue: tierBefore,
+      newValue: doc.valueSegment,
+      cause: "realtime_event",
+      asOf: at,
+      occurredAt: at,
+      causeId: `${doc.valueSegment}|${causeEventId}`,
+      causeEventId,
+    });
+    pending.push(event);
+    fresh.add(event.eventId);
+  }
+  if (pending.length > 0) (doc as WithOutbox)[OUTBOX_FIELD] = pending.slice(-OUTBOX_LIMIT);
+  else delete (doc as WithOutbox)[OUTBOX_FIELD];
+  return fresh;
+}
+
+/**
+ * Sends the outbox entries that have no sent marker yet and marks them; returns how many were sent. `fresh`: ids just
+ * recorded by this write, known unsent (no marker read for them).
+ */
+export async function flushOutbox(
+  deps: RealtimeChangeDeps,
+  doc: CustomerProfileDocument,
+  fresh: ReadonlySet<string> = new Set(),
+): Promise<number> {
+  if (!deps.changes) return 0;
+  let sent = 0;
+  for (const event of outboxOf(doc)) {
+    if (confirmed.has(event.eventId)) continue;
+    const marker = `${SENT_PREFIX}${event.eventId}`;
+    if (!fresh.has(event.eventId) && (await deps.lake.read("control", marker)) !== undefined) {
+      confirm(event.eventId);
+      continue;
+    }
+    await deps.changes.publish([event]);
+    await deps.lake.writeOnce("control", marker, event.occurredAt);
+    confirm(event.eventId);
+    sent++;
+  }
+  return sent;
+}
