@@ -300,11 +300,15 @@ function isDatabricksLinkedService(
  * The committed definitions carry no environment-specific cluster sizing; the stack's Databricks
  * settings (runtime, node types, autoscale range, lake account in the Spark conf, Unity Catalog
  * access mode and cluster policy) replace the linked service's job-cluster fields here, so
- * ADF-created clusters match the Databricks job's.
+ * ADF-created clusters match the Databricks job's. The linked service authenticates (MSI) with the
+ * factory's user-assigned identity through the ADF credential `runAsCredential`: a single-user
+ * cluster runs as the identity that created it, so that identity is the clusters' Unity Catalog
+ * principal.
  */
 export function withStackCluster(
   properties: LinkedServiceProperties,
   cluster: DatabricksClusterSettings,
+  runAsCredential: string,
 ): LinkedServiceProperties {
   if (!isDatabricksLinkedService(properties)) return properties;
   const ownConf: Record<string, unknown> =
@@ -320,6 +324,8 @@ export function withStackCluster(
     newClusterSparkConf: pulumi.output(cluster.sparkConf).apply((conf) => ({ ...ownConf, ...conf })),
     dataSecurityMode: cluster.dataSecurityMode,
     policyId: cluster.policyId,
+    authentication: "MSI",
+    credential: { referenceName: runAsCredential, type: "CredentialReference" },
   };
 }
 

@@ -117,6 +117,10 @@ const ARM_TYPES: Record<string, ArmType> = {
     name: ["connectorName"],
   },
   "azure-native:datafactory:Factory": { type: "Microsoft.DataFactory/factories", name: ["factoryName"] },
+  "azure-native:managedidentity:UserAssignedIdentity": {
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    name: ["resourceName"],
+  },
   "azure-native:network:VirtualNetwork": {
     type: "Microsoft.Network/virtualNetworks",
     name: ["virtualNetworkName"],
@@ -157,7 +161,8 @@ const NOT_EXPORTED: { match: (type: string) => boolean; reason: string }[] = [
     reason: "Databricks workspace objects (@pulumi/databricks), not Azure Resource Manager resources",
   },
   {
-    match: (t) => /^azure-native:datafactory:(LinkedService|Dataset|Pipeline|Trigger)$/.test(t),
+    match: (t) =>
+      /^azure-native:datafactory:(LinkedService|Dataset|Pipeline|Trigger|CredentialOperation)$/.test(t),
     reason:
       "Data Factory content: azure-native flattens typeProperties, so the registered shape is not ARM's; the ARM JSON is adf/",
   },
@@ -284,8 +289,11 @@ function replaceIds(value: unknown, ids: [string, string][]): unknown {
     return value;
   }
   if (Array.isArray(value)) return value.map((v) => replaceIds(v, ids));
+  // Keys too: an identity's `userAssignedIdentities` is keyed by the identity's resource id.
   if (isRecord(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceIds(v, ids)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [replaceIds(k, ids) as string, replaceIds(v, ids)]),
+    );
   return value;
 }
 

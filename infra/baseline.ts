@@ -402,13 +402,14 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
   ),
   {
     id: "datafactory-managed-identity",
-    source: "Data Factory system identity; linked services authenticate with it",
+    source:
+      "Data Factory managed identities: linked services authenticate with the system identity, Databricks with MSI (a user-assigned identity's credential)",
     check(resources) {
       const factories = ofType(resources, T.factory);
       if (factories.length === 0)
         return [violation("datafactory-managed-identity", "(graph)", "no Data Factory")];
       const out: Violation[] = factories
-        .filter((f) => get(f.inputs, "identity.type") !== "SystemAssigned")
+        .filter((f) => !String(get(f.inputs, "identity.type") ?? "").includes("SystemAssigned"))
         .map((f) =>
           violation("datafactory-managed-identity", f.name, "factory has no system-assigned identity"),
         );

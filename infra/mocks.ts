@@ -37,6 +37,8 @@ const NAME_KEYS: Record<string, string> = {
   "azure-native:databricks:AccessConnector": "connectorName",
   "azure-native:datafactory:Factory": "factoryName",
   "azure-native:datafactory:Pipeline": "pipelineName",
+  "azure-native:datafactory:CredentialOperation": "credentialName",
+  "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
   "azure-native:network:VirtualNetwork": "virtualNetworkName",
   "azure-native:network:Subnet": "subnetName",
   "azure-native:privatedns:PrivateZone": "privateZoneName",
@@ -80,8 +82,14 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       };
       break;
     case "databricks:index/servicePrincipal:ServicePrincipal":
-      // Databricks-managed service principals get an application id from the workspace.
-      state.applicationId = `app-${name}`;
+      // Databricks-managed service principals get an application id from the workspace; an Entra ID
+      // one (a managed identity added to the workspace) keeps the application id it was given.
+      state.applicationId = typeof inputs.applicationId === "string" ? inputs.applicationId : `app-${name}`;
+      break;
+    case "azure-native:managedidentity:UserAssignedIdentity":
+      state.principalId = `principal:${name}`;
+      state.clientId = `client:${name}`;
+      state.tenantId = MOCK_TENANT_ID;
       break;
     case "azure-native:databricks:Workspace":
       state.workspaceUrl = "adb-1234567890123456.7.azuredatabricks.net";

@@ -162,6 +162,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     repoRoot: options.repoRoot,
     lakeDfsEndpoint: lake.dfsEndpoint,
     lakeAccountName: lake.accountName,
+    factoryRunnerIdentityName: names.dashed("id", "adf-dbw"),
     vnet: network
       ? {
           id: network.vnetId,
@@ -195,6 +196,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       dataSecurityMode: MEDALLION_DATA_SECURITY_MODE,
       policyId: analytics.clusterPolicyId,
     },
+    databricksRunnerIdentityId: analytics.factoryRunnerIdentityId,
     triggers: {
       windowStartTime: cfg.dataFactory.windowStartTime,
       started: cfg.dataFactory.startedTriggers,
@@ -281,11 +283,11 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
     })),
     {
       name: "adf-databricks",
-      principalId: orchestration.principalId,
+      principalId: analytics.factoryRunnerPrincipalId,
       role: "contributor",
       scope: analytics.workspaceId,
       description:
-        "Data Factory runs notebooks with its managed identity (requires Contributor on the workspace)",
+        "Data Factory runs notebooks with its Databricks runner identity (MSI auth requires Contributor on the workspace)",
     },
     {
       name: "dbac-lake",
@@ -319,7 +321,7 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       provider: analytics.provider,
       accessConnectorId: analytics.accessConnectorId,
       lakeAccountName: lake.accountName,
-      jobRunAsApplicationId: analytics.jobRunAsApplicationId,
+      notebookRunAsApplicationIds: analytics.notebookRunAsApplicationIds,
     },
     { dependsOn: [access] },
   );

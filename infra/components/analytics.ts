@@ -3,12 +3,15 @@
  * on cluster nodes; VNet-injected when private networking is on), a Unity Catalog access
  * connector with its own identity, and, through `@pulumi/databricks`, the workspace content:
  * the notebooks from `notebooks/`, the SQL models from `models/` and the contract schemas as
- * workspace files, a cluster policy, and the medallion job (bronze → silver → gold).
+ * workspace files, a cluster policy, and the medallion job (bronze → silver → gold). The two
+ * principals the medallion notebooks run as: the job's Databricks-managed service principal, and a
+ * user-assigned identity for Data Factory's clusters, registered in the workspace by client id.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 
 import * as azureDatabricks from "@pulumi/azure-native/databricks";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -124,6 +127,8 @@ export interface AnalyticsArgs {
   lakeDfsEndpoint: pulumi.Input<string>;
   /** Read by notebooks/c360/lake.py (lake_paths) through the Spark conf `c360.storage_account`. */
   lakeAccountName: pulumi.Input<string>;
+  /** Name of the user-assigned identity Data Factory's Databricks clusters run as (created here). */
+  factoryRunnerIdentityName: pulumi.Input<string>;
   /** VNet injection (private networking). */
   vnet?: {
     id: pulumi.Input<string>;
@@ -144,8 +149,11 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
   readonly uploaded: RepoFile[];
   /** The workspace's Databricks provider (Unity Catalog objects are created through it). */
   readonly provider: databricks.Provider;
-  /** Application id of the service principal the medallion job runs as. */
-  readonly jobRunAsApplicationId: pulumi.Output<string>;
+  /** Application ids of the principals the medallion notebooks run as: the job's, then Data Factory's. */
+  readonly notebookRunAsApplicationIds: pulumi.Output<string>[];
+  /** ARM id and principal id of the user-assigned identity Data Factory's Databricks clusters run as. */
+  readonly factoryRunnerIdentityId: pulumi.Output<string>;
+  readonly factoryRunnerPrincipalId: pulumi.Output<string>;
 
   constructor(name: string, args: AnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("c360:analytics:Analytics", name, {}, opts);
@@ -228,11 +236,32 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
       { displayName: `c360-${config.environment}-medallion-runner`, allowClusterCreate: false },
       inWorkspace,
     );
+    // Data Factory's clusters run as a user-assigned identity the factory holds (orchestration.ts):
+    // an Entra ID service principal added to the workspace by its client id, so Unity Catalog grants
+    // and the policy permission can name it (the factory's system identity has no such registration).
+    const factoryRunnerIdentity = new managedidentity.UserAssignedIdentity(
+      `${name}-factory-runner-identity`,
+      { ...placement, resourceName: args.factoryRunnerIdentityName },
+      { parent: this },
+    );
+    const factoryRunner = new databricks.ServicePrincipal(
+      `${name}-factory-runner`,
+      {
+        applicationId: factoryRunnerIdentity.clientId,
+        displayName: `c360-${config.environment}-data-factory-runner`,
+        allowClusterCreate: false,
+      },
+      inWorkspace,
+    );
+    // Permissions is authoritative for the policy: both notebook principals in one resource.
     new databricks.Permissions(
       `${name}-policy-use`,
       {
         clusterPolicyId: policy.id,
-        accessControls: [{ servicePrincipalName: runner.applicationId, permissionLevel: "CAN_USE" }],
+        accessControls: [runner, factoryRunner].map((principal) => ({
+          servicePrincipalName: principal.applicationId,
+          permissionLevel: "CAN_USE",
+        })),
       },
       inWorkspace,
     );
@@ -308,7 +337,9 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
     this.jobId = job.id;
     this.clusterPolicyId = policy.id;
     this.provider = provider;
-    this.jobRunAsApplicationId = runner.applicationId;
+    this.notebookRunAsApplicationIds = [runner.applicationId, factoryRunner.applicationId];
+    this.factoryRunnerIdentityId = factoryRunnerIdentity.id;
+    this.factoryRunnerPrincipalId = factoryRunnerIdentity.principalId;
     this.registerOutputs({
       workspaceId: this.workspaceId,
       workspaceUrl,

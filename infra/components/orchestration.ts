@@ -1,7 +1,10 @@
 /**
- * Orchestration: a Data Factory with a system-assigned identity (every linked service
- * authenticates with it), its global parameters set per stack, and every linked service,
- * dataset, pipeline and trigger loaded from `adf/` (see ../adf.ts for the mapping).
+ * Orchestration: a Data Factory with a system-assigned identity (the lake and queue linked services
+ * authenticate with it) and a user-assigned one, the Databricks runner, that the Databricks linked
+ * service authenticates with through an ADF credential (the clusters it creates run as that identity,
+ * which the program registers in Databricks and grants in Unity Catalog); its global parameters set
+ * per stack, and every linked service, dataset, pipeline and trigger loaded from `adf/` (see
+ * ../adf.ts for the mapping).
  *
  * Triggers are created stopped (ARM never starts them): `npm run deploy` (deploy/) stops the started
  * ones before `pulumi up` and starts the ones the stack config names afterwards. The tumbling-window
@@ -14,6 +17,9 @@ import type { AdfDefinitions, DatabricksClusterSettings } from "../adf";
 import { checkStartedTriggers, pipelineCreationOrder, withStackCluster, withWindowStart } from "../adf";
 import { type Placement, privateEndpoint, type PrivateLinkTarget } from "../shared";
 
+/** The ADF credential (user-assigned managed identity) the Databricks linked service authenticates with. */
+export const DATABRICKS_RUNNER_CREDENTIAL = "Cred_DatabricksRunner";
+
 export interface OrchestrationArgs {
   placement: Placement;
   factoryName: pulumi.Input<string>;
@@ -22,6 +28,8 @@ export interface OrchestrationArgs {
   globalParameterValues: Record<string, pulumi.Input<string>>;
   /** This stack's job-cluster settings for AzureDatabricks linked services. */
   databricksCluster: DatabricksClusterSettings;
+  /** ARM id of the user-assigned identity Data Factory's Databricks clusters run as. */
+  databricksRunnerIdentityId: pulumi.Input<string>;
   /** Triggers: start of the tumbling windows, and which triggers the deploy command starts. */
   triggers: { windowStartTime: string; started: string[] };
   privateNetworking: boolean;
@@ -61,7 +69,12 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
         location: placement.location,
         tags: placement.tags,
         factoryName: args.factoryName,
-        identity: { type: "SystemAssigned" },
+        identity: {
+          type: "SystemAssigned,UserAssigned",
+          userAssignedIdentities: pulumi
+            .output(args.databricksRunnerIdentityId)
+            .apply((id) => ({ [id]: {} })),
+        },
         globalParameters,
         // Private stacks: ADF Studio and integration-runtime traffic through the private endpoint
         // (CKV_AZURE_104); pipelines still run on the Azure integration runtime.
@@ -71,6 +84,20 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
     );
     const common = { resourceGroupName: placement.resourceGroupName, factoryName: factory.name };
 
+    const runnerCredential = new datafactory.CredentialOperation(
+      `${name}-credential-databricks-runner`,
+      {
+        ...common,
+        credentialName: DATABRICKS_RUNNER_CREDENTIAL,
+        properties: {
+          type: "ManagedIdentity",
+          resourceId: args.databricksRunnerIdentityId,
+          description: "Identity Data Factory's Databricks clusters run as (Unity Catalog principal)",
+        },
+      },
+      { parent: this },
+    );
+
     const linkedServices = definitions.linkedServices.map(
       (ls) =>
         new datafactory.LinkedService(
@@ -78,9 +105,9 @@ export class OrchestrationComponent extends pulumi.ComponentResource {
           {
             ...common,
             linkedServiceName: ls.name,
-            properties: withStackCluster(ls.properties, args.databricksCluster),
+            properties: withStackCluster(ls.properties, args.databricksCluster, DATABRICKS_RUNNER_CREDENTIAL),
           },
-          { parent: this },
+          { parent: this, dependsOn: [runnerCredential] },
         ),
     );
     const datasets = definitions.datasets.map(

@@ -2,8 +2,10 @@
  * Unity Catalog access to the lake, through `@pulumi/databricks` in the new workspace: a storage
  * credential on the Databricks access connector (its managed identity holds Storage Blob Data
  * Contributor on the lake), one external location per lake zone (`abfss://<zone>@<lake>...`),
- * and grants on each location to the medallion job's run-as service principal — exactly the
- * file privileges the notebooks need in that zone (notebooks/c360_runtime.py):
+ * and grants on each location to every principal the medallion notebooks run as (the Databricks
+ * job's run-as service principal, and the identity Data Factory's clusters run as: both run the
+ * same bronze/silver/gold notebooks) — exactly the file privileges the notebooks need in that zone
+ * (notebooks/c360_runtime.py):
  * - landing: read the landing files, and rewrite them when an erasure blanks lines;
  * - bronze/silver/gold: read and write the Delta tables, created as external tables;
  * - quarantine: write quarantined rows, rewrite them on erasure;
@@ -38,8 +40,8 @@ export interface UnityCatalogArgs {
   provider: databricks.Provider;
   accessConnectorId: pulumi.Input<string>;
   lakeAccountName: pulumi.Input<string>;
-  /** Application id of the service principal the medallion job runs as. */
-  jobRunAsApplicationId: pulumi.Input<string>;
+  /** Application ids of the principals the medallion notebooks run as (the job's, Data Factory's). */
+  notebookRunAsApplicationIds: pulumi.Input<string>[];
 }
 
 export class UnityCatalogComponent extends pulumi.ComponentResource {
@@ -74,7 +76,11 @@ export class UnityCatalogComponent extends pulumi.ComponentResource {
         `${name}-${zone}-grants`,
         {
           externalLocation: location.name,
-          grants: [{ principal: args.jobRunAsApplicationId, privileges: ZONE_PRIVILEGES[zone] }],
+          // One Grants resource per location (it is authoritative for the securable).
+          grants: args.notebookRunAsApplicationIds.map((principal) => ({
+            principal,
+            privileges: ZONE_PRIVILEGES[zone],
+          })),
         },
         inWorkspace,
       );

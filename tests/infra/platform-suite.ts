@@ -425,7 +425,7 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(get(job.inputs, "emailNotifications.onFailures")).toEqual(getPlan().config.alertEmails);
     });
 
-    it("gives Unity Catalog a storage credential on the access connector, an external location per zone, and grants to the job's run-as principal", () => {
+    it("gives Unity Catalog a storage credential on the access connector, an external location per zone, and grants to every principal the notebooks run as (the job's and Data Factory's clusters')", () => {
       const connector = one(T.accessConnector);
       const credential = one("databricks:index/storageCredential:StorageCredential");
       expect(get(credential.inputs, "azureManagedIdentity.accessConnectorId")).toBe(connector.id);
@@ -440,9 +440,13 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       for (const location of locations)
         expect(get(location.inputs, "credentialName")).toBe(get(credential.inputs, "name"));
       const job = one("databricks:index/job:Job");
-      const runner = one("databricks:index/servicePrincipal:ServicePrincipal");
       const runAs = get(job.inputs, "runAs.servicePrincipalName");
+      const runner = one("databricks:index/servicePrincipal:ServicePrincipal", (r) =>
+        r.name.endsWith("job-runner"),
+      );
       expect(runAs).toBe(`app-${runner.name}`);
+      const factoryRunner = factoryClusterPrincipal();
+      // Both run the same bronze/silver/gold notebooks, so both get exactly the zone privileges.
       const grants = ofType(resources(), "databricks:index/grants:Grants");
       expect(grants).toHaveLength(LAKE_ZONES.length);
       for (const zone of LAKE_ZONES) {
@@ -450,16 +454,73 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
         const grant = grants.find((g) => get(g.inputs, "externalLocation") === get(location?.inputs, "name"));
         expect(get(grant?.inputs, "grants")).toEqual([
           { principal: runAs, privileges: ZONE_PRIVILEGES[zone] },
+          { principal: factoryRunner, privileges: ZONE_PRIVILEGES[zone] },
         ]);
       }
       expect(ZONE_PRIVILEGES.landing).not.toContain("CREATE_EXTERNAL_TABLE");
-      // The run-as principal may use the cluster policy its job clusters are created under.
+      // Both principals may use the cluster policy their clusters are created under.
       const policy = one("databricks:index/clusterPolicy:ClusterPolicy");
       const permissions = one("databricks:index/permissions:Permissions");
       expect(permissions.inputs).toMatchObject({
         clusterPolicyId: policy.id,
-        accessControls: [{ servicePrincipalName: runAs, permissionLevel: "CAN_USE" }],
+        accessControls: [
+          { servicePrincipalName: runAs, permissionLevel: "CAN_USE" },
+          { servicePrincipalName: factoryRunner, permissionLevel: "CAN_USE" },
+        ],
       });
+    });
+
+    /**
+     * The application id Data Factory's Databricks clusters run as, followed from the linked service:
+     * its ADF credential → the user-assigned identity it names (held by the factory) → that
+     * identity's client id, registered as a Databricks service principal.
+     */
+    function factoryClusterPrincipal(): string {
+      const linkedService = one(
+        T.linkedService,
+        (r) => get(r.inputs, "properties.type") === "AzureDatabricks",
+      );
+      expect(get(linkedService.inputs, "properties.authentication")).toBe("MSI");
+      expect(get(linkedService.inputs, "properties.dataSecurityMode")).toBe("SINGLE_USER");
+      expect(get(linkedService.inputs, "properties.credential.type")).toBe("CredentialReference");
+      const credentialName = get(linkedService.inputs, "properties.credential.referenceName");
+      const credential = one(
+        "azure-native:datafactory:CredentialOperation",
+        (r) => get(r.inputs, "credentialName") === credentialName,
+      );
+      expect(get(credential.inputs, "properties.type")).toBe("ManagedIdentity");
+      const identityId = get(credential.inputs, "properties.resourceId");
+      const identity = one("azure-native:managedidentity:UserAssignedIdentity", (r) => r.id === identityId);
+      const factory = one(T.factory);
+      expect(get(factory.inputs, "identity.type")).toBe("SystemAssigned,UserAssigned");
+      expect(Object.keys(get(factory.inputs, "identity.userAssignedIdentities") as object)).toEqual([
+        identity.id,
+      ]);
+      const clientId = `client:${identity.name}`; // the mocks' client id of that identity
+      const principal = one(
+        "databricks:index/servicePrincipal:ServicePrincipal",
+        (r) => get(r.inputs, "applicationId") === clientId,
+      );
+      return String(get(principal.inputs, "applicationId"));
+    }
+
+    it("runs Data Factory's single-user Databricks clusters as a principal registered in the workspace, under the job's policy", () => {
+      const linkedService = one(
+        T.linkedService,
+        (r) => get(r.inputs, "properties.type") === "AzureDatabricks",
+      );
+      const principal = factoryClusterPrincipal();
+      expect(get(linkedService.inputs, "properties.policyId")).toBe(
+        one("databricks:index/clusterPolicy:ClusterPolicy").id,
+      );
+      // Not the factory's system identity: that one is never registered in Databricks.
+      expect(principal).not.toContain("c360-orchestration-factory");
+      // The identity it authenticates with is the one given Contributor on the workspace (MSI auth).
+      const identity = one("azure-native:managedidentity:UserAssignedIdentity");
+      const contributors = ofType(resources(), T.roleAssignment)
+        .filter((a) => String(get(a.inputs, "roleDefinitionId")).endsWith(ROLES.contributor))
+        .map((a) => get(a.inputs, "principalId"));
+      expect(contributors).toEqual([`principal:${identity.name}`]);
     });
 
     it("points every ADF notebook activity and every job task at a notebook that exists in notebooks/ and is uploaded", () => {
@@ -606,7 +667,9 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(template.resources.length).toBe(
         azure.length -
           azure.filter((r) =>
-            /(ResourceGroup|datafactory:(LinkedService|Dataset|Pipeline|Trigger))$/.test(r.type),
+            /(ResourceGroup|datafactory:(LinkedService|Dataset|Pipeline|Trigger|CredentialOperation))$/.test(
+              r.type,
+            ),
           ).length,
       );
       const text = JSON.stringify(template);
@@ -768,6 +831,10 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       const adf = principal(T.factory, "c360-orchestration-factory");
       const connector = principal(T.accessConnector, "c360-analytics-access-connector");
       const namespace = principal(T.namespace, "c360-streaming-namespace");
+      const adfDatabricksRunner = principal(
+        "azure-native:managedidentity:UserAssignedIdentity",
+        "c360-analytics-factory-runner-identity",
+      );
       const hubs = ofType(resources(), "azure-native:eventhub:EventHub").filter(
         (h) => get(h.inputs, "eventHubName") !== "profile-changes",
       );
@@ -797,7 +864,8 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
         expectedGrant(func, "monitoringMetricsPublisher", id(T.appInsights, "c360-monitoring-appi")),
         expectedGrant(adf, "storageBlobDataReader", id(T.container, "c360-lake-gold")),
         expectedGrant(adf, "storageBlobDataContributor", id(T.container, "c360-lake-control")),
-        expectedGrant(adf, "contributor", id(T.databricks, "c360-analytics-workspace")),
+        // Only the identity the factory's Databricks linked service authenticates with talks to Databricks.
+        expectedGrant(adfDatabricksRunner, "contributor", id(T.databricks, "c360-analytics-workspace")),
         expectedGrant(connector, "storageBlobDataContributor", id(T.storage, "c360-lake-account")),
         expectedGrant(namespace, "storageBlobDataContributor", id(T.container, "c360-lake-landing")),
       ].sort();
