@@ -5,7 +5,7 @@
  * and grants on each location to every principal the medallion notebooks run as (the Databricks
  * job's run-as service principal, and the identity Data Factory's clusters run as: both run the
  * same bronze/silver/gold notebooks) — exactly the file privileges the notebooks need in that zone
- * (notebooks/c360_runtime.py):
+ * (notebooks/c360/):
  * - landing: read the landing files, and rewrite them when an erasure blanks lines;
  * - bronze/silver/gold: read and write the Delta tables, created as external tables;
  * - quarantine: write quarantined rows, rewrite them on erasure;
@@ -30,7 +30,7 @@ export const ZONE_PRIVILEGES: Record<LakeZone, FilePrivilege[]> = {
   control: ["READ_FILES"],
 };
 
-/** `abfss://<zone>@<account>.dfs.core.windows.net/`, the URI the notebooks build (c360_runtime.lake_root). */
+/** `abfss://<zone>@<account>.dfs.core.windows.net/`, the URI the notebooks build (notebooks/c360/lake.py, lake_paths). */
 export function zoneUrl(accountName: string, zone: LakeZone): string {
   return `abfss://${zone}@${accountName}.dfs.core.windows.net/`;
 }

@@ -430,9 +430,9 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       const credential = one("databricks:index/storageCredential:StorageCredential");
       expect(get(credential.inputs, "azureManagedIdentity.accessConnectorId")).toBe(connector.id);
       const lakeAccount = String(get(one(T.storage, storageOf("lake")).inputs, "accountName"));
-      // The zone URI the notebooks build (notebooks/c360_runtime.py, lake_root) is the one the locations cover.
-      const runtime = readFileSync(join(REPO_ROOT, "notebooks", "c360_runtime.py"), "utf8");
-      expect(runtime).toContain('f"abfss://{zone}@{account}.dfs.core.windows.net"');
+      // The zone URI the notebooks build (notebooks/c360/lake.py, lake_paths) is the one the locations cover.
+      const runtime = readFileSync(join(REPO_ROOT, "notebooks", "c360", "lake.py"), "utf8");
+      expect(runtime).toContain('f"abfss://{z}@{account}.dfs.core.windows.net"');
       const locations = ofType(resources(), "databricks:index/externalLocation:ExternalLocation");
       expect(locations.map((l) => get(l.inputs, "url")).sort()).toEqual(
         LAKE_ZONES.map((zone) => `abfss://${zone}@${lakeAccount}.dfs.core.windows.net/`).sort(),
