@@ -61,4 +61,6 @@ test("duplicates: 10,000 events + 2,000 redeliveries → state equals the fold o
   // Landing files are named by batch position and written once: the replay wrote none.
   expect(total(replay, (s) => s.landingFiles)).toBe(0);
   expect(f.deps.lake.stats.filesAlreadyPresent).toBeGreaterThan(0);
-});
+  // 24,000 deliveries, each with a conditional id-index write to the Cosmos server: ~60 s alone on 2 cores; room for a
+  // loaded CI host (this is a correctness test, not a timed one).
+}, 360_000);
