@@ -26,7 +26,8 @@ WITH parsed AS (
     l.record_format,
     l.raw_line AS raw_record,
     l.record_format = 'jsonl' AS is_envelope,
-    from_json(l.raw_line, 'MAP<STRING, STRING>') AS record
+    -- Strict JSON in Spark too: its parser accepts single-quoted strings by default, DuckDB's never does.
+    from_json(l.raw_line, 'MAP<STRING, STRING>', map('allowSingleQuotes', 'false')) AS record
   FROM landing_records AS l
   WHERE l.raw_line <> ''
 ),

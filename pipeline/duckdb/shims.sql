@@ -13,13 +13,24 @@ CREATE OR REPLACE MACRO json_object_keys(j) AS CASE WHEN json_valid(j) AND regex
 -- Input of the wrong shape gives NULL. The MAP shape also gives NULL for invalid JSON, as Spark does (bronze parses
 -- raw landing lines with it); the other shapes skip that second (validity) parse, so invalid JSON that starts like
 -- an object/array raises where Spark returns NULL: models give them only values extracted from parsed JSON.
+-- A third argument (Spark's JSON options, e.g. map('allowSingleQuotes', 'false')) is accepted and ignored: DuckDB's
+-- JSON is strict already (no single quotes, comments or NaN), which is what the models ask Spark for.
 CREATE OR REPLACE MACRO from_json(j, s) AS CASE
   WHEN regexp_matches(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '^\s*\[' ELSE '^\s*[{]' END)
     AND (upper(s) <> 'MAP<STRING, STRING>' OR json_valid(j))
   THEN json_transform(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '["VARCHAR"]'
     WHEN upper(s) = 'MAP<STRING, STRING>' THEN '"MAP(VARCHAR, VARCHAR)"'
     ELSE '{"' || replace(replace(s, ' STRING, ', '":"VARCHAR","'), ' STRING', '":"VARCHAR') || '"}' END)
+END,
+(j, s, o) AS CASE
+  WHEN regexp_matches(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '^\s*\[' ELSE '^\s*[{]' END)
+    AND (upper(s) <> 'MAP<STRING, STRING>' OR json_valid(j))
+  THEN json_transform(j, CASE WHEN upper(s) = 'ARRAY<STRING>' THEN '["VARCHAR"]'
+    WHEN upper(s) = 'MAP<STRING, STRING>' THEN '"MAP(VARCHAR, VARCHAR)"'
+    ELSE '{"' || replace(replace(s, ' STRING, ', '":"VARCHAR","'), ' STRING', '":"VARCHAR') || '"}' END)
 END;
+-- Spark's map(k, v) of one pair (JSON options above); DuckDB's own map() takes a list of keys and one of values.
+CREATE OR REPLACE MACRO map(k, v) AS map_from_entries([{'k': k, 'v': v}]);
 CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO rlike(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO regexp_replace(s, p, r) AS system.main.regexp_replace(s, p, system.main.regexp_replace(r, '\$([0-9])', '\\\1', 'g'), 'g');

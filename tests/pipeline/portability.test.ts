@@ -55,6 +55,8 @@ const ALLOWED = new Set([
   // duplicate key twice, Spark keeps the last one under the runtime's mapKeyDedupPolicy=LAST_WIN); m['key'] is a
   // subscript, NULL for a missing key in both (Spark 3.4+ even under ANSI, SPARK-40066).
   "map_keys",
+  // map(key, value): one pair, only as from_json's options (Spark); the DuckDB shim builds the same one-entry map.
+  "map",
   // array_contains(array, value): TRUE/FALSE in both (NULL for a NULL array); used on map_keys of a parsed payload.
   "array_contains",
   // 🔧 shimmed in DuckDB
