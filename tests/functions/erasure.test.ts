@@ -107,10 +107,16 @@ async function expectTombstone(id: string, requestId: string): Promise<void> {
   const fields = Object.keys(raw).filter((k) => !k.startsWith("_"));
   expect(fields.sort()).toEqual(["customerId", "docType", "erasure", "id"]);
   expect(raw.docType).toBe("erasure_tombstone");
-  expect(raw.erasure).toEqual({ requestId, requestedAt: expect.any(String) as unknown });
+  expect(raw.erasure).toEqual({
+    requestId,
+    requestedAt: expect.any(String) as unknown,
+    hashes: expect.any(Array) as unknown,
+  });
+  // Only salted hashes of the ids and contacts: nothing personal in clear.
+  for (const h of (raw.erasure as { hashes: string[] }).hashes) expect(h).toMatch(/^[0-9a-f]{32}$/);
 }
 
-test("events after an erasure (late, replayed) are not applied: no profile, GET 404, counted as erasedSkipped, still landed", async () => {
+test("events after an erasure (late, replayed) are not applied: no profile, GET 404, counted as erasedSkipped, not landed", async () => {
   const id = "C900001";
   const before = eventsOf(id, 20, 101);
   expect(total(await send(before), (s) => s.profilesWritten)).toBeGreaterThan(0);
@@ -133,12 +139,17 @@ test("events after an erasure (late, replayed) are not applied: no profile, GET 
   expect(total(summaries, (s) => s.erasedSkipped)).toBe(profileEvents(late));
   expect(total(summaries, (s) => s.applied)).toBe(0);
   expect(total(summaries, (s) => s.profilesWritten)).toBe(0);
-  // Landing is unchanged: the batch path drops erased customers itself (control/erasure).
+  // Nothing about them is landed any more.
   const landed = await landedIds();
-  for (const e of late) expect(landed.has(e.eventId)).toBe(true);
+  for (const e of late.slice(0, 12)) expect(landed.has(e.eventId)).toBe(false);
 
-  // Erasing again: recorded, but no profile existed any more.
-  expect((await erase(id)).profileDeleted).toBe(false);
+  // Erasing again: nothing new held, so the same erasure is answered and nothing is stored.
+  const again = await erase(id);
+  expect(again).toMatchObject({
+    profileDeleted: false,
+    requestId: record.requestId,
+    quarantineRecordsRemoved: 0,
+  });
 });
 
 /** Sends one customer's orders through a store that erases the customer right after the processor's first read. */
@@ -164,14 +175,13 @@ test("race: the erasure lands between the processor's read and its write → con
   expect(summary).toMatchObject({ conflicts: 1, applied: 0, profilesWritten: 0 });
   expect(summary.erasedSkipped).toBe(orders.length);
 
-  // No profile yet: the processor's create meets the tombstone → 409.
+  // No profile yet and nothing else held: the documented rule answers "nothing held" and stores nothing
+  // (so made-up ids cannot grow storage); the customer's first events then create the profile.
   const fresh = "C900003";
   const { record: freshRecord, summary: freshSummary, orders: freshOrders } = await raceErasure(fresh, 203);
-  expect(freshRecord?.profileDeleted).toBe(false);
-  expect((await get(fresh)).status).toBe(404);
-  await expectTombstone(fresh, freshRecord.requestId);
-  expect(freshSummary).toMatchObject({ conflicts: 1, applied: 0, profilesWritten: 0 });
-  expect(freshSummary.erasedSkipped).toBe(freshOrders.length);
+  expect(freshRecord).toMatchObject({ held: false, profileDeleted: false });
+  expect((await get(fresh)).status).toBe(200);
+  expect(freshSummary).toMatchObject({ conflicts: 0, erasedSkipped: 0, applied: freshOrders.length });
 });
 
 test("export after erasure (and a late event): profile null, the erasure request listed", async () => {
@@ -188,18 +198,33 @@ test("export after erasure (and a late event): profile null, the erasure request
   ]);
 });
 
-test("erasing a customer never seen still blocks their later events", async () => {
-  const id = "C900005";
-  expect((await get(id)).status).toBe(404);
-  const record = await erase(id);
-  expect(record.profileDeleted).toBe(false);
-
-  const events = eventsOf(id, 25, 401);
-  const summaries = await send(events);
-  expect((await get(id)).status).toBe(404);
-  await expectTombstone(id, record.requestId);
-  expect(total(summaries, (s) => s.erasedSkipped)).toBe(profileEvents(events));
-  expect(total(summaries, (s) => s.profilesWritten)).toBe(0);
+test("DELETE of an id never seen: 404, nothing stored; 300 of them create no document or file and export reads no more", async () => {
+  const known = "C900005";
+  await send(eventsOf(known, 10, 401));
+  const documents = async () =>
+    (await f.deps.store.container.items.query("SELECT VALUE COUNT(1) FROM c").fetchAll())
+      .resources[0] as number;
+  const files = async () =>
+    (await f.deps.lake.list("control")).length + (await f.deps.lake.list("quarantine")).length;
+  const exportReads = async () => {
+    const before = f.deps.lake.stats.filesRead;
+    const res = await exportCustomer(
+      request("GET", "x", { params: { id: known } }),
+      context("exportCustomer"),
+    );
+    expect(res.status).toBe(200);
+    return f.deps.lake.stats.filesRead - before;
+  };
+  const [docsBefore, filesBefore, readsBefore] = [await documents(), await files(), await exportReads()];
+  for (let i = 0; i < 300; i++) {
+    const id = `R${String(i).padStart(7, "0")}`;
+    const res = await deleteCustomer(request("DELETE", "x", { params: { id } }), context("deleteCustomer"));
+    expect(res.status).toBe(404);
+    expect((bodyJson(res) as { detail?: string }).detail).toMatch(/nothing was stored/);
+  }
+  expect(await documents()).toBe(docsBefore);
+  expect(await files()).toBe(filesBefore);
+  expect(await exportReads()).toBe(readsBefore);
 });
 
 test("erasure removes the customer's quarantined events (export lists none after), and no one else's", async () => {
@@ -227,4 +252,84 @@ test("erasure removes the customer's quarantined events (export lists none after
     expect((await f.deps.lake.read("quarantine", path)) ?? "").not.toContain(id);
   // erasing again finds nothing left to remove
   expect((await erase(id)).quarantineRecordsRemoved).toBe(0);
+});
+
+async function quarantineText(): Promise<string> {
+  let text = "";
+  for (const path of await f.deps.lake.list("quarantine", "realtime/"))
+    text += (await f.deps.lake.read("quarantine", path)) ?? "";
+  return text;
+}
+
+test("after an erasure, later events about the person — valid under another id with their e-mail, invalid, unparseable — are dropped with a count; nothing about them is stored; an unparseable line with their e-mail does not survive", async () => {
+  const id = "C900008";
+  const generated = eventsOf(id, 40, 601).find((e) => e.eventType === "customer_profile") as AnyEvent & {
+    eventType: "customer_profile";
+  };
+  // A phone of their own: the synthetic one is shared by every single-customer stream of this file, and
+  // an erased contact suppresses every event that carries it.
+  const profile = { ...generated, payload: { ...generated.payload, phone: "+14155559008" } };
+  const email = profile.payload.email.toLowerCase();
+  await send([profile, ...eventsOf(id, 10, 602)]);
+  // Before the erasure: a line that does not parse and names them only by e-mail.
+  await send([`garbage ${email} !` as unknown as AnyEvent]);
+  const exported = bodyJson(
+    await exportCustomer(request("GET", "x", { params: { id } }), context("exportCustomer")),
+  ) as { quarantinedEvents: unknown[] };
+  expect(exported.quarantinedEvents).toHaveLength(1);
+
+  const record = await erase(id);
+  expect(record.quarantineRecordsRemoved).toBe(1);
+  expect(await quarantineText()).not.toContain(email);
+
+  const otherId = "C900099";
+  const sameEmail = {
+    ...profile,
+    eventId: "ERASED-OTHER-ID",
+    customerId: otherId,
+    payload: { ...profile.payload, customerId: otherId },
+  } as AnyEvent;
+  const invalid = { ...eventsOf(id, 3, 603)[0], eventId: "ERASED-INVALID", schemaVersion: "9.9" } as AnyEvent;
+  const unparseable = `{"note": "${email}"` as unknown as AnyEvent;
+  const valid = { ...eventsOf(id, 3, 604)[0], eventId: "ERASED-VALID" } as AnyEvent;
+  const summaries = await send([sameEmail, invalid, unparseable, valid]);
+  expect(total(summaries, (s) => s.erasedSkipped)).toBe(4);
+  expect(total(summaries, (s) => s.quarantined + s.accepted)).toBe(0);
+  expect((await get(otherId)).status).toBe(404);
+  const landed = await landedIds();
+  for (const eventId of ["ERASED-OTHER-ID", "ERASED-INVALID", "ERASED-VALID"])
+    expect(landed.has(eventId)).toBe(false);
+  const quarantine = await quarantineText();
+  expect(quarantine).not.toContain(email);
+  expect(quarantine).not.toContain(`"${id}"`);
+
+  // A second erasure finds nothing left, and export lists nothing about them.
+  expect((await erase(id)).quarantineRecordsRemoved).toBe(0);
+  const after = bodyJson(
+    await exportCustomer(request("GET", "x", { params: { id } }), context("exportCustomer")),
+  ) as { profile: unknown; quarantinedEvents: unknown[] };
+  expect(after.profile).toBeNull();
+  expect(after.quarantinedEvents).toEqual([]);
+});
+
+test("export and erasure read a customer's quarantine files through the index: 1 file downloaded of the 25 and more held", async () => {
+  const broken = (customerId: string, seed: number) =>
+    eventsOf(customerId, 1, seed).map((e) => ({ ...e, schemaVersion: "9.9" }) as unknown as AnyEvent);
+  for (let i = 0; i < 30; i++) await send(broken(`C91${String(i).padStart(4, "0")}`, 700 + i));
+  const target = "C900010";
+  await send(broken(target, 800));
+  // (A profile event carrying the phone number of a customer erased above is dropped, not quarantined.)
+  expect((await f.deps.lake.list("quarantine", "realtime/")).length).toBeGreaterThanOrEqual(25);
+
+  let before = f.deps.lake.stats.filesRead;
+  const res = await exportCustomer(
+    request("GET", "x", { params: { id: target } }),
+    context("exportCustomer"),
+  );
+  expect((bodyJson(res) as { quarantinedEvents: unknown[] }).quarantinedEvents).toHaveLength(1);
+  expect(f.deps.lake.stats.filesRead - before).toBe(1);
+
+  before = f.deps.lake.stats.filesRead;
+  expect((await erase(target)).quarantineRecordsRemoved).toBe(1);
+  expect(f.deps.lake.stats.filesRead - before).toBe(1);
 });

@@ -3,12 +3,16 @@ import { randomUUID } from "node:crypto";
 
 import { hasMarketingConsent } from "../../../contracts";
 import type { ChangePublisher } from "./change-events";
+import type { IdIndex } from "./id-index";
+import { identityHash, identityHashesOf, identityHashesOfProfile } from "./identity-hash";
 import type { IdentityIndex } from "./identity-index";
 import type { Lake } from "./lake";
 import type { CustomerProfileDocument } from "./profile";
-import type { ProfileStore } from "./profile-store";
+import { isErased, type ProfileStore, type StoredDocument } from "./profile-store";
 import type { QuarantineRecord } from "./quarantine";
+import { indexedQuarantineFiles, recordIdentityHashes, removeIndexEntries } from "./quarantine-index";
 import { OUTBOX_FIELD } from "./realtime-changes";
+import { readTraitsDocument } from "./traits";
 import { eraseTraitsAndIndex, type TraitsErasureOutcome } from "./traits-erasure";
 
 /** The profile as the API shows it: without Cosmos system fields and idempotency bookkeeping. */
@@ -53,21 +57,56 @@ export interface ErasureRecord {
 
 export const ERASURE_PREFIX = "erasure/";
 
+export interface ErasureOutcome extends ErasureRecord, TraitsErasureOutcome {
+  /** False when nothing was held about the id: then nothing was stored either (see eraseCustomer). */
+  held: boolean;
+  profileDeleted: boolean;
+  quarantineRecordsRemoved: number;
+}
+
+type CustomerDeps = {
+  store: ProfileStore;
+  lake: Lake;
+  ids?: IdIndex;
+  index?: IdentityIndex;
+  changes?: ChangePublisher;
+};
+
+/** Every identity hash of a customer: the id, and the contacts of the profile or of its tombstone. */
+function identityOf(customerId: string, stored: StoredDocument | undefined): Set<string> {
+  if (isErased(stored)) {
+    return new Set([identityHash(customerId), ...(stored.tombstone.erasure.hashes ?? [])]);
+  }
+  return identityHashesOfProfile(customerId, stored?.doc);
+}
+
 /**
  * Erasure: the request is recorded first (control/erasure/<requestId>.jsonl, which the batch path
- * honours), then the profile is replaced by a tombstone, so a failure in between leaves a record to
- * act on. The tombstone (not a delete) is what stops a later event from recreating the profile.
- * Last, the real-time quarantine records that name the customer are removed (the ones export lists).
- * `profileDeleted`: a profile existed and was erased.
+ * honours), then the profile is replaced by a tombstone holding only the hashes of the ids and contacts it
+ * had, those hashes become erased identities (events naming any of them are dropped from then on), and
+ * the quarantined records naming any of them — found through the quarantine index — are removed.
+ *
+ * Rules that keep DELETE from growing storage per request: an id about which nothing is held (no profile,
+ * no tombstone, no quarantined record) stores nothing and answers `held: false`; an erased customer with
+ * nothing new held answers the existing erasure again and stores nothing.
  */
 export async function eraseCustomer(
-  deps: { store: ProfileStore; lake: Lake; index?: IdentityIndex; changes?: ChangePublisher },
+  deps: CustomerDeps,
   customerId: string,
   now: Date = new Date(),
-): Promise<
-  ErasureRecord & { profileDeleted: boolean; quarantineRecordsRemoved: number } & TraitsErasureOutcome
-> {
+): Promise<ErasureOutcome> {
+  const before = await deps.store.readCurrent(customerId);
+  const hashes = identityOf(customerId, before);
+  const files = await indexedQuarantineFiles(deps.lake, hashes);
+  const nothingNew = { quarantineRecordsRemoved: 0, indexEntriesRemoved: 0, changeEventId: null };
+  if (isErased(before) && files.length === 0) {
+    const { requestId, requestedAt } = before.tombstone.erasure;
+    return { customerId, requestId, requestedAt, held: true, profileDeleted: false, ...nothingNew };
+  }
   const record: ErasureRecord = { customerId, requestedAt: now.toISOString(), requestId: randomUUID() };
+  if (!before && files.length === 0 && !(await readTraitsDocument(deps.store, customerId))) {
+    return { ...record, held: false, profileDeleted: false, ...nothingNew };
+  }
   await deps.lake.writeOnce(
     "control",
     `${ERASURE_PREFIX}${record.requestId}.jsonl`,
@@ -77,38 +116,41 @@ export async function eraseCustomer(
   const profileDeleted = await deps.store.erase(customerId, {
     requestId: record.requestId,
     requestedAt: record.requestedAt,
+    hashes: [...hashes].sort(),
   });
   // Batch traits (tombstoned), identifier index entries, and the erasure's change event (traits-erasure.ts).
   const traits = await eraseTraitsAndIndex(deps, record, current?.doc.personal ?? {});
-  const quarantineRecordsRemoved = await purgeQuarantine(deps.lake, customerId);
-  return { ...record, profileDeleted, quarantineRecordsRemoved, ...traits };
+  await deps.ids?.suppress(hashes);
+  const quarantineRecordsRemoved = await purgeQuarantine(deps.lake, files, hashes);
+  await removeIndexEntries(deps.lake, hashes);
+  return { ...record, held: true, profileDeleted, quarantineRecordsRemoved, ...traits };
 }
 
-/** A real-time quarantine record names the customer by its envelope or its payload (as export matches). */
-function namesCustomer(record: QuarantineRecord, customerId: string): boolean {
-  const payloadCustomer = (record.event as { payload?: { customerId?: unknown } } | null)?.payload
-    ?.customerId;
-  return record.customerId === customerId || payloadCustomer === customerId;
-}
+const namesAny = (record: QuarantineRecord, hashes: ReadonlySet<string>) =>
+  [...recordIdentityHashes(record)].some((h) => hashes.has(h));
 
 /**
- * Removes the customer's records from the real-time quarantine files: each file holding one is rewritten
- * without it (deleted when nothing else is left), conditional on its ETag and re-read on a conflict, so a
- * concurrent erasure of someone else in the same file is never undone. Lines that do not parse are kept (they
- * name no one we can tell). Returns the number of records removed.
+ * Removes the records naming any of `hashes` from these quarantine files: each is rewritten without them
+ * (deleted when nothing else is left), conditional on its ETag and re-read on a conflict, so a concurrent
+ * erasure of someone else in the same file is never undone. A line that is not a record is judged by its
+ * text (identityHashesOf). Returns the number of records removed.
  */
-async function purgeQuarantine(lake: Lake, customerId: string): Promise<number> {
+async function purgeQuarantine(
+  lake: Lake,
+  paths: readonly string[],
+  hashes: ReadonlySet<string>,
+): Promise<number> {
   let removed = 0;
-  for (const path of await lake.list("quarantine", "realtime/")) {
+  for (const path of paths) {
     for (let attempt = 0; ; attempt++) {
       const file = await lake.readVersioned("quarantine", path);
-      if (!file || !file.text.includes(customerId)) break;
+      if (!file) break;
       const lines = file.text.split("\n").filter((l) => l.trim() !== "");
       const kept = lines.filter((line) => {
         try {
-          return !namesCustomer(JSON.parse(line) as QuarantineRecord, customerId);
+          return !namesAny(JSON.parse(line) as QuarantineRecord, hashes);
         } catch {
-          return true;
+          return ![...identityHashesOf(line)].some((h) => hashes.has(h));
         }
       });
       if (kept.length === lines.length) break;
@@ -137,31 +179,34 @@ function parseLines<T>(text: string): T[] {
 }
 
 /**
- * Everything held about a customer: the profile, the quarantined events that name them, and
- * erasure requests. The quarantine and control zones are scanned (fine at their size; the batch
- * path's gold tables are exported by the batch path).
+ * Everything held about a customer: the profile, the quarantined events naming any of their identities
+ * (read through the quarantine index: only the files indexed under their hashes), and the erasure request
+ * the tombstone names (one point read). The batch path's gold tables are exported by the batch path.
  */
-export async function exportCustomerData(deps: { store: ProfileStore; lake: Lake }, customerId: string) {
-  const stored = await deps.store.read(customerId);
+export async function exportCustomerData(deps: CustomerDeps, customerId: string) {
+  const current = await deps.store.readCurrent(customerId);
+  const hashes = identityOf(customerId, current);
   const quarantinedEvents: QuarantineRecord[] = [];
-  for (const path of await deps.lake.list("quarantine", "realtime/")) {
+  for (const path of await indexedQuarantineFiles(deps.lake, hashes)) {
     const text = await deps.lake.read("quarantine", path);
-    if (!text || !text.includes(customerId)) continue;
+    if (!text) continue;
     for (const record of parseLines<QuarantineRecord>(text)) {
-      if (namesCustomer(record, customerId))
-        quarantinedEvents.push({ ...record, position: { ...record.position } });
+      if (namesAny(record, hashes)) quarantinedEvents.push({ ...record, position: { ...record.position } });
     }
   }
   const erasureRequests: ErasureRecord[] = [];
-  for (const path of await deps.lake.list("control", ERASURE_PREFIX)) {
-    const text = await deps.lake.read("control", path);
-    if (!text) continue;
-    erasureRequests.push(...parseLines<ErasureRecord>(text).filter((r) => r.customerId === customerId));
+  if (isErased(current)) {
+    const text = await deps.lake.read(
+      "control",
+      `${ERASURE_PREFIX}${current.tombstone.erasure.requestId}.jsonl`,
+    );
+    if (text)
+      erasureRequests.push(...parseLines<ErasureRecord>(text).filter((r) => r.customerId === customerId));
   }
   return {
     customerId,
     exportedAt: new Date().toISOString(),
-    profile: stored ? publicProfile(stored.doc) : null,
+    profile: current && !isErased(current) ? publicProfile(current.doc) : null,
     quarantinedEvents,
     erasureRequests,
   };

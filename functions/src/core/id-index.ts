@@ -20,6 +20,9 @@ export const IDS_CONTAINER = "ids";
 
 export type IdKind = "order" | "session" | "ticket";
 
+/** The logical partition holding erased-identity hashes (customer ids never contain it: it has a colon). */
+export const ERASED_PARTITION = "erased:identities";
+
 export interface IdClaimDocument {
   /** `<kind>:<sha-256 of the id>` (ids may hold characters a Cosmos id cannot). */
   id: string;
@@ -59,5 +62,34 @@ export class IdIndex {
     const mine = resource?.claimedBy === eventId;
     if (!mine) this.stats.repeats++;
     return mine;
+  }
+
+  /**
+   * Erased identities (hashes from identity-hash.ts), one entry per hash in the logical partition
+   * `erased` of the same container: an upsert, so erasing a person again adds nothing.
+   */
+  async suppress(hashes: Iterable<string>): Promise<void> {
+    for (const hash of hashes) {
+      await this.container.items.upsert({ id: hash, customerId: ERASED_PARTITION, kind: "erased" });
+    }
+  }
+
+  /** Which of these hashes are erased identities: one query per 256 hashes, in one logical partition. */
+  async suppressed(hashes: Iterable<string>): Promise<Set<string>> {
+    const all = [...new Set(hashes)];
+    const found = new Set<string>();
+    for (let i = 0; i < all.length; i += 256) {
+      const { resources } = await this.container.items
+        .query<{ id: string }>(
+          {
+            query: "SELECT c.id FROM c WHERE ARRAY_CONTAINS(@hashes, c.id)",
+            parameters: [{ name: "@hashes", value: all.slice(i, i + 256) }],
+          },
+          { partitionKey: ERASED_PARTITION },
+        )
+        .fetchAll();
+      for (const r of resources) found.add(r.id);
+    }
+    return found;
   }
 }

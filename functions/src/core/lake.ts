@@ -17,13 +17,15 @@ export const LAKE_CONTAINERS = ["landing", "quarantine", "control"] as const;
 export type LakeContainer = (typeof LAKE_CONTAINERS)[number] | "gold";
 
 export interface LakeStats {
+  /** Files downloaded (reads), so tests can tell an indexed lookup from a scan. */
+  filesRead: number;
   filesWritten: number;
   filesAlreadyPresent: number;
   bytesWritten: number;
 }
 
 export class Lake {
-  readonly stats: LakeStats = { filesWritten: 0, filesAlreadyPresent: 0, bytesWritten: 0 };
+  readonly stats: LakeStats = { filesRead: 0, filesWritten: 0, filesAlreadyPresent: 0, bytesWritten: 0 };
   private ensured = new Map<string, Promise<unknown>>();
 
   /** `prefix` isolates tests sharing one storage account (`<prefix>landing`, ...); empty in real use. */
@@ -83,6 +85,7 @@ export class Lake {
   ): Promise<{ text: string; etag: string } | undefined> {
     try {
       const client = this.container(container).getBlockBlobClient(path);
+      this.stats.filesRead++;
       const res = await client.download();
       const chunks: Buffer[] = [];
       for await (const chunk of res.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
@@ -119,6 +122,11 @@ export class Lake {
       if (status === 412 || status === 404) return false;
       throw error;
     }
+  }
+
+  /** Deletes a file if it exists. */
+  async remove(container: LakeContainer, path: string): Promise<void> {
+    await this.container(container).getBlockBlobClient(path).deleteIfExists();
   }
 
   async list(container: LakeContainer, prefix?: string): Promise<string[]> {

@@ -11,6 +11,7 @@ import type { ChangePublisher } from "./change-events";
 import { enrich, type EnrichedEvent } from "./enrich";
 import type { IdIndex } from "./id-index";
 import { alreadyApplied, type Position, recordApplied } from "./idempotency";
+import { identityHashesOf } from "./identity-hash";
 import type { Lake } from "./lake";
 import { mapPool } from "./pool";
 import { type EventPosition, readBatchPositions } from "./positions";
@@ -31,6 +32,7 @@ import {
   type QuarantineRecord,
   quarantineRecord,
 } from "./quarantine";
+import { indexQuarantineFile, recordIdentityHashes } from "./quarantine-index";
 import { flushOutbox, recordTierChange } from "./realtime-changes";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./retry";
 import type { StreamDefinition } from "./streams";
@@ -103,6 +105,8 @@ export interface ProfilesOutcome {
   anonymous: number;
   /** Events whose merge threw: quarantined, never applied. */
   poison: Set<string>;
+  /** Events of erased customers (a tombstone found at write time): neither applied nor landed. */
+  erased: Set<string>;
   /** Customers whose write failed after retries (the batch must fail). */
   failures: unknown[];
 }
@@ -143,6 +147,7 @@ export async function applyToProfiles(
     profilesWritten: 0,
     anonymous: 0,
     poison: new Set(),
+    erased: new Set(),
     failures: [],
   };
   const byCustomer = new Map<string, Accepted[]>();
@@ -157,7 +162,7 @@ export async function applyToProfiles(
     else byCustomer.set(key, [a]);
   }
   const results = await mapPool([...byCustomer], deps.concurrency ?? 16, ([customerId, events]) =>
-    writeCustomer(customerId, events, streamKey, deps, retry, outcome.poison),
+    writeCustomer(customerId, events, streamKey, deps, retry, outcome.poison, outcome.erased),
   );
   for (const r of results) {
     if (r.status === "fulfilled") {
@@ -249,6 +254,53 @@ function serializeRecord(record: QuarantineRecord): string {
   }
 }
 
+/**
+ * Writes a quarantine file after its index entries (quarantine-index.ts), so every file that exists is
+ * findable by the identities it names; an entry whose file write then failed points at nothing and is
+ * skipped by its readers.
+ */
+async function writeQuarantineFile(
+  lake: Lake,
+  path: string,
+  records: readonly QuarantineRecord[],
+  retry: RetryOptions,
+): Promise<boolean> {
+  await withRetry(() => indexQuarantineFile(lake, path, records), retry);
+  const content = records.map(serializeRecord).join("\n") + "\n";
+  return withRetry(() => lake.writeOnce("quarantine", path, content), retry);
+}
+
+/** Removes events and rejected records naming an erased identity; returns how many. */
+async function dropErased(
+  accepted: Accepted[],
+  rejected: QuarantineRecord[],
+  ids: IdIndex,
+  retry: RetryOptions,
+): Promise<number> {
+  const acceptedHashes = accepted.map((a) => identityHashesOf(a.enriched.event));
+  const rejectedHashes = rejected.map(recordIdentityHashes);
+  const all = new Set<string>();
+  for (const set of [...acceptedHashes, ...rejectedHashes]) for (const h of set) all.add(h);
+  if (all.size === 0) return 0;
+  const erased = await withRetry(() => ids.suppressed(all), retry);
+  if (erased.size === 0) return 0;
+  const hit = (set: Set<string>) => [...set].some((h) => erased.has(h));
+  let dropped = 0;
+  for (let i = accepted.length - 1; i >= 0; i--) {
+    if (hit(acceptedHashes[i])) {
+      accepted.splice(i, 1);
+      dropped++;
+    }
+  }
+  for (let i = rejected.length - 1; i >= 0; i--) {
+    if (hit(rejectedHashes[i])) {
+      rejected.splice(i, 1);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
 const errorsOnly = (violations: Violation[]) =>
   violations
     .filter((v) => v.severity === "error")
@@ -325,12 +377,20 @@ export async function processBatch(
     }
   });
 
-  // 2. Coalesce per customer and write each profile once.
+  // 2. Events about erased people — valid, invalid or unparseable, matched by any identity hash — are
+  // dropped: not applied, not landed, not quarantined; only counted.
+  if (deps.ids) {
+    const erasedNow = await dropErased(accepted, rejected, deps.ids, retry);
+    summary.erasedSkipped += erasedNow;
+  }
+
+  // 3. Coalesce per customer and write each profile once.
   let poison = new Set<string>();
+  let erased = new Set<string>();
   let failures: unknown[] = [];
   if (stream.updatesProfile) {
     const outcome = await applyToProfiles(accepted, `${batch.eventHubName}/${batch.partitionId}`, deps);
-    ({ poison, failures } = outcome);
+    ({ poison, erased, failures } = outcome);
     summary.duplicates += outcome.duplicates;
     summary.applied += outcome.applied;
     summary.erasedSkipped += outcome.erasedSkipped;
@@ -362,8 +422,10 @@ export async function processBatch(
     );
   }
 
-  // 3. Land the accepted events and quarantine the rejected, with names fixed by the batch position.
-  const landed = accepted.filter((a) => !poison.has(a.enriched.event.eventId));
+  // 4. Land the accepted events and quarantine the rejected, with names fixed by the batch position.
+  const landed = accepted.filter(
+    (a) => !poison.has(a.enriched.event.eventId) && !erased.has(a.enriched.event.eventId),
+  );
   const at = new Date(first.enqueuedTimeUtc);
   const bySource = new Map<string, string[]>();
   for (const a of landed) {
@@ -384,9 +446,8 @@ export async function processBatch(
   }
   if (rejected.length > 0) {
     const path = quarantinePath("realtime", stream.eventType, at, batchId);
-    const content = rejected.map(serializeRecord).join("\n") + "\n";
     writes.push(
-      withRetry(() => deps.lake.writeOnce("quarantine", path, content), retry).then((written) => {
+      writeQuarantineFile(deps.lake, path, rejected, retry).then((written) => {
         if (written) summary.quarantineFiles++;
       }),
     );
@@ -423,6 +484,7 @@ async function writeCustomer(
   deps: ProcessorDeps,
   retry: RetryOptions,
   poison: Set<string>,
+  erased: Set<string>,
 ): Promise<CustomerResult> {
   const maxAttempts = deps.maxConflictRetries ?? 25;
   let conflicts = 0;
@@ -435,7 +497,9 @@ async function writeCustomer(
     // too, when the erasure's tombstone replaced the profile between our read and our write.
     if (isErased(stored)) {
       // Poison events from an earlier attempt are quarantined already, so not counted here.
-      const erasedSkipped = events.filter((e) => !poison.has(e.enriched.event.eventId)).length;
+      const skipped = events.filter((e) => !poison.has(e.enriched.event.eventId));
+      for (const e of skipped) erased.add(e.enriched.event.eventId);
+      const erasedSkipped = skipped.length;
       return { written: false, applied: 0, duplicates: 0, erasedSkipped, conflicts };
     }
     const doc = stored?.doc ?? emptyProfile(customerId);
@@ -516,20 +580,16 @@ export async function quarantineBatch(
   const last = batch.positions[batch.positions.length - 1];
   const batchId = `${batch.eventHubName}-p${batch.partitionId}-${first.sequenceNumber}-${last.sequenceNumber}-exhausted`;
   const message = cause instanceof Error ? cause.message : String(cause);
-  const content = messages
-    .map((m, i) => {
-      return serializeRecord(
-        quarantineRecord(
-          stream.eventType,
-          batch.eventHubName,
-          batch.positions[i],
-          [{ pointer: "", code: QUARANTINE_CODES.retriesExhausted, message: message.slice(0, 500) }],
-          bodyOf(m),
-        ),
-      );
-    })
-    .join("\n");
+  const records = messages.map((m, i) =>
+    quarantineRecord(
+      stream.eventType,
+      batch.eventHubName,
+      batch.positions[i],
+      [{ pointer: "", code: QUARANTINE_CODES.retriesExhausted, message: message.slice(0, 500) }],
+      bodyOf(m),
+    ),
+  );
   const path = quarantinePath("realtime", stream.eventType, new Date(first.enqueuedTimeUtc), batchId);
-  await withRetry(() => deps.lake.writeOnce("quarantine", path, content + "\n"), deps.retry ?? DEFAULT_RETRY);
+  await writeQuarantineFile(deps.lake, path, records, deps.retry ?? DEFAULT_RETRY);
   return messages.length;
 }

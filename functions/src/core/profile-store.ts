@@ -24,7 +24,8 @@ export interface ErasureTombstone {
   id: string;
   customerId: string;
   docType: "erasure_tombstone";
-  erasure: { requestId: string; requestedAt: string };
+  /** `hashes`: the salted hashes of every id and contact the profile held (identity-hash.ts). */
+  erasure: { requestId: string; requestedAt: string; hashes?: string[] };
 }
 
 export interface StoredTombstone {
