@@ -62,6 +62,7 @@ export const CONTAINERS: readonly ContainerSpec[] = [
   { name: PROFILES_CONTAINER, partitionKey: "/customerId", indexingPolicy: PROFILE_INDEXING_POLICY },
   { name: "leases", partitionKey: "/id" },
   { name: "quarantine", partitionKey: "/customerId", defaultTtl: NINETY_DAYS_SECONDS },
+  // Erased identities (salted hashes, functions/src/core/id-index.ts), queried per event batch.
   { name: "erasure", partitionKey: "/customerId" },
   // Order, session and ticket ids seen per customer (functions/src/core/id-index.ts): point reads and
   // conditional creates only, so nothing needs an index.

@@ -10,7 +10,7 @@ import {
   producerFactory,
   profileChangesHubName,
 } from "./config";
-import { IdIndex, IDS_CONTAINER } from "./id-index";
+import { ERASURE_CONTAINER, IdIndex, IDS_CONTAINER } from "./id-index";
 import { IdentityIndex } from "./identity-index";
 import { Lake } from "./lake";
 import type { MetricSink } from "./metrics";
@@ -45,7 +45,9 @@ async function fromSettings(): Promise<Dependencies> {
   const store = cosmos.usesKey
     ? await ProfileStore.open(database, cosmos.container)
     : new ProfileStore(database.container(cosmos.container));
-  const ids = cosmos.usesKey ? await IdIndex.open(database) : new IdIndex(database.container(IDS_CONTAINER));
+  const ids = cosmos.usesKey
+    ? await IdIndex.open(database)
+    : new IdIndex(database.container(IDS_CONTAINER), database.container(ERASURE_CONTAINER));
   const index = cosmos.usesKey
     ? await IdentityIndex.open(database, cosmos.indexContainer)
     : new IdentityIndex(database.container(cosmos.indexContainer));

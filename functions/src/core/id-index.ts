@@ -15,8 +15,9 @@ import type { Container, Database } from "@azure/cosmos";
 
 import { statusOf } from "./retry";
 
-/** The container's name in the profile store's database (created by infra/components/profile-store.ts). */
+/** The containers' names in the profile store's database (created by infra/components/profile-store.ts). */
 export const IDS_CONTAINER = "ids";
+export const ERASURE_CONTAINER = "erasure";
 
 export type IdKind = "order" | "session" | "ticket";
 
@@ -38,14 +39,17 @@ export const idDocumentId = (kind: IdKind, value: string) =>
 export class IdIndex {
   readonly stats = { claims: 0, repeats: 0 };
 
-  constructor(readonly container: Container) {}
+  /** `erased`: the container of erased identities (ERASURE_CONTAINER), apart so its queries scan only them. */
+  constructor(
+    readonly container: Container,
+    readonly erased: Container,
+  ) {}
 
-  static async open(database: Database, containerId = IDS_CONTAINER): Promise<IdIndex> {
-    const { container } = await database.containers.createIfNotExists({
-      id: containerId,
-      partitionKey: { paths: ["/customerId"] },
-    });
-    return new IdIndex(container);
+  static async open(database: Database): Promise<IdIndex> {
+    const open = async (id: string) =>
+      (await database.containers.createIfNotExists({ id, partitionKey: { paths: ["/customerId"] } }))
+        .container;
+    return new IdIndex(await open(IDS_CONTAINER), await open(ERASURE_CONTAINER));
   }
 
   /** True when `eventId` is the one that counts this id for the customer (now, or on an earlier attempt). */
@@ -66,11 +70,11 @@ export class IdIndex {
 
   /**
    * Erased identities (hashes from identity-hash.ts), one entry per hash in the logical partition
-   * `erased` of the same container: an upsert, so erasing a person again adds nothing.
+   * ERASED_PARTITION of the `erasure` container: an upsert, so erasing a person again adds nothing.
    */
   async suppress(hashes: Iterable<string>): Promise<void> {
     for (const hash of hashes) {
-      await this.container.items.upsert({ id: hash, customerId: ERASED_PARTITION, kind: "erased" });
+      await this.erased.items.upsert({ id: hash, customerId: ERASED_PARTITION, kind: "erased" });
     }
   }
 
@@ -79,7 +83,7 @@ export class IdIndex {
     const all = [...new Set(hashes)];
     const found = new Set<string>();
     for (let i = 0; i < all.length; i += 256) {
-      const { resources } = await this.container.items
+      const { resources } = await this.erased.items
         .query<{ id: string }>(
           {
             query: "SELECT c.id FROM c WHERE ARRAY_CONTAINS(@hashes, c.id)",

@@ -9,7 +9,7 @@
 import { landingPath, parseJsonBounded, quarantinePath, type Violation } from "../../../contracts";
 import type { ChangePublisher } from "./change-events";
 import { enrich, type EnrichedEvent } from "./enrich";
-import type { IdIndex } from "./id-index";
+import type { IdIndex, IdKind } from "./id-index";
 import { alreadyApplied, type Position, recordApplied } from "./idempotency";
 import { identityHashesOf } from "./identity-hash";
 import type { Lake } from "./lake";
@@ -17,9 +17,11 @@ import { mapPool } from "./pool";
 import { type EventPosition, readBatchPositions } from "./positions";
 import {
   cachedId,
+  type CustomerProfileDocument,
   emptyProfile,
   finalizeProfile,
   idClaimsOf,
+  type IdDecisions,
   idKey,
   mergeEvent,
   profileKey,
@@ -509,6 +511,9 @@ async function writeCustomer(
     let applied = 0;
     let duplicates = 0;
     let restart = false;
+    const claimed = deps.ids
+      ? await claimIds(customerId, events, doc, streamKey, deps.ids, retry, poison)
+      : new Map<string, IdDecisions>();
     for (const { enriched, position } of events) {
       const id = enriched.event.eventId;
       if (poison.has(id)) continue;
@@ -517,18 +522,7 @@ async function writeCustomer(
         duplicates++;
         continue;
       }
-      // Ids the profile's cache does not hold are decided by the id index (a replay however old).
-      const decisions = new Map<string, boolean>();
-      if (deps.ids) {
-        for (const { kind, value } of idClaimsOf(enriched.event)) {
-          if (cachedId(doc, kind, value)) continue;
-          const ids = deps.ids;
-          decisions.set(
-            idKey(kind, value),
-            await withRetry(() => ids.claim(customerId, kind, value, id), retry),
-          );
-        }
-      }
+      const decisions = claimed.get(id);
       try {
         mergeEvent(doc, enriched, decisions);
       } catch {
@@ -560,6 +554,53 @@ async function writeCustomer(
       conflicts++;
     }
   }
+}
+
+/**
+ * Ids the profile's cache does not hold are decided by the id index (a replay however old), all claims of
+ * a customer's batch at once. Per event: the first event of the batch naming an uncached id claims it;
+ * a later one naming the same id does not count it (whatever the claim answered).
+ */
+async function claimIds(
+  customerId: string,
+  events: readonly Accepted[],
+  doc: CustomerProfileDocument,
+  streamKey: string,
+  ids: IdIndex,
+  retry: RetryOptions,
+  poison: ReadonlySet<string>,
+): Promise<Map<string, IdDecisions>> {
+  const byEvent = new Map<string, Map<string, boolean>>();
+  const claims: Array<{ eventId: string; kind: IdKind; value: string }> = [];
+  const seenKeys = new Set<string>();
+  const seenEvents = new Set<string>();
+  for (const { enriched, position } of events) {
+    const eventId = enriched.event.eventId;
+    if (poison.has(eventId) || seenEvents.has(eventId)) continue;
+    seenEvents.add(eventId);
+    if (alreadyApplied(doc.idempotency, eventId, { stream: streamKey, seq: position.sequenceNumber }))
+      continue;
+    const decisions = new Map<string, boolean>();
+    for (const { kind, value } of idClaimsOf(enriched.event)) {
+      if (cachedId(doc, kind, value)) continue;
+      const key = idKey(kind, value);
+      if (seenKeys.has(key)) decisions.set(key, false);
+      else {
+        seenKeys.add(key);
+        claims.push({ eventId, kind, value });
+      }
+    }
+    byEvent.set(eventId, decisions);
+  }
+  const results = await mapPool(claims, 8, (c) =>
+    withRetry(() => ids.claim(customerId, c.kind, c.value, c.eventId), retry),
+  );
+  results.forEach((r, i) => {
+    if (r.status === "rejected") throw r.reason;
+    const c = claims[i];
+    byEvent.get(c.eventId)!.set(idKey(c.kind, c.value), r.value);
+  });
+  return byEvent;
 }
 
 /**
