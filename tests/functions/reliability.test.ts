@@ -268,7 +268,8 @@ test("last retry of a batch that still cannot complete: the batch is parked in q
         logHandler: () => {},
       }),
     );
-  await expect(invoke(3)).rejects.toThrow(/profile write\(s\) failed/);
+  // Cosmos DB answers every call with an error: the first call of the batch (erased-identity lookup or profile write) fails it.
+  await expect(invoke(3)).rejects.toThrow(/profile write\(s\) failed|down/);
   expect(await quarantined(f)).toHaveLength(0);
   const parked = await invoke(10);
   expect(parked.quarantinedByCode).toEqual({ retries_exhausted: events.length });
