@@ -6,11 +6,7 @@
  * (c) profile point-read latency vs a query for the same profile, against the local Cosmos server;
  * (d) POST /api/customers/validate latency in-process vs JSON.parse of the same body.
  */
-import type { Server } from "node:https";
-import type { AddressInfo } from "node:net";
-
 import { HttpRequest, InvocationContext } from "@azure/functions";
-import { createHttpsServer } from "@vercel/cosmosdb-server";
 
 import { type AnyEvent, validateEvent } from "../contracts";
 import { enrich } from "../functions/src/core/enrich";
@@ -23,24 +19,12 @@ import { validateCustomer } from "../functions/src/functions/validateCustomer";
 import { partitionFor } from "../functions/src/local/hub";
 import { syntheticEvents } from "../functions/src/local/synthetic";
 import { blobServiceClient, COSMOS_EMULATOR_KEY, cosmosClient, startLocalServices } from "../local/services";
+import { keepAliveCosmos } from "./keep-alive-cosmos";
 import { type AreaBench, type BenchResult, median, timeMedian } from "./types";
 
 function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-async function keepAliveCosmos(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = createHttpsServer({ keepAlive: true } as never) as Server;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  return {
-    endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 export const bench: AreaBench = async ({ scale, log }) => {

@@ -5,10 +5,6 @@
  * same run, same load: writing every customer's traits document (one upsert each). Reported: Cosmos requests per
  * changed customer (goal ≤ 1) and for the unchanged ones (goal 0).
  */
-import type { Server } from "node:https";
-import type { AddressInfo } from "node:net";
-
-import { createHttpsServer } from "@vercel/cosmosdb-server";
 
 import { exportPath } from "../contracts";
 import { InMemoryChangePublisher } from "../functions/src/core/change-events";
@@ -17,6 +13,7 @@ import { Lake } from "../functions/src/core/lake";
 import { mapPool } from "../functions/src/core/pool";
 import { readTraitsExtract, syncProfileTraits, TRAITS_MODEL } from "../functions/src/core/traits-sync";
 import { blobServiceClient, COSMOS_EMULATOR_KEY, cosmosClient, startLocalServices } from "../local/services";
+import { keepAliveCosmos } from "./keep-alive-cosmos";
 import type { AreaBench, BenchResult } from "./types";
 
 const TIERS = ["New", "Regular", "Premium", "VIP"];
@@ -45,19 +42,6 @@ function row(i: number, loadId: string, changed: boolean): Record<string, unknow
     as_of_date: "2026-03-10",
     computed_at: loadId === "B1" ? "2026-03-10 02:00:00+00" : "2026-03-11 02:00:00+00",
     load_id: loadId,
-  };
-}
-
-async function keepAliveCosmos(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = createHttpsServer({ keepAlive: true } as never) as Server;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  return {
-    endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 
