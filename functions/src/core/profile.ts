@@ -268,7 +268,8 @@ export function releasePinnedStamps(
   return released;
 }
 
-function sortedHas(set: readonly string[], id: string): boolean {
+/** The first index of a sorted set whose id is not below `id` (where `id` is or would be inserted). */
+function lowerBound(set: readonly string[], id: string): number {
   let lo = 0;
   let hi = set.length;
   while (lo < hi) {
@@ -276,18 +277,16 @@ function sortedHas(set: readonly string[], id: string): boolean {
     if (set[mid] < id) lo = mid + 1;
     else hi = mid;
   }
-  return set[lo] === id;
+  return lo;
+}
+
+function sortedHas(set: readonly string[], id: string): boolean {
+  return set[lowerBound(set, id)] === id;
 }
 
 /** Adds an id to a sorted, capped set; returns true if it was not there (and is now counted). */
 function addToSet(set: string[], id: string): boolean {
-  let lo = 0;
-  let hi = set.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (set[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(set, id);
   if (set[lo] === id) return false;
   if (set.length < MAX_TRACKED_IDS) set.splice(lo, 0, id);
   return true;
