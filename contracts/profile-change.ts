@@ -4,6 +4,10 @@
  * so downstream systems (activation, marketing tools) can react or delete. Written with TypeBox like the inbound
  * contracts; `npm run contracts:build` renders it as `contracts/schemas/profile_change/1.0.json`.
  *
+ * Version 1.1 adds `payload.consent` (per-channel marketing consent with its time), set on every
+ * `customer.profile.updated` event: activation may use only the channels it names; a change of a customer without
+ * marketing consent is not published at all (activationConsent() in contracts/consent.ts, docs/functions.md).
+ *
  * `eventId` is deterministic (a UUID derived from what changed, for which customer, by which load or request), so a
  * retried sync or batch sends the same id again and consumers can drop a repeat by id.
  */
@@ -11,7 +15,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 
-export const PROFILE_CHANGE_SCHEMA_VERSION = "1.0";
+export const PROFILE_CHANGE_SCHEMA_VERSION = "1.1";
 export const PROFILE_CHANGE_HUB = "profile-changes";
 
 /** The traits whose changes are published, and the erasure pseudo-trait. */
@@ -24,6 +28,22 @@ export const CHANGE_CAUSES = ["batch_traits_sync", "realtime_event", "erasure"] 
 export type ChangeCause = (typeof CHANGE_CAUSES)[number];
 
 const TraitValue = Type.Union([Type.String({ maxLength: 64 }), Type.Null()]);
+
+/** The consent a trait change was published under (ChannelConsent in contracts/consent.ts). */
+const EventConsent = Type.Object(
+  {
+    email: Type.Boolean(),
+    sms: Type.Boolean(),
+    push: Type.Boolean(),
+    updatedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], {
+      description: "when the consent statement took effect (null: not stated)",
+    }),
+  },
+  {
+    additionalProperties: false,
+    description: "per-channel marketing consent: activation uses only the channels that are true",
+  },
+);
 
 export const ProfileChangeEvent = Type.Object(
   {
@@ -64,6 +84,7 @@ export const ProfileChangeEvent = Type.Object(
           Type.String({ maxLength: 128, description: "the event applied (real-time)" }),
         ),
         requestId: Type.Optional(Type.String({ maxLength: 64, description: "the erasure request" })),
+        consent: Type.Optional(EventConsent),
       },
       { additionalProperties: false },
     ),

@@ -2,11 +2,13 @@
 -- (docs/functions.md, "Batch traits"): value tier, RFM scores and segment, both CLVs, churn probability and risk, lead
 -- score and tier, the top three categories by affinity, and the identifiers of the customer's cluster for the lookup
 -- index: every source id resolved to the key, the ids matched through externalIds, the normalized emails and
--- phones of its current profiles. Exported as JSON lines per load (gold/_exports/profile_traits/load_id=<id>/).
+-- phones of its current profiles; and the customer's marketing consent per channel with its time
+-- (gold.marketing_consent), which gates the change events the traits sync publishes (docs/functions.md). Exported as
+-- JSON lines per load (gold/_exports/profile_traits/load_id=<id>/).
 -- @materialized full
 -- @unique_key customer_key
 -- @export jsonl
--- @inputs gold.customer_360, gold.customer_segments, gold.customer_lifetime_value, gold.churn_features, gold.lead_scores, gold.personalization_features, silver.customer_identity, silver.customers, run_context
+-- @inputs gold.customer_360, gold.customer_segments, gold.customer_lifetime_value, gold.churn_features, gold.lead_scores, gold.personalization_features, gold.marketing_consent, silver.customer_identity, silver.customers, run_context
 -- @expect fail missing_required_field has_source_ids: customer_key IS NOT NULL AND source_ids IS NOT NULL
 WITH members AS (
   SELECT
@@ -71,6 +73,10 @@ SELECT
   m.external_ids,
   e.emails,
   p.phones,
+  coalesce(mc.consent_email, false) AS consent_email,
+  coalesce(mc.consent_sms, false) AS consent_sms,
+  coalesce(mc.consent_push, false) AS consent_push,
+  mc.consent_updated_at,
   c.as_of_date,
   rc.run_at AS computed_at,
   c.load_id
@@ -84,3 +90,4 @@ LEFT JOIN top_categories AS t ON t.customer_key = c.customer_key
 LEFT JOIN members AS m ON m.customer_key = c.customer_key
 LEFT JOIN email_lists AS e ON e.customer_key = c.customer_key
 LEFT JOIN phone_lists AS p ON p.customer_key = c.customer_key
+LEFT JOIN gold.marketing_consent AS mc ON mc.customer_key = c.customer_key

@@ -1,7 +1,8 @@
 /**
  * Change events of the real-time path (functions/src/core/realtime-changes.ts) through the registered Event Hub
  * handlers, the Cosmos DB server and Azurite: orders that move a customer's value tier publish one event, once, even
- * when the batch is redelivered or the publish fails after the profile was written.
+ * when the batch is redelivered or the publish fails after the profile was written. The customer has marketing
+ * consent (a change without it is withheld: tests/functions/change-consent.test.ts).
  */
 import type { ProfileChangeEvent } from "../../contracts";
 import { type ChangePublisher, InMemoryChangePublisher } from "../../functions/src/core/change-events";
@@ -47,6 +48,19 @@ function orders(n: number, amount: number, from = 1) {
   });
 }
 
+/** C000001's profile with e-mail consent, before the orders. */
+function consenting() {
+  const e = examples()["customer_profile@1.0"]!;
+  e.eventId = "evt-rt-profile";
+  e.customerId = "C000001";
+  e.occurredAt = "2025-12-31T00:00:00Z";
+  Object.assign(e.payload, {
+    customerId: "C000001",
+    consent: { email: true, sms: false, updatedAt: "2025-12-30T00:00:00Z" },
+  });
+  return e;
+}
+
 function deliver(events: object[]) {
   const hub = new LocalEventHub(1);
   hub.send(events);
@@ -55,7 +69,7 @@ function deliver(events: object[]) {
 
 test("an order batch that moves the value tier publishes one event; a redelivery publishes nothing", async () => {
   const changes = fx.deps.changes as InMemoryChangePublisher;
-  await deliver(orders(5, 150)); // 5 orders, 750: still New (Regular needs > 5 orders)
+  await deliver([consenting(), ...orders(5, 150)]); // 5 orders, 750: still New (Regular needs > 5 orders)
   expect(changes.published).toEqual([]);
   const batch = orders(1, 150, 6); // the 6th: Regular
   await deliver(batch);
@@ -70,6 +84,7 @@ test("an order batch that moves the value tier publishes one event; a redelivery
       newValue: "Regular",
       cause: "realtime_event",
       causeEventId: "evt-rt-6",
+      consent: { email: true, sms: false, push: false, updatedAt: "2025-12-30T00:00:00.000Z" },
     },
   });
   await deliver(batch); // redelivered: already applied, already sent
@@ -90,6 +105,7 @@ test("a publish that fails after the profile was written is retried by the redel
     },
   };
   setDependencies({ ...fx.deps, changes: flaky, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+  await deliver([consenting()]);
   const batch = orders(6, 150, 100); // other event ids than the first test's (this process remembers sent ids)
   // The first send fails after the profile (with the change in its outbox) was written; whether the handler's own
   // retry or the host's redelivery takes the batch again, the second pass applies nothing and sends the event.

@@ -24,12 +24,16 @@ export interface ExtractRow {
   external_ids?: string[];
   emails?: string[];
   phones?: string[];
+  consent_email?: boolean;
+  consent_sms?: boolean;
+  consent_push?: boolean;
+  consent_updated_at?: string | null;
   as_of_date?: string;
   computed_at?: string;
   load_id?: string;
 }
 
-/** A plausible row for customer `key` (a Regular customer with a POS id and contact details). */
+/** A plausible row for customer `key` (a Regular customer with a POS id, contact details and e-mail consent). */
 export function extractRow(key: string, overrides: Partial<ExtractRow> = {}): ExtractRow {
   const n = String(Number(key.replace(/\D/g, "") || "0"));
   return {
@@ -53,6 +57,10 @@ export function extractRow(key: string, overrides: Partial<ExtractRow> = {}): Ex
     external_ids: [`POS-${n}`],
     emails: [`customer${n}@example.com`],
     phones: [`+1415555${n.padStart(4, "0").slice(-4)}`],
+    consent_email: true,
+    consent_sms: false,
+    consent_push: false,
+    consent_updated_at: "2026-01-05 09:30:00+00",
     as_of_date: "2026-03-10",
     computed_at: "2026-03-10 02:00:00+00",
     ...overrides,

@@ -12,6 +12,7 @@ import type { EventHubProducerClient } from "@azure/event-hubs";
 import {
   type ChangeCause,
   type ChangeKind,
+  type ChannelConsent,
   PROFILE_CHANGE_SCHEMA_VERSION,
   type ProfileChangeEvent,
   profileChangeViolations,
@@ -50,10 +51,19 @@ export interface ChangeSpec {
   loadId?: string;
   causeEventId?: string;
   requestId?: string;
+  /**
+   * The consent a trait change is published under, from activationConsent() (contracts/consent.ts): required for
+   * every kind but `erased`, so no producer can publish a trait change without passing the consent gate.
+   */
+  consent?: ChannelConsent;
 }
 
 /** One change event; throws when it would break the contract (a producer never sends an invalid event). */
 export function changeEvent(spec: ChangeSpec): ProfileChangeEvent {
+  if (spec.kind !== "erased" && !spec.consent)
+    throw new Error(
+      `profile change event for ${spec.customerId}: a ${spec.kind} change is published only with its consent`,
+    );
   const event: ProfileChangeEvent = {
     eventId: deterministicUuid(spec.cause, spec.customerId, spec.kind, spec.causeId),
     eventType: spec.kind === "erased" ? "customer.profile.erased" : "customer.profile.updated",
@@ -70,6 +80,7 @@ export function changeEvent(spec: ChangeSpec): ProfileChangeEvent {
       ...(spec.loadId ? { loadId: spec.loadId } : {}),
       ...(spec.causeEventId ? { causeEventId: spec.causeEventId } : {}),
       ...(spec.requestId ? { requestId: spec.requestId } : {}),
+      ...(spec.consent ? { consent: spec.consent } : {}),
     },
   };
   const violations = profileChangeViolations(event);

@@ -9,8 +9,13 @@
  * customer, the new tier and the last event applied), so a crash between the send and the marker re-sends the same
  * id. Entries whose marker this instance saw are dropped from the outbox on the customer's next write; at most
  * OUTBOX_LIMIT are kept.
+ *
+ * Consent (activationConsent in contracts/consent.ts, the traits sync's rule too): a tier change is recorded only when the merged profile's
+ * latest consent statement gives marketing consent, with that consent per channel and its time. A withdrawal merged
+ * by a batch also empties the outbox of what was not sent yet, and entries still pending carry the profile's current
+ * consent: from that batch on nothing goes out under the withdrawn consent.
  */
-import type { ProfileChangeEvent } from "../../../contracts";
+import { activationConsent, type ProfileChangeEvent } from "../../../contracts";
 import { changeEvent, type ChangePublisher } from "./change-events";
 import type { Lake } from "./lake";
 import type { CustomerProfileDocument } from "./profile";
@@ -40,8 +45,9 @@ export function outboxOf(doc: CustomerProfileDocument): ProfileChangeEvent[] {
 }
 
 /**
- * Before the write of a merged profile: when the value tier moved from `tierBefore`, the change goes in the outbox
- * (with entries already confirmed sent dropped).
+ * Before the write of a merged profile: when the value tier moved from `tierBefore` and the profile has marketing
+ * consent, the change goes in the outbox (with entries already confirmed sent dropped; without consent, every
+ * pending entry is dropped too). Returns the ids just recorded.
  */
 export function recordTierChange(
   tierBefore: string,
@@ -49,9 +55,15 @@ export function recordTierChange(
   causeEventId: string,
   now: Date,
 ): Set<string> {
-  const pending = outboxOf(doc).filter((e) => !confirmed.has(e.eventId));
+  // The profile's latest consent statement, timed as it took effect (its stamp; gold's consent_updated_at).
+  const consent = activationConsent(doc.consent, doc.fieldTimestamps.consent?.at);
+  const pending: ProfileChangeEvent[] = consent
+    ? outboxOf(doc)
+        .filter((e) => !confirmed.has(e.eventId))
+        .map((e) => ({ ...e, payload: { ...e.payload, consent } }))
+    : [];
   const fresh = new Set<string>();
-  if (doc.valueSegment !== tierBefore) {
+  if (consent && doc.valueSegment !== tierBefore) {
     const at = now.toISOString();
     const event = changeEvent({
       customerId: doc.customerId,
@@ -63,6 +75,7 @@ export function recordTierChange(
       occurredAt: at,
       causeId: `${doc.valueSegment}|${causeEventId}`,
       causeEventId,
+      consent,
     });
     pending.push(event);
     fresh.add(event.eventId);

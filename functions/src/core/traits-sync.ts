@@ -14,6 +14,10 @@
  * - idempotent per load id: a finished load has a run record (`control/traits-sync/runs/<loadId>.json`) and is not
  *   run again; an interrupted one is resumed: a document this load already wrote (same load id and hash) is taken
  *   as written, and its outbox (`changes`) re-offered for publishing;
+ * - change events only with marketing consent: a change of a customer whose consent (gold.marketing_consent, in the
+ *   extract) gives no marketing channel is withheld — the document and the state take the new values, no event is
+ *   made (`withheldForConsent`); the events made carry the consent per channel (activationConsent, the real-time
+ *   path's rule too). A withdrawal thus takes effect with the first load computed after it;
  * - change events exactly once per change across retries: deterministic ids, the outbox in the document written
  *   in the same request as the traits, and a publish log (`control/traits-sync/published/<loadId>/`) of the ids
  *   sent, written after each sent chunk; a retry sends only ids not in the log. A crash between a chunk's send and
@@ -23,7 +27,7 @@ import { createHash } from "node:crypto";
 
 import type { Container } from "@azure/cosmos";
 
-import { exportPath, type ProfileChangeEvent, TRACKED_TRAITS } from "../../../contracts";
+import { activationConsent, exportPath, type ProfileChangeEvent, TRACKED_TRAITS } from "../../../contracts";
 import { changeEvent, type ChangePublisher, countByKind } from "./change-events";
 import type { IdentityIndex } from "./identity-index";
 import type { Lake } from "./lake";
@@ -84,6 +88,8 @@ export interface TraitsSyncSummary {
   indexRequests: number;
   changeEvents: number;
   changesByKind: Record<string, number>;
+  /** Changes of customers without marketing consent: not published (activationConsent). */
+  withheldForConsent: number;
   /** Events this run sent (a resumed run skips those the publish log has). */
   published: number;
   durationMs: number;
@@ -156,6 +162,8 @@ type Outcome =
   | {
       kind: "written" | "resumed";
       created: boolean;
+      /** Changes this write made that were withheld for lack of consent. */
+      withheld: number;
       doc: TraitsDocument;
       etag: string;
       /** Index ids of the previous version, when the identifiers changed (to remove the ones gone). */
@@ -194,6 +202,7 @@ export async function syncProfileTraits(deps: TraitsSyncDeps, loadId: string): P
     indexRequests: 0,
     changeEvents: 0,
     changesByKind: {},
+    withheldForConsent: 0,
     published: 0,
     durationMs: 0,
   };
@@ -225,6 +234,11 @@ export async function syncProfileTraits(deps: TraitsSyncDeps, loadId: string): P
     if (prev && prev.h === h && prev.ih === ih) return { kind: "unchanged" };
     const syncedAt = now().toISOString();
     const newValues = trackedValues(row.traits);
+    const consent = activationConsent(row.consent, row.consent.updatedAt);
+    const changedTraits = (oldValues: TrackedValues | undefined) =>
+      oldValues === undefined && !emitForNewCustomers
+        ? []
+        : TRACKED_TRAITS.filter((t) => (oldValues?.[t] ?? null) !== newValues[t]);
     const build = (oldValues: TrackedValues | undefined): TraitsDocument => ({
       id,
       customerId: key,
@@ -239,23 +253,25 @@ export async function syncProfileTraits(deps: TraitsSyncDeps, loadId: string): P
       asOfDate: row.asOfDate,
       loadId,
       syncedAt,
-      changes:
-        oldValues === undefined && !emitForNewCustomers
-          ? []
-          : TRACKED_TRAITS.filter((t) => (oldValues?.[t] ?? null) !== newValues[t]).map((t) =>
-              changeEvent({
-                customerId: key,
-                kind: t,
-                oldValue: oldValues?.[t] ?? null,
-                newValue: newValues[t],
-                cause: "batch_traits_sync",
-                asOf: row.asOf,
-                occurredAt: syncedAt,
-                causeId: loadId,
-                loadId,
-              }),
-            ),
+      changes: consent
+        ? changedTraits(oldValues).map((t) =>
+            changeEvent({
+              customerId: key,
+              kind: t,
+              oldValue: oldValues?.[t] ?? null,
+              newValue: newValues[t],
+              cause: "batch_traits_sync",
+              asOf: row.asOf,
+              occurredAt: syncedAt,
+              causeId: loadId,
+              loadId,
+              consent,
+            }),
+          )
+        : [],
     });
+    const withheld = (oldValues: TrackedValues | undefined) =>
+      consent ? 0 : changedTraits(oldValues).length;
     // Known ETag and unchanged identifiers: one replace. Otherwise (identifiers changed: the old ones are needed
     // to remove what is gone) or after a conflict: read first.
     let known: { etag: string; values: TrackedValues; identifiers?: string[] } | undefined =
@@ -269,7 +285,7 @@ export async function syncProfileTraits(deps: TraitsSyncDeps, loadId: string): P
           throw new TraitsSyncError(`document ${id} is a ${current.doc.docType}, not batch traits`);
         const stored = current?.doc as TraitsDocument | undefined;
         if (stored && stored.loadId === loadId && stored.traitsHash === h && stored.identifiersHash === ih)
-          return { kind: "resumed", created: false, doc: stored, etag: current!.etag };
+          return { kind: "resumed", created: false, withheld: 0, doc: stored, etag: current!.etag };
         known = stored
           ? { etag: current!.etag, values: trackedValues(stored.traits), identifiers: stored.identifiers }
           : undefined;
@@ -285,13 +301,14 @@ export async function syncProfileTraits(deps: TraitsSyncDeps, loadId: string): P
           return {
             kind: "written",
             created: false,
+            withheld: withheld(known.values),
             doc,
             etag: res.etag ?? "",
             previousIdentifiers: known.identifiers,
           };
         }
         const res = await request(() => deps.profiles.items.create(doc));
-        return { kind: "written", created: true, doc, etag: res.etag ?? "" };
+        return { kind: "written", created: true, withheld: withheld(undefined), doc, etag: res.etag ?? "" };
       } catch (error) {
         const status = statusOf(error);
         if (status !== 412 && status !== 409 && status !== 404) throw error;
@@ -331,6 +348,7 @@ export async function syncProfileTraits(deps: TraitsSyncDeps, loadId: string): P
     if (outcome.kind === "resumed") summary.resumed++;
     else summary.synced++;
     if (outcome.created) summary.created++;
+    summary.withheldForConsent += outcome.withheld;
     const doc = outcome.doc;
     nextCustomers[row.customerKey] = {
       h: doc.traitsHash,

@@ -42,6 +42,12 @@ export interface TraitsRow {
   /** The as-of date of recency-based traits (YYYY-MM-DD). */
   asOfDate: string;
   loadId: string;
+  /**
+   * The customer's marketing consent as gold.marketing_consent resolved it (the latest statement among the
+   * customer's current profiles, per channel, with the instant it took effect). It gates the change events
+   * (activationConsent); it is not a trait, so it is not in the traits hash. A missing column is no consent.
+   */
+  consent: { email: boolean; sms: boolean; push: boolean; updatedAt: string | null };
 }
 
 export const TRAITS_DOC_TYPE = "batch_traits";
@@ -163,7 +169,20 @@ export function parseTraitsLine(line: string, where: string): TraitsRow {
     asOf,
     asOfDate,
     loadId,
+    consent: {
+      email: bool("consent_email") === true,
+      sms: bool("consent_sms") === true,
+      push: bool("consent_push") === true,
+      updatedAt: consentUpdatedAt(r.consent_updated_at, where, customerKey),
+    },
   };
+}
+
+function consentUpdatedAt(value: unknown, where: string, customerKey: string): string | null {
+  if (value === undefined || value === null) return null;
+  const at = isoInstant(value);
+  if (!at) throw new TraitsExtractError(where, `customer ${customerKey}: consent_updated_at is not an instant`);
+  return at;
 }
 
 const sha256 = (value: unknown): string => createHash("sha256").update(JSON.stringify(value)).digest("hex");

@@ -1,0 +1,266 @@
+/**
+ * Consent gates the change events that feed activation (`profile-changes`), one rule on both producers
+ * (activationConsent in contracts/consent.ts): a change of a customer with marketing consent is published with the
+ * consent per channel and its time; without consent it is withheld. Both ways on both paths:
+ * - real time, through the registered Event Hub handlers (Cosmos DB server, Azurite): grant → the tier change is
+ *   published; a withdrawal → the next batch publishes nothing, not even a change recorded before it whose send had
+ *   failed; a renewal → changes flow again under the new consent;
+ * - batch, through the DuckDB pipeline (gold.marketing_consent resolves the consent) and the queue-triggered
+ *   `applyProfileTraits` handler: the same three steps, one gold load each.
+ */
+import { rmSync } from "node:fs";
+
+import type { ProfileChangeEvent } from "../../contracts";
+import { type ChangePublisher, InMemoryChangePublisher } from "../../functions/src/core/change-events";
+import { setDependencies } from "../../functions/src/core/dependencies";
+import { isErased } from "../../functions/src/core/profile-store";
+import { outboxOf } from "../../functions/src/core/realtime-changes";
+import { readTraitsDocument } from "../../functions/src/core/traits";
+import { getCustomer } from "../../functions/src/functions/getCustomer";
+import { localDependencies } from "../../functions/src/local/driver";
+import { LocalEventHub } from "../../functions/src/local/hub";
+import { runTraitsSyncLocally } from "../../functions/src/local/traits-sync";
+import { runPipeline } from "../../pipeline";
+import { examples } from "../contracts/examples";
+import { env, item, order, tempLake, writeLanding } from "../pipeline/fixture";
+import { deliverAll, type Fixture, fixture } from "./helpers";
+import { bodyJson, context, request } from "./http-helpers";
+
+jest.setTimeout(240_000);
+
+type Consent = { email: boolean; sms: boolean; push?: boolean };
+
+let fx: Fixture;
+beforeEach(async () => {
+  fx = await fixture("chconsent");
+});
+afterEach(async () => {
+  await fx.deps.lake.service.getContainerClient(fx.prefix + "gold").deleteIfExists();
+  await fx.cleanup();
+});
+
+describe("real-time path", () => {
+  const id = "C000042";
+  const minute = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
+
+  /** A consent statement for the customer at minute `m` (the event reports it at the same instant). */
+  function statement(n: number, m: number, consent: Consent) {
+    const e = examples()["customer_profile@1.0"]!;
+    e.eventId = `evt-cc-profile-${n}`;
+    e.customerId = id;
+    e.occurredAt = minute(m);
+    Object.assign(e.payload, { customerId: id, consent: { ...consent, updatedAt: minute(m) } });
+    return e;
+  }
+
+  /** `count` completed purchases of `amount` from minute `from` on. */
+  function orders(count: number, amount: number, from: number) {
+    return Array.from({ length: count }, (_, i) => {
+      const e = examples()["order@1.0"]!;
+      const k = from + i;
+      e.eventId = `evt-cc-order-${k}`;
+      e.customerId = id;
+      e.occurredAt = minute(k);
+      Object.assign(e.payload, {
+        orderId: `ORD-CC-${k}`,
+        orderedAt: e.occurredAt,
+        totalAmount: amount,
+        items: [
+          {
+            itemId: `ORD-CC-${k}-1`,
+            productId: "P1",
+            category: "Electronics",
+            quantity: 1,
+            unitPrice: amount,
+            totalPrice: amount,
+          },
+        ],
+      });
+      return e;
+    });
+  }
+
+  const deliver = (events: object[]) => {
+    const hub = new LocalEventHub(1);
+    hub.send(events);
+    return deliverAll(hub.batches(100));
+  };
+  const tierOf = async () =>
+    bodyJson(await getCustomer(request("GET", "x", { params: { id } }), context("getCustomer")))
+      .valueSegment as string;
+  const tiers = (events: ProfileChangeEvent[]) =>
+    events.map((e) => [e.payload.oldValue, e.payload.newValue, e.payload.consent]);
+
+  test("grant: the tier change flows with the consent; withdrawal: the next batch publishes nothing; renewal: flows again", async () => {
+    const changes = fx.deps.changes as InMemoryChangePublisher;
+    // granted (e-mail) at minute 1; six purchases of 100: New → Regular
+    await deliver([statement(1, 1, { email: true, sms: false }), ...orders(6, 100, 10)]);
+    expect(tiers(changes.published)).toEqual([
+      ["New", "Regular", { email: true, sms: false, push: false, updatedAt: minute(1) }],
+    ]);
+
+    // withdrawn at minute 100, in the batch that moves the customer to Premium (11 orders, 2,100)
+    await deliver([statement(2, 100, { email: false, sms: false }), ...orders(5, 300, 101)]);
+    expect(await tierOf()).toBe("Premium");
+    expect(changes.published).toHaveLength(1);
+
+    // a later batch while withdrawn: VIP (21 orders, 5,100), still nothing
+    await deliver(orders(10, 300, 200));
+    expect(await tierOf()).toBe("VIP");
+    expect(changes.published).toHaveLength(1);
+
+    // renewed for sms only at minute 300: the next change (a return of 200: net 4,900, back to Premium) flows
+    const refund = orders(1, 200, 301)[0]!;
+    Object.assign(refund.payload, { transactionType: "RETURN", status: "COMPLETED" });
+    await deliver([statement(3, 300, { email: false, sms: true }), refund]);
+    const last = changes.published.slice(1);
+    expect(await tierOf()).toBe("Premium");
+    expect(tiers(last)).toEqual([
+      ["VIP", "Premium", { email: false, sms: true, push: false, updatedAt: minute(300) }],
+    ]);
+  });
+
+  test("a change recorded with consent whose send failed is not sent once the next batch withdrew the consent", async () => {
+    const sink = new InMemoryChangePublisher();
+    let failing = true;
+    const down: ChangePublisher = {
+      publish: async (events) => {
+        if (failing) throw new Error("event hub unavailable");
+        await sink.publish(events);
+      },
+    };
+    setDependencies({ ...fx.deps, changes: down, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const first = [statement(11, 1, { email: true, sms: false }), ...orders(6, 100, 400)];
+    await expect(deliver(first)).rejects.toThrow("event hub unavailable");
+    // the change is stored in the profile's outbox, unsent
+    const outbox = async () => {
+      const stored = await fx.deps.store.readCurrent(id);
+      if (!stored || isErased(stored)) throw new Error(`no profile ${id}`);
+      return outboxOf(stored.doc);
+    };
+    expect((await outbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
+
+    failing = false;
+    await deliver([statement(12, 500, { email: false, sms: false })]); // the withdrawal, next batch
+    expect(await outbox()).toEqual([]);
+    await deliver(first); // the failed batch redelivered: applied already, nothing pending
+    expect(sink.published).toEqual([]);
+  });
+});
+
+describe("gold / traits path", () => {
+  const lake = tempLake();
+  afterAll(() => rmSync(lake, { recursive: true, force: true }));
+  afterEach(async () => {
+    const deps = await localDependencies(fx.services, fx.databaseName, "profiles", fx.prefix);
+    await deps.store.container.database.delete().catch(() => undefined);
+  });
+  const changes = new InMemoryChangePublisher();
+
+  const profile = (n: number, at: string, consent: Consent) =>
+    env(`ev-gc-profile-${n}`, "customer_profile", "crm", at, "C7", {
+      customerId: "C7",
+      firstName: "Ana",
+      lastName: "Silva",
+      email: "ana.silva@example.com",
+      customerSegment: "STANDARD",
+      loyaltyTier: "BRONZE",
+      loyaltyPoints: 10,
+      registrationDate: "2024-01-01",
+      status: "ACTIVE",
+      consent: { ...consent, updatedAt: at },
+    });
+  /** `count` purchases of `amount` by C7 on `day` (April 2024). */
+  const purchases = (load: string, day: number, count: number, amount: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const at = `2024-04-${String(day).padStart(2, "0")}T1${i % 10}:00:00Z`;
+      const orderId = `ORD-${load}-${i}`;
+      return env(
+        `ev-gc-${load}-${i}`,
+        "order",
+        "ecommerce",
+        at,
+        "C7",
+        order(orderId, "ECOMMERCE", at, amount, [item(`${orderId}-1`, "P1", "Electronics", 1, amount)]),
+      );
+    });
+
+  /** One gold load (DuckDB) with these landing lines, then its queue message to the handler. */
+  async function load(loadId: string, day: number, profiles: string[], orders: string[]) {
+    const date = `2024-04-${String(day).padStart(2, "0")}`;
+    if (profiles.length > 0) writeLanding(lake, "crm", "customer_profile", date, `${loadId}.jsonl`, profiles);
+    writeLanding(lake, "ecommerce", "order", date, `${loadId}.jsonl`, orders);
+    const run = await runPipeline({ lakeDir: lake, loadId, windowEnd: "2024-05-01" });
+    expect(run.status).toBe("succeeded");
+    return runTraitsSyncLocally(
+      {
+        services: fx.services,
+        lakeDir: lake,
+        databaseName: fx.databaseName,
+        lakePrefix: fx.prefix,
+        changes,
+      },
+      JSON.stringify({ loadId }),
+    );
+  }
+  /** The traits document the sync wrote (in the Cosmos DB server and Azurite containers runTraitsSyncLocally uses). */
+  const tierOf = async () => {
+    const deps = await localDependencies(fx.services, fx.databaseName, "profiles", fx.prefix);
+    return (await readTraitsDocument(deps.store, "C7"))?.traits.valueTier;
+  };
+
+  test("grant: changes flow with the consent; withdrawal: the next gold run withholds them; renewal: they flow again", async () => {
+    // L1 (backfill): e-mail consent on 1 April, 3 purchases of 100 → New
+    const l1 = await load(
+      "L1",
+      2,
+      [profile(1, "2024-04-01T08:00:00Z", { email: true, sms: false })],
+      purchases("L1", 2, 3, 100),
+    );
+    expect(l1.events).toEqual([]);
+    // L2: 3 more → 6 orders, 600 → Regular: published, with gold.marketing_consent's consent
+    const l2 = await load("L2", 5, [], purchases("L2", 5, 3, 100));
+    expect(await tierOf()).toBe("Regular");
+    const tier2 = l2.events.find((e) => e.payload.kind === "valueTier");
+    expect(tier2?.payload).toMatchObject({ oldValue: "New", newValue: "Regular" });
+    for (const e of l2.events)
+      expect(e.payload.consent).toEqual({
+        email: true,
+        sms: false,
+        push: false,
+        updatedAt: "2024-04-01T08:00:00.000Z",
+      });
+    expect(l2.summary.withheldForConsent).toBe(0);
+
+    // L3: withdrawn on 8 April, 5 purchases of 300 → 11 orders, 2,100 → Premium: nothing published
+    const l3 = await load(
+      "L3",
+      8,
+      [profile(2, "2024-04-08T08:00:00Z", { email: false, sms: false })],
+      purchases("L3", 8, 5, 300),
+    );
+    expect(await tierOf()).toBe("Premium");
+    expect(l3.events).toEqual([]);
+    expect(l3.summary.withheldForConsent).toBeGreaterThanOrEqual(1);
+    expect(l3.summary.changeEvents).toBe(0);
+
+    // L4: renewed for sms on 12 April, 10 purchases of 300 → 21 orders, 5,100 → VIP: published under sms only
+    const l4 = await load(
+      "L4",
+      12,
+      [profile(3, "2024-04-12T08:00:00Z", { email: false, sms: true })],
+      purchases("L4", 12, 10, 300),
+    );
+    expect(await tierOf()).toBe("VIP");
+    const tier4 = l4.events.find((e) => e.payload.kind === "valueTier");
+    expect(tier4?.payload).toMatchObject({ oldValue: "Premium", newValue: "VIP" });
+    for (const e of l4.events)
+      expect(e.payload.consent).toEqual({
+        email: false,
+        sms: true,
+        push: false,
+        updatedAt: "2024-04-12T08:00:00.000Z",
+      });
+    expect(changes.published.map((e) => e.payload.loadId)).not.toContain("L3");
+  });
+});
