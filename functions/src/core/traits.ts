@@ -181,7 +181,8 @@ export function parseTraitsLine(line: string, where: string): TraitsRow {
 function consentUpdatedAt(value: unknown, where: string, customerKey: string): string | null {
   if (value === undefined || value === null) return null;
   const at = isoInstant(value);
-  if (!at) throw new TraitsExtractError(where, `customer ${customerKey}: consent_updated_at is not an instant`);
+  if (!at)
+    throw new TraitsExtractError(where, `customer ${customerKey}: consent_updated_at is not an instant`);
   return at;
 }
 
