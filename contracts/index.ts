@@ -6,6 +6,7 @@ export * from "./lake-layout";
 export * from "./metrics";
 export * from "./normalize";
 export * from "./order-metrics";
+export * from "./person-export";
 export * from "./phone-plans";
 export * from "./profile-change";
 export * from "./quarantine-codes";

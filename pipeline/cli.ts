@@ -1,10 +1,19 @@
 /**
  * `c360 pipeline run [--engine duckdb|spark] [--layer bronze|silver|gold] [--window <start>/<end>] [--lake <dir>]
- * [--load-id <id>]`.
+ * [--load-id <id>]`; `c360 pipeline export [--lake <dir>]` (the person export step).
  */
 import type { Command } from "commander";
 
-import { type Engine, ENGINES, type Layer, LAYERS, type LayerSummary, runPipeline, stopSpark } from "./index";
+import {
+  type Engine,
+  ENGINES,
+  type Layer,
+  LAYERS,
+  type LayerSummary,
+  runExports,
+  runPipeline,
+  stopSpark,
+} from "./index";
 
 export function formatSummary(layers: LayerSummary[]): string {
   const rows = layers.flatMap((l) =>
@@ -79,4 +88,21 @@ export function registerPipeline(program: Command): void {
         if (summary.status !== "succeeded") process.exitCode = 1;
       },
     );
+  pipeline
+    .command("export")
+    .description(
+      "the export step: write every pending person export job (control/exports/<jobId>/) on DuckDB",
+    )
+    .option("--lake <dir>", "lake directory (default: C360_LAKE_DIR or ./lake)")
+    .action(async (opts: { lake?: string }) => {
+      const summary = await runExports({ lakeDir: opts.lake });
+      for (const job of summary.jobs) {
+        const rows = Object.values(job.stores).reduce((n, s) => n + s.rows, 0);
+        console.log(
+          `export ${job.jobId}: ${job.status}${job.error ? ` (${job.error})` : ""}, ${rows} row(s)`,
+        );
+      }
+      if (summary.jobs.length === 0) console.log("export: no pending job");
+      if (summary.jobs.some((j) => j.status !== "complete")) process.exitCode = 1;
+    });
 }

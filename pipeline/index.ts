@@ -8,6 +8,7 @@ import { localLakeDir } from "../contracts";
 import { checkLoadId, defaultLoadId, runContext } from "./core/params";
 import type { LayerSummary, PipelineSummary, ProgressEvent } from "./core/summary";
 import { runDuckDbLayer } from "./duckdb/engine";
+import { type ExportStepSummary, runDuckDbExports } from "./duckdb/export";
 import { type Layer, LAYERS, loadModels } from "./models";
 import { runSparkLayer, type ZoneRoots } from "./spark/engine";
 
@@ -87,4 +88,15 @@ export async function runPipeline(params: RunParams & { layers?: Layer[] } = {})
     layers,
     durationMs: Date.now() - started,
   };
+}
+
+export type { ExportStepSummary } from "./duckdb/export";
+
+/**
+ * The export step: every pending person export job of the lake's control zone (control/exports/<jobId>/) gets the
+ * person's rows of every store and its manifest (docs/pipeline.md, "Person export"). DuckDB here; Databricks runs
+ * notebooks/export.py, the same step on Spark.
+ */
+export async function runExports(params: { lakeDir?: string } = {}): Promise<ExportStepSummary> {
+  return runDuckDbExports(params.lakeDir ?? localLakeDir());
 }

@@ -13,6 +13,7 @@ import { deleteCustomer } from "./functions/deleteCustomer";
 import { exportCustomer } from "./functions/exportCustomer";
 import { findCustomer } from "./functions/findCustomer";
 import { getCustomer } from "./functions/getCustomer";
+import { getCustomerExport } from "./functions/getCustomerExport";
 import { getCustomerSegments } from "./functions/getCustomerSegments";
 import { ingestEvents } from "./functions/ingestEvents";
 import { processBehavioralEvents } from "./functions/processBehavioralEvents";
@@ -64,11 +65,19 @@ app.http("deleteCustomer", {
   // Entra ID privacy operators only, every request audited (functions/_privacy.ts)
   handler: privacyOperation("erase", deleteCustomer),
 });
+// A person's data export is a job: POST records it (202 + status URL), the batch path's export step writes the lake
+// part, GET of the status URL answers pending or the whole document (docs/functions.md).
 app.http("exportCustomer", {
   route: "customers/{id}/export",
-  methods: ["GET"],
+  methods: ["POST"],
   authLevel: "function",
   handler: privacyOperation("export", exportCustomer),
+});
+app.http("getCustomerExport", {
+  route: "customers/{id}/export/{jobId}",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: privacyOperation("export", getCustomerExport),
 });
 
 const handlers = {

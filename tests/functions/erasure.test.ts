@@ -6,12 +6,12 @@
 import type { AnyEvent } from "../../contracts";
 import type { ErasureRecord } from "../../functions/src/core/customers";
 import { eraseCustomer } from "../../functions/src/core/customers";
+import { cosmosPart } from "../../functions/src/core/person-export";
 import { triggerMetadataFor } from "../../functions/src/core/positions";
 import { type BatchSummary, processBatch, type ProcessorDeps } from "../../functions/src/core/processor";
 import { profileKey } from "../../functions/src/core/profile";
 import { ProfileStore } from "../../functions/src/core/profile-store";
 import { deleteCustomer } from "../../functions/src/functions/deleteCustomer";
-import { exportCustomer } from "../../functions/src/functions/exportCustomer";
 import { getCustomer } from "../../functions/src/functions/getCustomer";
 import { getCustomerSegments } from "../../functions/src/functions/getCustomerSegments";
 import { deliver, LocalEventHub } from "../../functions/src/local/hub";
@@ -184,15 +184,14 @@ test("race: the erasure lands between the processor's read and its write → con
   expect(freshSummary).toMatchObject({ conflicts: 0, erasedSkipped: 0, applied: freshOrders.length });
 });
 
-test("export after erasure (and a late event): profile null, the erasure request listed", async () => {
+test("export after erasure (and a late event): no profile, the erasure request listed", async () => {
   const id = "C900004";
   await send(eventsOf(id, 20, 301));
   const record = await erase(id);
   await send(eventsOf(id, 5, 302));
-  const res = await exportCustomer(request("GET", "x", { params: { id } }), context("exportCustomer"));
-  expect(res.status).toBe(200);
-  const exported = bodyJson(res) as { profile: unknown; erasureRequests: ErasureRecord[] };
-  expect(exported.profile).toBeNull();
+  // The Cosmos part of the export document (core/person-export.ts; the whole job: person-export.test.ts)
+  const exported = await cosmosPart(f.deps, [id]);
+  expect(exported.profiles).toEqual([]);
   expect(exported.erasureRequests).toEqual([
     { customerId: id, requestedAt: record.requestedAt, requestId: record.requestId },
   ]);
@@ -208,11 +207,7 @@ test("DELETE of an id never seen: 404, nothing stored; 300 of them create no doc
     (await f.deps.lake.list("control")).length + (await f.deps.lake.list("quarantine")).length;
   const exportReads = async () => {
     const before = f.deps.lake.stats.filesRead;
-    const res = await exportCustomer(
-      request("GET", "x", { params: { id: known } }),
-      context("exportCustomer"),
-    );
-    expect(res.status).toBe(200);
+    expect((await cosmosPart(f.deps, [known])).profiles).toHaveLength(1);
     return f.deps.lake.stats.filesRead - before;
   };
   const [docsBefore, filesBefore, readsBefore] = [await documents(), await files(), await exportReads()];
@@ -235,13 +230,7 @@ test("erasure removes the customer's quarantined events (export lists none after
     eventsOf(customerId, 6, seed).map((e) => ({ ...e, schemaVersion: "9.9" }) as unknown as AnyEvent);
   await send([...broken(id, 501), ...broken(other, 502), ...eventsOf(id, 4, 503)]);
   const exported = async (customerId: string) =>
-    (
-      bodyJson(
-        await exportCustomer(request("GET", "x", { params: { id: customerId } }), context("exportCustomer")),
-      ) as {
-        quarantinedEvents: unknown[];
-      }
-    ).quarantinedEvents.length;
+    (await cosmosPart(f.deps, [customerId])).quarantinedEvents.length;
   expect(await exported(id)).toBe(6);
   expect(await exported(other)).toBe(6);
 
@@ -273,9 +262,7 @@ test("after an erasure, later events about the person — valid under another id
   await send([profile, ...eventsOf(id, 10, 602)]);
   // Before the erasure: a line that does not parse and names them only by e-mail.
   await send([`garbage ${email} !` as unknown as AnyEvent]);
-  const exported = bodyJson(
-    await exportCustomer(request("GET", "x", { params: { id } }), context("exportCustomer")),
-  ) as { quarantinedEvents: unknown[] };
+  const exported = await cosmosPart(f.deps, [id]);
   expect(exported.quarantinedEvents).toHaveLength(1);
 
   const record = await erase(id);
@@ -305,10 +292,8 @@ test("after an erasure, later events about the person — valid under another id
 
   // A second erasure finds nothing left, and export lists nothing about them.
   expect((await erase(id)).quarantineRecordsRemoved).toBe(0);
-  const after = bodyJson(
-    await exportCustomer(request("GET", "x", { params: { id } }), context("exportCustomer")),
-  ) as { profile: unknown; quarantinedEvents: unknown[] };
-  expect(after.profile).toBeNull();
+  const after = await cosmosPart(f.deps, [id]);
+  expect(after.profiles).toEqual([]);
   expect(after.quarantinedEvents).toEqual([]);
 });
 
@@ -322,11 +307,7 @@ test("export and erasure read a customer's quarantine files through the index: 1
   expect((await f.deps.lake.list("quarantine", "realtime/")).length).toBeGreaterThanOrEqual(25);
 
   let before = f.deps.lake.stats.filesRead;
-  const res = await exportCustomer(
-    request("GET", "x", { params: { id: target } }),
-    context("exportCustomer"),
-  );
-  expect((bodyJson(res) as { quarantinedEvents: unknown[] }).quarantinedEvents).toHaveLength(1);
+  expect((await cosmosPart(f.deps, [target])).quarantinedEvents).toHaveLength(1);
   expect(f.deps.lake.stats.filesRead - before).toBe(1);
 
   before = f.deps.lake.stats.filesRead;

@@ -15,6 +15,7 @@ import {
 import { deleteCustomer } from "../../functions/src/functions/deleteCustomer";
 import { exportCustomer } from "../../functions/src/functions/exportCustomer";
 import { getCustomer } from "../../functions/src/functions/getCustomer";
+import { getCustomerExport } from "../../functions/src/functions/getCustomerExport";
 import { getCustomerSegments } from "../../functions/src/functions/getCustomerSegments";
 import { ingestEvents, MAX_EVENTS_BYTES } from "../../functions/src/functions/ingestEvents";
 import { MAX_CUSTOMER_BYTES, validateCustomer } from "../../functions/src/functions/validateCustomer";
@@ -272,7 +273,8 @@ describe("one error shape", () => {
   const idHandlers = [
     ["GET", getCustomer],
     ["GET segments", getCustomerSegments],
-    ["GET export", exportCustomer],
+    ["POST export", exportCustomer],
+    ["GET export status", getCustomerExport],
     ["DELETE", deleteCustomer],
   ] as const;
 

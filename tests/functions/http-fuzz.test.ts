@@ -16,6 +16,7 @@ import { validateRecord } from "../../functions/src/core/validate-record";
 import { deleteCustomer } from "../../functions/src/functions/deleteCustomer";
 import { exportCustomer } from "../../functions/src/functions/exportCustomer";
 import { getCustomer } from "../../functions/src/functions/getCustomer";
+import { getCustomerExport } from "../../functions/src/functions/getCustomerExport";
 import { getCustomerSegments } from "../../functions/src/functions/getCustomerSegments";
 import { ingestEvents } from "../../functions/src/functions/ingestEvents";
 import { validateCustomer } from "../../functions/src/functions/validateCustomer";
@@ -356,12 +357,13 @@ const hostileId = (wellFormedWeight: number) =>
 describe.each([
   ["GET /api/customers/{id}", getCustomer, "GET"],
   ["GET /api/customers/{id}/segments", getCustomerSegments, "GET"],
-  ["GET /api/customers/{id}/export", exportCustomer, "GET"],
+  ["POST /api/customers/{id}/export", exportCustomer, "POST"],
+  ["GET /api/customers/{id}/export/{jobId}", getCustomerExport, "GET"],
   ["DELETE /api/customers/{id}", deleteCustomer, "DELETE"],
 ] as const)("%s", (name, handler, method) => {
   test(`${RUNS} generated ids → no 5xx, every 4xx problem+json with a detail`, async () => {
     const statuses = new Map<number, number>();
-    // Each well-formed id is a Cosmos DB read (and for export a quarantine scan, for DELETE an erasure).
+    // Each well-formed id is a Cosmos DB read (for export a recorded request or a job read, for DELETE an erasure).
     const ids = hostileId(method === "DELETE" ? 1 : 3);
     await fc.assert(
       fc.asyncProperty(ids, async (id) => {

@@ -3,7 +3,7 @@ import { app } from "@azure/functions";
 
 import { STREAMS } from "../../functions/src/core/streams";
 
-test("registers the seven HTTP functions (function keys), one many-cardinality Event Hub trigger per stream and the traits sync queue trigger", async () => {
+test("registers the eight HTTP functions (function keys), one many-cardinality Event Hub trigger per stream and the traits sync queue trigger", async () => {
   const http = jest.spyOn(app, "http").mockImplementation(() => undefined);
   const queue = jest.spyOn(app, "storageQueue").mockImplementation(() => undefined);
   const eventHub = jest.spyOn(app, "eventHub").mockImplementation(() => undefined);
@@ -20,7 +20,8 @@ test("registers the seven HTTP functions (function keys), one many-cardinality E
     ["findCustomer", "customers", ["GET"], "function"],
     ["getCustomerSegments", "customers/{id}/segments", ["GET"], "function"],
     ["deleteCustomer", "customers/{id}", ["DELETE"], "function"],
-    ["exportCustomer", "customers/{id}/export", ["GET"], "function"],
+    ["exportCustomer", "customers/{id}/export", ["POST"], "function"],
+    ["getCustomerExport", "customers/{id}/export/{jobId}", ["GET"], "function"],
   ]);
   for (const [, o] of http.mock.calls) expect(typeof o.handler).toBe("function");
   expect(eventHub.mock.calls.map(([name, o]) => [name, o.eventHubName])).toEqual(

@@ -56,12 +56,17 @@ export class IdentityIndex {
 
   /** The canonical customer id an identifier belongs to (one point read), or undefined. */
   async resolve(kind: IdentifierKind, value: string): Promise<string | undefined> {
-    const id = indexId(kind, value);
+    return (await this.entry(indexId(kind, value)))?.customerKey;
+  }
+
+  /** An entry by its (hashed) id, without Cosmos system fields (one point read), or undefined. */
+  async entry(id: string): Promise<IndexEntry | undefined> {
     this.stats.reads++;
     try {
       const res = await this.container.item(id, id).read<IndexEntry>();
       if (res.statusCode === 404 || !res.resource) return undefined;
-      return res.resource.customerKey;
+      const { id: entryId, kind, customerKey } = res.resource;
+      return { id: entryId, kind, customerKey };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

@@ -1,26 +1,23 @@
-/** GET /api/customers/{id}/export — everything held about the customer, machine-readable. */
+/**
+ * POST /api/customers/{id}/export — a person's data export, as a job: the request is recorded in the control zone
+ * and answered 202 with the job id and its status URL (GET …/export/{jobId}, getCustomerExport.ts). The batch
+ * path's export step writes the person's lake data (landing, bronze, silver, gold, quarantine) for the job; the
+ * status read adds what Cosmos holds and answers the whole document.
+ */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 
-import { exportCustomerData } from "../core/customers";
 import { json } from "../core/http";
-import { customerNotFound, forCustomer, toResponse } from "./_http";
+import { requestPersonExport } from "../core/person-export";
+import { forCustomer, toResponse } from "./_http";
+
+export const exportStatusUrl = (id: string, jobId: string): string =>
+  `/api/customers/${encodeURIComponent(id)}/export/${jobId}`;
 
 export function exportCustomer(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return forCustomer(request, context, async (id, deps) => {
-    const exported = await exportCustomerData(deps, id);
-    if (
-      !exported.profile &&
-      exported.quarantinedEvents.length === 0 &&
-      exported.erasureRequests.length === 0
-    ) {
-      return customerNotFound(id);
-    }
-    return toResponse({
-      ...json(200, exported),
-      headers: {
-        "content-type": "application/json",
-        "content-disposition": `attachment; filename="customer-${id}.json"`,
-      },
-    });
+    const accepted = await requestPersonExport(deps.lake, id);
+    const statusUrl = exportStatusUrl(id, accepted.jobId);
+    const reply = json(202, { ...accepted, statusUrl });
+    return toResponse({ ...reply, headers: { ...reply.headers, location: statusUrl } });
   });
 }
