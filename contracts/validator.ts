@@ -87,7 +87,8 @@ function compile(key: string, schema: object): ValidateFunction {
   return fn;
 }
 
-const KEYWORD_CODES: Record<string, ErrorCode> = {
+/** The code of each JSON Schema keyword's violation (a node's `errorCode` wins, except for GENERIC_ONLY keywords). */
+export const KEYWORD_CODES: Record<string, ErrorCode> = {
   required: "missing_required_field",
   additionalProperties: "unexpected_field",
   type: "wrong_type",
@@ -104,7 +105,7 @@ const KEYWORD_CODES: Record<string, ErrorCode> = {
   const: "invalid_value",
 };
 // Limits on size are reported as such even where a node carries a domain code.
-const GENERIC_ONLY = new Set([
+const GENERIC_ONLY: ReadonlySet<string> = new Set([
   "maximum",
   "maxLength",
   "maxItems",
@@ -117,10 +118,19 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/**
+ * The code a violation of `keyword` on a schema node annotated with `errorCode` reports: one rule for the validator
+ * and for the batch path's SQL rendered from the same schemas (models/contract-sql.ts).
+ */
+export function keywordCode(keyword: string, errorCode: string | undefined): ErrorCode {
+  return ((!GENERIC_ONLY.has(keyword) && errorCode) ||
+    KEYWORD_CODES[keyword] ||
+    "invalid_value") as ErrorCode;
+}
+
 function toViolation(e: ErrorObject, prefix: string): Violation {
   const annotated = (e.parentSchema as { errorCode?: ErrorCode } | undefined)?.errorCode;
-  const code: ErrorCode =
-    (!GENERIC_ONLY.has(e.keyword) && annotated) || KEYWORD_CODES[e.keyword] || "invalid_value";
+  const code = keywordCode(e.keyword, annotated);
   let pointer = prefix + e.instancePath;
   let message = e.message ?? "is invalid";
   if (e.keyword === "required") {

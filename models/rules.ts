@@ -23,7 +23,9 @@ import {
 } from "../contracts/normalize";
 import { ORDER_METRICS } from "../contracts/order-metrics";
 import { type CallingCodePlan, nationalFormat, PHONE_PLANS, type RegionPlan } from "../contracts/phone-plans";
+import { ERROR_CODES, keywordCode } from "../contracts/validator";
 import { VALUE_TIER_RULES } from "../contracts/vocabulary";
+import { codesOf, codesSql, envelopeTerms, patternSql, payloadTerms, type Term } from "./contract-sql";
 
 const MODELS_DIR = __dirname;
 const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -193,44 +195,87 @@ export function averageOrderValueSql(spent: string, orders: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Required payload fields: the contracts' JSON Schemas (contracts/schemas/<type>/<version>.json), per version.
+// The contract on the batch path (models/contract-sql.ts): the envelope's violations in bronze.events
+// (envelope_violations), each event type's payload violations added in its silver model (contract_violations),
+// and one drop rule per code, in ERROR_CODES order, so the quarantine's reason is a code the validator gives.
 
-/** Payload fields each schema version of `eventType` requires. */
-export function requiredPayloadFields(eventType: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const [path, doc] of Object.entries(allSchemaDocuments())) {
-    const m = new RegExp(`^${eventType}/([0-9.]+)[.]json$`).exec(path);
-    if (!m) continue;
-    const payload = (doc.properties as Record<string, { required?: string[] }>).payload;
-    out.set(m[1] as string, payload?.required ?? []);
-  }
-  return out;
+const CONTRACT_MODELS = ["order", "behavioral_event", "support_interaction", "customer_profile"] as const;
+type ContractModel = (typeof CONTRACT_MODELS)[number];
+
+/** validateEvent's rules outside the JSON Schemas, and formats a model checks itself, per silver model. */
+function modelTerms(eventType: ContractModel): Term[] {
+  if (eventType !== "customer_profile") return [];
+  const wellFormedVersion = patternSql("r.schema_version", "^[0-9]+\\.[0-9]+$");
+  return [
+    // validateEvent: the payload's customerId must equal the envelope's (both strings, a well-formed version).
+    {
+      cond: `${wellFormedVersion} AND r.customer_id IS NOT NULL AND r.pm['customerId'] IS NOT NULL AND r.customer_id <> r.pm['customerId']`,
+      code: "customer_id_mismatch",
+    },
+  ];
+}
+
+/** The phone format's code, checked in silver.customers after its normalization CTEs (phoneViolationSql). */
+function phoneFormatCode(): string {
+  const doc = allSchemaDocuments()[`customer_profile/1.1.json`] as {
+    properties: { payload: { properties: Record<string, { errorCode?: string }> } };
+  };
+  return keywordCode("format", doc.properties.payload.properties.phone?.errorCode);
+}
+
+const SKIPPED_FORMATS: Partial<Record<ContractModel, string[]>> = { customer_profile: ["phone"] };
+
+function silverTerms(eventType: ContractModel): Term[] {
+  return [
+    ...payloadTerms(eventType, "r.pm", "r.schema_version", { skipFormats: SKIPPED_FORMATS[eventType] }),
+    ...modelTerms(eventType),
+  ];
+}
+
+/** bronze.events: the envelope's violations of a parsed envelope `p.record`. */
+export function envelopeViolationsSql(): string {
+  return codesSql(envelopeTerms("p.record"));
+}
+
+/** A silver event model's contract violations: the envelope's (bronze's contract_violations) and the payload's. */
+export function contractViolationsSql(eventType: ContractModel): string {
+  return codesSql(silverTerms(eventType), ["NULLIF(r.contract_violations, '')"]);
+}
+
+/** A drop rule per code: the record's contract_violations list does not hold it. `unless`: rows checked later. */
+function dropRules(codes: string[], unless?: string): string {
+  return codes
+    .map(
+      (code) =>
+        `-- @expect drop ${code} contract_${code}: ${unless ? `${unless} OR ` : ""}NOT array_contains(split(contract_violations, ','), ${lit(code)})`,
+    )
+    .join("\n");
 }
 
 /**
- * The required payload fields a record lacks, comma-separated ('' when none), as the validator sees them:
- * `absent` lists fields not in the payload at all (missing_required_field), `null` those present as JSON null
- * (a wrong type to the validator). The map `pm` holds the payload's fields as text, a JSON null as NULL. Fields
- * required by every version are checked for any version; the others for the versions that require them.
+ * bronze.events' drop rules: envelopes with a violation whose event type no silver model checks (unknown, missing,
+ * product); the silver event models quarantine their own with the payload's codes too.
  */
-export function requiredFieldsSql(
-  eventType: string,
-  kind: "absent" | "null",
-  pm = "r.pm",
-  version = "r.schema_version",
-): string {
-  const byVersion = requiredPayloadFields(eventType);
-  const versions = [...byVersion.keys()].sort();
-  const fields = [...new Set([...byVersion.values()].flat())];
-  const terms = fields.map((f) => {
-    const requiring = versions.filter((v) => byVersion.get(v)!.includes(f));
-    const present = `array_contains(map_keys(${pm}), ${lit(f)})`;
-    const test = kind === "absent" ? `NOT ${present}` : `${present} AND ${pm}[${lit(f)}] IS NULL`;
-    const when =
-      requiring.length === versions.length ? test : `${version} IN (${inList(requiring)}) AND ${test}`;
-    return `  CASE WHEN ${when} THEN ${lit(f)} END`;
-  });
-  return [`concat_ws(`, `  ',',`, terms.join(",\n"), `)`].join("\n");
+export function envelopeExpectationsSql(): string {
+  const checkedLater = `event_type IN (${CONTRACT_MODELS.map(lit).join(", ")})`;
+  return dropRules(codesOf(envelopeTerms("p.record"), ERROR_CODES), checkedLater);
+}
+
+/** silver.customers: a phone the contract's normalizePhone rejects (n.phone_text as sent, pn.phone normalized). */
+export function phoneViolationSql(): string {
+  return `CASE WHEN n.phone_text IS NOT NULL AND pn.phone IS NULL THEN ${lit(phoneFormatCode())} END`;
+}
+
+/** The drop rules of a silver event model: one per code its contract checks can give. */
+export function contractExpectationsSql(eventType: ContractModel): string {
+  const terms = [...envelopeTerms("p.record"), ...silverTerms(eventType)];
+  if (eventType === "customer_profile") terms.push({ cond: "", code: phoneFormatCode() });
+  return codesOf(terms, ERROR_CODES)
+    .map(
+      (code) =>
+        `-- @expect drop ${code} contract_${code}: NOT array_contains(split(contract_violations, ','), ${lit(code)})`,
+    )
+    .join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -253,14 +298,15 @@ export const BLOCKS: Record<string, () => string> = {
   order_metrics: orderMetricsSql,
   average_order_value: () => averageOrderValueSql("o.total_spent", "o.total_orders"),
   identity_settings: identitySettingsSql,
-  required_order: () => requiredFieldsSql("order", "absent"),
-  required_behavioral_event: () => requiredFieldsSql("behavioral_event", "absent"),
-  required_support_interaction: () => requiredFieldsSql("support_interaction", "absent"),
-  required_customer_profile: () => requiredFieldsSql("customer_profile", "absent"),
-  null_order: () => requiredFieldsSql("order", "null"),
-  null_behavioral_event: () => requiredFieldsSql("behavioral_event", "null"),
-  null_support_interaction: () => requiredFieldsSql("support_interaction", "null"),
-  null_customer_profile: () => requiredFieldsSql("customer_profile", "null"),
+  envelope_violations: envelopeViolationsSql,
+  envelope_rules: envelopeExpectationsSql,
+  phone_violation: phoneViolationSql,
+  ...Object.fromEntries(
+    CONTRACT_MODELS.flatMap((t) => [
+      [`contract_violations_${t}`, () => contractViolationsSql(t)],
+      [`contract_rules_${t}`, () => contractExpectationsSql(t)],
+    ]),
+  ),
 };
 
 const BLOCK = /^([ \t]*)-- generated:begin ([a-z_]+)[^\n]*\n[\s\S]*?^[ \t]*-- generated:end \2[^\n]*$/gm;

@@ -2,8 +2,9 @@
 -- share 0–1, and the composite DQ score = their mean (§6.2 averages the dimensions; a dimension a table cannot
 -- measure is left out, not counted as 1). Rows are those the load wrote and that are still in the table.
 --   completeness: rows with every field the marts rely on present (§17.1 required fields);
---   accuracy: share of field checks passed, over the table's warn rules (§17.1 counts every rule on every row;
---     unexpected fields are schema drift, not wrong values, and are left out);
+--   accuracy: share of field checks passed, over the table's drop and warn rules (§17.1 counts every rule on every
+--     row; the contract's checks are drop rules, one per code; unexpected fields are schema drift, not wrong values,
+--     and are left out);
 --   consistency: orders whose total equals items + tax + shipping − discount (to the cent); order items whose
 --     order exists; other tables have no cross-record rule (NULL);
 --   timeliness: rows that landed (landing ingest_date) no later than the day after they occurred — the next daily
@@ -27,16 +28,16 @@ WITH runs AS (
   GROUP BY r.load_id, r.model
 ),
 
-warn_rules AS (
+field_rules AS (
   SELECT e.load_id, e.model AS table_name, e.rule, max(e.failed) AS failed, max(e.rows_in) AS rows_in
   FROM control_expectation_results AS e
-  WHERE e.layer = 'silver' AND e.action = 'warn' AND e.code <> 'unexpected_field'
+  WHERE e.layer = 'silver' AND e.action IN ('warn', 'drop') AND e.code <> 'unexpected_field'
   GROUP BY e.load_id, e.model, e.rule
 ),
 
-warn_checks AS (
+field_checks AS (
   SELECT w.load_id, w.table_name, count(*) AS rules, sum(w.failed) AS failed, max(w.rows_in) AS rows_in
-  FROM warn_rules AS w
+  FROM field_rules AS w
   GROUP BY w.load_id, w.table_name
 ),
 
@@ -139,7 +140,7 @@ dimensions AS (
     q.uniqueness
   FROM runs AS u
   LEFT JOIN row_dimensions AS d ON d.table_name = u.table_name AND d.load_id = u.load_id
-  LEFT JOIN warn_checks AS w ON w.table_name = u.table_name AND w.load_id = u.load_id
+  LEFT JOIN field_checks AS w ON w.table_name = u.table_name AND w.load_id = u.load_id
   LEFT JOIN email_uniqueness AS q ON q.table_name = u.table_name AND q.load_id = u.load_id
 ),
 

@@ -8,16 +8,28 @@
 -- @compare record_hash
 -- @erase_by customer_id
 -- @inputs silver.event_deliveries, run_context, control_erasure
--- @expect drop unknown_schema_version known_schema_version: schema_version IN ('1.0', '1.1')
--- @expect drop missing_required_field has_required_fields: missing_required_fields = ''
--- @expect drop wrong_type required_not_null: null_required_fields = ''
--- @expect drop missing_required_field has_customer_id: customer_id IS NOT NULL
--- @expect drop customer_id_mismatch envelope_matches_payload: envelope_customer_id IS NULL OR envelope_customer_id = customer_id
+-- generated:begin contract_rules_customer_profile (models/rules.ts; regenerate with npm run models:build)
+-- @expect drop missing_required_field contract_missing_required_field: NOT array_contains(split(contract_violations, ','), 'missing_required_field')
+-- @expect drop wrong_type contract_wrong_type: NOT array_contains(split(contract_violations, ','), 'wrong_type')
+-- @expect drop invalid_email contract_invalid_email: NOT array_contains(split(contract_violations, ','), 'invalid_email')
+-- @expect drop invalid_phone contract_invalid_phone: NOT array_contains(split(contract_violations, ','), 'invalid_phone')
+-- @expect drop invalid_timestamp contract_invalid_timestamp: NOT array_contains(split(contract_violations, ','), 'invalid_timestamp')
+-- @expect drop invalid_date contract_invalid_date: NOT array_contains(split(contract_violations, ','), 'invalid_date')
+-- @expect drop invalid_country_code contract_invalid_country_code: NOT array_contains(split(contract_violations, ','), 'invalid_country_code')
+-- @expect drop out_of_range contract_out_of_range: NOT array_contains(split(contract_violations, ','), 'out_of_range')
+-- @expect drop invalid_enum_value contract_invalid_enum_value: NOT array_contains(split(contract_violations, ','), 'invalid_enum_value')
+-- @expect drop invalid_name contract_invalid_name: NOT array_contains(split(contract_violations, ','), 'invalid_name')
+-- @expect drop invalid_format contract_invalid_format: NOT array_contains(split(contract_violations, ','), 'invalid_format')
+-- @expect drop string_too_long contract_string_too_long: NOT array_contains(split(contract_violations, ','), 'string_too_long')
+-- @expect drop string_too_short contract_string_too_short: NOT array_contains(split(contract_violations, ','), 'string_too_short')
+-- @expect drop too_many_items contract_too_many_items: NOT array_contains(split(contract_violations, ','), 'too_many_items')
+-- @expect drop unknown_event_type contract_unknown_event_type: NOT array_contains(split(contract_violations, ','), 'unknown_event_type')
+-- @expect drop unknown_source contract_unknown_source: NOT array_contains(split(contract_violations, ','), 'unknown_source')
+-- @expect drop invalid_schema_version contract_invalid_schema_version: NOT array_contains(split(contract_violations, ','), 'invalid_schema_version')
+-- @expect drop unknown_schema_version contract_unknown_schema_version: NOT array_contains(split(contract_violations, ','), 'unknown_schema_version')
+-- @expect drop customer_id_mismatch contract_customer_id_mismatch: NOT array_contains(split(contract_violations, ','), 'customer_id_mismatch')
+-- generated:end contract_rules_customer_profile
 -- @expect drop invalid_timestamp valid_occurred_at: valid_from IS NOT NULL
--- @expect drop invalid_email valid_email: email_is_valid
--- @expect drop invalid_name has_name: first_name <> '' AND last_name <> ''
--- @expect drop invalid_phone valid_phone: phone_raw IS NULL OR phone IS NOT NULL
--- @expect warn invalid_enum_value known_loyalty_tier: loyalty_tier IN ('BRONZE', 'SILVER', 'GOLD', 'PLATINUM')
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH delivered AS (
   -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup), also
@@ -63,38 +75,115 @@ renamed AS (
     coalesce(array_join(array_sort(array_except(
       map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
-    -- generated:begin required_customer_profile (models/rules.ts; regenerate with npm run models:build)
+    -- generated:begin contract_violations_customer_profile (models/rules.ts; regenerate with npm run models:build)
     concat_ws(
       ',',
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'customerId') THEN 'customerId' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'firstName') THEN 'firstName' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'lastName') THEN 'lastName' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'email') THEN 'email' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'customerSegment') THEN 'customerSegment' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'loyaltyTier') THEN 'loyaltyTier' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'loyaltyPoints') THEN 'loyaltyPoints' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'registrationDate') THEN 'registrationDate' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'status') THEN 'status' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'consent') THEN 'consent' END
+      NULLIF(r.contract_violations, ''),
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'customerId') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'firstName') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'lastName') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'email') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'customerSegment') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'loyaltyTier') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'loyaltyPoints') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'registrationDate') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'status') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'consent') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'customerId') AND r.pm['customerId'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['customerId'] IS NOT NULL AND length(r.pm['customerId']) < 1 THEN 'string_too_short' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['customerId'] IS NOT NULL AND length(r.pm['customerId']) > 64 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['customerId'] IS NOT NULL AND NOT regexp_like(r.pm['customerId'] || '#', '^(?:[A-Za-z0-9][A-Za-z0-9_.:-]*)#$') THEN 'invalid_format' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'firstName') AND r.pm['firstName'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['firstName'] IS NOT NULL AND length(r.pm['firstName']) < 1 THEN 'invalid_name' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['firstName'] IS NOT NULL AND length(r.pm['firstName']) > 100 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['firstName'] IS NOT NULL AND NOT regexp_like(r.pm['firstName'], '[^	
+        -     　﻿]') THEN 'invalid_name' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'lastName') AND r.pm['lastName'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['lastName'] IS NOT NULL AND length(r.pm['lastName']) < 1 THEN 'invalid_name' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['lastName'] IS NOT NULL AND length(r.pm['lastName']) > 100 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['lastName'] IS NOT NULL AND NOT regexp_like(r.pm['lastName'], '[^	
+        -     　﻿]') THEN 'invalid_name' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'email') AND r.pm['email'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['email'] IS NOT NULL AND length(r.pm['email']) > 254 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['email'] IS NOT NULL AND NOT coalesce(
+      regexp_like(translate(regexp_replace(regexp_replace(r.pm['email'], '^ +', ''), ' +$', ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '^[a-z0-9._%+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:[.][a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*[.][a-z]{2,}$')
+      AND regexp_replace(translate(regexp_replace(regexp_replace(r.pm['email'], '^ +', ''), ' +$', ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '[a-z0-9._%+@-]', '') = ''
+      AND NOT translate(regexp_replace(regexp_replace(r.pm['email'], '^ +', ''), ' +$', ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE '%..%' AND length(translate(regexp_replace(regexp_replace(r.pm['email'], '^ +', ''), ' +$', ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')) <= 254,
+      false
+    ) THEN 'invalid_email' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'phone') AND r.pm['phone'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['phone'] IS NOT NULL AND length(r.pm['phone']) > 40 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'dateOfBirth') AND r.pm['dateOfBirth'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['dateOfBirth'] IS NOT NULL AND NOT (regexp_like(r.pm['dateOfBirth'] || '#', '^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})#$') AND TRY_CAST(r.pm['dateOfBirth'] AS DATE) IS NOT NULL) THEN 'invalid_date' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'gender') AND r.pm['gender'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'gender') AND r.pm['gender'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['gender'] IS NOT NULL AND r.pm['gender'] NOT IN ('FEMALE', 'MALE', 'NON_BINARY', 'UNDISCLOSED') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'address') AND r.pm['address'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] IS NOT NULL AND NOT r.pm['address'] LIKE '{%' THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND NOT array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'line1') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND NOT array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'city') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND NOT array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'countryCode') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'line1') AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['line1'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['line1'] IS NOT NULL AND length(from_json(r.pm['address'], 'MAP<STRING, STRING>')['line1']) > 100 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'line2') AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['line2'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['line2'] IS NOT NULL AND length(from_json(r.pm['address'], 'MAP<STRING, STRING>')['line2']) > 100 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'city') AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['city'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['city'] IS NOT NULL AND length(from_json(r.pm['address'], 'MAP<STRING, STRING>')['city']) < 1 THEN 'string_too_short' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['city'] IS NOT NULL AND length(from_json(r.pm['address'], 'MAP<STRING, STRING>')['city']) > 50 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'stateCode') AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['stateCode'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['stateCode'] IS NOT NULL AND length(from_json(r.pm['address'], 'MAP<STRING, STRING>')['stateCode']) > 3 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'postalCode') AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['postalCode'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['postalCode'] IS NOT NULL AND length(from_json(r.pm['address'], 'MAP<STRING, STRING>')['postalCode']) > 10 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'countryCode') AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['countryCode'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['address'], 'MAP<STRING, STRING>')), 'countryCode') AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['countryCode'] IS NULL THEN 'invalid_country_code' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['address'] LIKE '{%' AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['countryCode'] IS NOT NULL AND from_json(r.pm['address'], 'MAP<STRING, STRING>')['countryCode'] NOT IN ('AC', 'AD', 'AE', 'AF', 'AG', 'AI', 'AL', 'AM', 'AO', 'AR', 'AS', 'AT', 'AU', 'AW', 'AX', 'AZ', 'BA', 'BB', 'BD', 'BE', 'BF', 'BG', 'BH', 'BI', 'BJ', 'BL', 'BM', 'BN', 'BO', 'BQ', 'BR', 'BS', 'BT', 'BW', 'BY', 'BZ', 'CA', 'CC', 'CD', 'CF', 'CG', 'CH', 'CI', 'CK', 'CL', 'CM', 'CN', 'CO', 'CR', 'CU', 'CV', 'CW', 'CX', 'CY', 'CZ', 'DE', 'DJ', 'DK', 'DM', 'DO', 'DZ', 'EC', 'EE', 'EG', 'EH', 'ER', 'ES', 'ET', 'FI', 'FJ', 'FK', 'FM', 'FO', 'FR', 'GA', 'GB', 'GD', 'GE', 'GF', 'GG', 'GH', 'GI', 'GL', 'GM', 'GN', 'GP', 'GQ', 'GR', 'GT', 'GU', 'GW', 'GY', 'HK', 'HN', 'HR', 'HT', 'HU', 'ID', 'IE', 'IL', 'IM', 'IN', 'IO', 'IQ', 'IR', 'IS', 'IT', 'JE', 'JM', 'JO', 'JP', 'KE', 'KG', 'KH', 'KI', 'KM', 'KN', 'KP', 'KR', 'KW', 'KY', 'KZ', 'LA', 'LB', 'LC', 'LI', 'LK', 'LR', 'LS', 'LT', 'LU', 'LV', 'LY', 'MA', 'MC', 'MD', 'ME', 'MF', 'MG', 'MH', 'MK', 'ML', 'MM', 'MN', 'MO', 'MP', 'MQ', 'MR', 'MS', 'MT', 'MU', 'MV', 'MW', 'MX', 'MY', 'MZ', 'NA', 'NC', 'NE', 'NF', 'NG', 'NI', 'NL', 'NO', 'NP', 'NR', 'NU', 'NZ', 'OM', 'PA', 'PE', 'PF', 'PG', 'PH', 'PK', 'PL', 'PM', 'PR', 'PS', 'PT', 'PW', 'PY', 'QA', 'RE', 'RO', 'RS', 'RU', 'RW', 'SA', 'SB', 'SC', 'SD', 'SE', 'SG', 'SH', 'SI', 'SJ', 'SK', 'SL', 'SM', 'SN', 'SO', 'SR', 'SS', 'ST', 'SV', 'SX', 'SY', 'SZ', 'TA', 'TC', 'TD', 'TG', 'TH', 'TJ', 'TK', 'TL', 'TM', 'TN', 'TO', 'TR', 'TT', 'TV', 'TW', 'TZ', 'UA', 'UG', 'US', 'UY', 'UZ', 'VA', 'VC', 'VE', 'VG', 'VI', 'VN', 'VU', 'WF', 'WS', 'XK', 'YE', 'YT', 'ZA', 'ZM', 'ZW') THEN 'invalid_country_code' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'customerSegment') AND r.pm['customerSegment'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'customerSegment') AND r.pm['customerSegment'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['customerSegment'] IS NOT NULL AND r.pm['customerSegment'] NOT IN ('PREMIUM', 'STANDARD', 'BASIC') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'loyaltyTier') AND r.pm['loyaltyTier'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'loyaltyTier') AND r.pm['loyaltyTier'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['loyaltyTier'] IS NOT NULL AND r.pm['loyaltyTier'] NOT IN ('BRONZE', 'SILVER', 'GOLD', 'PLATINUM') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'loyaltyPoints') AND r.pm['loyaltyPoints'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['loyaltyPoints'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPoints'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['loyaltyPoints'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPoints'] AS DOUBLE) <> floor(TRY_CAST(r.pm['loyaltyPoints'] AS DOUBLE)) THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['loyaltyPoints'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPoints'] AS DOUBLE) < 0 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['loyaltyPoints'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPoints'] AS DOUBLE) > 1000000000 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'registrationDate') AND r.pm['registrationDate'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['registrationDate'] IS NOT NULL AND NOT (regexp_like(r.pm['registrationDate'] || '#', '^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})#$') AND TRY_CAST(r.pm['registrationDate'] AS DATE) IS NOT NULL) THEN 'invalid_date' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['status'] IS NOT NULL AND r.pm['status'] NOT IN ('ACTIVE', 'INACTIVE', 'BLOCKED') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'preferredChannel') AND r.pm['preferredChannel'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'preferredChannel') AND r.pm['preferredChannel'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['preferredChannel'] IS NOT NULL AND r.pm['preferredChannel'] NOT IN ('POS', 'ECOMMERCE', 'MOBILE', 'SOCIAL') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'consent') AND r.pm['consent'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] IS NOT NULL AND NOT r.pm['consent'] LIKE '{%' THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND NOT array_contains(map_keys(from_json(r.pm['consent'], 'MAP<STRING, STRING>')), 'email') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND NOT array_contains(map_keys(from_json(r.pm['consent'], 'MAP<STRING, STRING>')), 'sms') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['consent'], 'MAP<STRING, STRING>')), 'email') AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['email'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['email'] IS NOT NULL AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['email'] NOT IN ('true', 'false') THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['consent'], 'MAP<STRING, STRING>')), 'sms') AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['sms'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['sms'] IS NOT NULL AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['sms'] NOT IN ('true', 'false') THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['consent'], 'MAP<STRING, STRING>')), 'push') AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['push'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['push'] IS NOT NULL AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['push'] NOT IN ('true', 'false') THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['consent'], 'MAP<STRING, STRING>')), 'updatedAt') AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['updatedAt'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['consent'] LIKE '{%' AND from_json(r.pm['consent'], 'MAP<STRING, STRING>')['updatedAt'] IS NOT NULL AND NOT (regexp_like(from_json(r.pm['consent'], 'MAP<STRING, STRING>')['updatedAt'] || '#', '^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?))#$') AND TRY_CAST(substring(from_json(r.pm['consent'], 'MAP<STRING, STRING>')['updatedAt'], 1, 10) AS DATE) IS NOT NULL) THEN 'invalid_timestamp' END,
+      CASE WHEN r.schema_version IN ('1.1') AND array_contains(map_keys(r.pm), 'preferences') AND r.pm['preferences'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] IS NOT NULL AND NOT r.pm['preferences'] LIKE '{%' THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] LIKE '{%' AND NOT array_contains(map_keys(from_json(r.pm['preferences'], 'MAP<STRING, STRING>')), 'categories') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] LIKE '{%' AND NOT array_contains(map_keys(from_json(r.pm['preferences'], 'MAP<STRING, STRING>')), 'communication') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['preferences'], 'MAP<STRING, STRING>')), 'categories') AND from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['categories'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] LIKE '{%' AND from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['categories'] IS NOT NULL AND NOT from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['categories'] LIKE '[%' THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] LIKE '{%' AND from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['categories'] IS NOT NULL AND from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['categories'] LIKE '[%' AND json_array_length(from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['categories']) > 10 THEN 'too_many_items' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] LIKE '{%' AND array_contains(map_keys(from_json(r.pm['preferences'], 'MAP<STRING, STRING>')), 'communication') AND from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['communication'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] LIKE '{%' AND from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['communication'] IS NOT NULL AND NOT from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['communication'] LIKE '[%' THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['preferences'] LIKE '{%' AND from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['communication'] IS NOT NULL AND from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['communication'] LIKE '[%' AND json_array_length(from_json(r.pm['preferences'], 'MAP<STRING, STRING>')['communication']) > 4 THEN 'too_many_items' END,
+      CASE WHEN r.schema_version IN ('1.1') AND array_contains(map_keys(r.pm), 'externalIds') AND r.pm['externalIds'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['externalIds'] IS NOT NULL AND NOT r.pm['externalIds'] LIKE '{%' THEN 'wrong_type' END,
+      CASE WHEN regexp_like(r.schema_version || '#', '^(?:[0-9]+[.][0-9]+)#$') AND r.customer_id IS NOT NULL AND r.pm['customerId'] IS NOT NULL AND r.customer_id <> r.pm['customerId'] THEN 'customer_id_mismatch' END
     )
-    -- generated:end required_customer_profile
-    AS missing_required_fields,
-    -- generated:begin null_customer_profile (models/rules.ts; regenerate with npm run models:build)
-    concat_ws(
-      ',',
-      CASE WHEN array_contains(map_keys(r.pm), 'customerId') AND r.pm['customerId'] IS NULL THEN 'customerId' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'firstName') AND r.pm['firstName'] IS NULL THEN 'firstName' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'lastName') AND r.pm['lastName'] IS NULL THEN 'lastName' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'email') AND r.pm['email'] IS NULL THEN 'email' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'customerSegment') AND r.pm['customerSegment'] IS NULL THEN 'customerSegment' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'loyaltyTier') AND r.pm['loyaltyTier'] IS NULL THEN 'loyaltyTier' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'loyaltyPoints') AND r.pm['loyaltyPoints'] IS NULL THEN 'loyaltyPoints' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'registrationDate') AND r.pm['registrationDate'] IS NULL THEN 'registrationDate' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'status' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'consent') AND r.pm['consent'] IS NULL THEN 'consent' END
-    )
-    -- generated:end null_customer_profile
-    AS null_required_fields,
+    -- generated:end contract_violations_customer_profile
+    AS schema_violations,
     r.schema_version,
     r.event_id,
     r.occurred_at AS valid_from,
@@ -382,7 +471,15 @@ cleaned AS (
     )
     -- generated:end email_valid
     AS email_is_valid,
-    pn.phone
+    pn.phone,
+    -- The contract's violations: the schema's (above) and a phone the contract's normalizePhone rejects.
+    concat_ws(
+      ',',
+      NULLIF(n.schema_violations, ''),
+      -- generated:begin phone_violation (models/rules.ts; regenerate with npm run models:build)
+      CASE WHEN n.phone_text IS NOT NULL AND pn.phone IS NULL THEN 'invalid_phone' END
+      -- generated:end phone_violation
+    ) AS contract_violations
   FROM renamed AS n
   LEFT JOIN phone_normalized AS pn ON pn.phone_raw = n.phone_text
 )
@@ -421,8 +518,7 @@ SELECT
   c.preferred_categories_json,
   c.external_ids_json,
   c.rescued_fields,
-  c.missing_required_fields,
-  c.null_required_fields,
+  c.contract_violations,
   c.schema_version,
   sha2(concat_ws(
     '|', coalesce(c.source_system, ''), coalesce(c.first_name, ''), coalesce(c.last_name, ''), coalesce(c.email, ''),

@@ -5,17 +5,25 @@
 -- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
 -- @erase_by customer_id
 -- @inputs silver.event_deliveries, run_context
--- @expect drop unknown_schema_version known_schema_version: schema_version IN ('1.0', '1.1')
--- @expect drop missing_required_field has_required_fields: missing_required_fields = ''
--- @expect drop wrong_type required_not_null: null_required_fields = ''
--- @expect drop missing_required_field has_order_id: order_id IS NOT NULL
--- @expect drop missing_required_field has_customer_id: customer_id IS NOT NULL
+-- generated:begin contract_rules_order (models/rules.ts; regenerate with npm run models:build)
+-- @expect drop missing_required_field contract_missing_required_field: NOT array_contains(split(contract_violations, ','), 'missing_required_field')
+-- @expect drop wrong_type contract_wrong_type: NOT array_contains(split(contract_violations, ','), 'wrong_type')
+-- @expect drop invalid_timestamp contract_invalid_timestamp: NOT array_contains(split(contract_violations, ','), 'invalid_timestamp')
+-- @expect drop invalid_currency_code contract_invalid_currency_code: NOT array_contains(split(contract_violations, ','), 'invalid_currency_code')
+-- @expect drop negative_amount contract_negative_amount: NOT array_contains(split(contract_violations, ','), 'negative_amount')
+-- @expect drop out_of_range contract_out_of_range: NOT array_contains(split(contract_violations, ','), 'out_of_range')
+-- @expect drop invalid_enum_value contract_invalid_enum_value: NOT array_contains(split(contract_violations, ','), 'invalid_enum_value')
+-- @expect drop invalid_format contract_invalid_format: NOT array_contains(split(contract_violations, ','), 'invalid_format')
+-- @expect drop string_too_long contract_string_too_long: NOT array_contains(split(contract_violations, ','), 'string_too_long')
+-- @expect drop string_too_short contract_string_too_short: NOT array_contains(split(contract_violations, ','), 'string_too_short')
+-- @expect drop too_few_items contract_too_few_items: NOT array_contains(split(contract_violations, ','), 'too_few_items')
+-- @expect drop too_many_items contract_too_many_items: NOT array_contains(split(contract_violations, ','), 'too_many_items')
+-- @expect drop unknown_event_type contract_unknown_event_type: NOT array_contains(split(contract_violations, ','), 'unknown_event_type')
+-- @expect drop unknown_source contract_unknown_source: NOT array_contains(split(contract_violations, ','), 'unknown_source')
+-- @expect drop invalid_schema_version contract_invalid_schema_version: NOT array_contains(split(contract_violations, ','), 'invalid_schema_version')
+-- @expect drop unknown_schema_version contract_unknown_schema_version: NOT array_contains(split(contract_violations, ','), 'unknown_schema_version')
+-- generated:end contract_rules_order
 -- @expect drop invalid_timestamp valid_ordered_at: ordered_at IS NOT NULL
--- @expect drop negative_amount non_negative_total: total_amount >= 0
--- @expect drop too_few_items has_items: item_count >= 1
--- @expect warn invalid_enum_value known_channel: channel IN ('POS', 'ECOMMERCE', 'MOBILE', 'SOCIAL')
--- @expect warn invalid_enum_value known_status: status IN ('COMPLETED', 'FAILED', 'CANCELLED', 'PENDING')
--- @expect warn invalid_enum_value known_transaction_type: transaction_type IN ('PURCHASE', 'RETURN', 'REFUND', 'EXCHANGE')
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH delivered AS (
   -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup);
@@ -50,42 +58,82 @@ renamed AS (
     coalesce(array_join(array_sort(array_except(
       map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
-    -- generated:begin required_order (models/rules.ts; regenerate with npm run models:build)
+    -- generated:begin contract_violations_order (models/rules.ts; regenerate with npm run models:build)
     concat_ws(
       ',',
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'orderId') THEN 'orderId' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'channel') THEN 'channel' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'orderedAt') THEN 'orderedAt' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'transactionType') THEN 'transactionType' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'status') THEN 'status' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'currency') THEN 'currency' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'totalAmount') THEN 'totalAmount' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'taxAmount') THEN 'taxAmount' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'shippingAmount') THEN 'shippingAmount' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'discountAmount') THEN 'discountAmount' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'paymentMethod') THEN 'paymentMethod' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'items') THEN 'items' END
+      NULLIF(r.contract_violations, ''),
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'orderId') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'channel') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'orderedAt') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'transactionType') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'status') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'currency') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'totalAmount') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'taxAmount') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'shippingAmount') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'discountAmount') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'paymentMethod') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND NOT array_contains(map_keys(r.pm), 'items') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'orderId') AND r.pm['orderId'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['orderId'] IS NOT NULL AND length(r.pm['orderId']) < 1 THEN 'string_too_short' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['orderId'] IS NOT NULL AND length(r.pm['orderId']) > 64 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['orderId'] IS NOT NULL AND NOT regexp_like(r.pm['orderId'] || '#', '^(?:[A-Za-z0-9][A-Za-z0-9_.:-]*)#$') THEN 'invalid_format' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'channel') AND r.pm['channel'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'channel') AND r.pm['channel'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['channel'] IS NOT NULL AND r.pm['channel'] NOT IN ('POS', 'ECOMMERCE', 'MOBILE', 'SOCIAL') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'orderedAt') AND r.pm['orderedAt'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['orderedAt'] IS NOT NULL AND NOT (regexp_like(r.pm['orderedAt'] || '#', '^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?))#$') AND TRY_CAST(substring(r.pm['orderedAt'], 1, 10) AS DATE) IS NOT NULL) THEN 'invalid_timestamp' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'transactionType') AND r.pm['transactionType'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'transactionType') AND r.pm['transactionType'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['transactionType'] IS NOT NULL AND r.pm['transactionType'] NOT IN ('PURCHASE', 'RETURN', 'REFUND', 'EXCHANGE') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['status'] IS NOT NULL AND r.pm['status'] NOT IN ('COMPLETED', 'FAILED', 'CANCELLED', 'PENDING') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'currency') AND r.pm['currency'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'currency') AND r.pm['currency'] IS NULL THEN 'invalid_currency_code' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['currency'] IS NOT NULL AND r.pm['currency'] NOT IN ('AED', 'AFN', 'ALL', 'AMD', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'AZN', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BRL', 'BSD', 'BTN', 'BWP', 'BYN', 'BZD', 'CAD', 'CDF', 'CHF', 'CLP', 'CNY', 'COP', 'CRC', 'CUC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'EUR', 'FJD', 'FKP', 'GBP', 'GEL', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HRK', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KGS', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'KZT', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RUB', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SLL', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TJS', 'TMT', 'TND', 'TOP', 'TRY', 'TTD', 'TWD', 'TZS', 'UAH', 'UGX', 'USD', 'UYU', 'UZS', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XDR', 'XOF', 'XPF', 'XSU', 'YER', 'ZAR', 'ZMW', 'ZWG', 'ZWL') THEN 'invalid_currency_code' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'totalAmount') AND r.pm['totalAmount'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['totalAmount'] IS NOT NULL AND TRY_CAST(r.pm['totalAmount'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['totalAmount'] IS NOT NULL AND TRY_CAST(r.pm['totalAmount'] AS DOUBLE) < 0 THEN 'negative_amount' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['totalAmount'] IS NOT NULL AND TRY_CAST(r.pm['totalAmount'] AS DOUBLE) > 1000000000 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'taxAmount') AND r.pm['taxAmount'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['taxAmount'] IS NOT NULL AND TRY_CAST(r.pm['taxAmount'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['taxAmount'] IS NOT NULL AND TRY_CAST(r.pm['taxAmount'] AS DOUBLE) < 0 THEN 'negative_amount' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['taxAmount'] IS NOT NULL AND TRY_CAST(r.pm['taxAmount'] AS DOUBLE) > 1000000000 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'shippingAmount') AND r.pm['shippingAmount'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['shippingAmount'] IS NOT NULL AND TRY_CAST(r.pm['shippingAmount'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['shippingAmount'] IS NOT NULL AND TRY_CAST(r.pm['shippingAmount'] AS DOUBLE) < 0 THEN 'negative_amount' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['shippingAmount'] IS NOT NULL AND TRY_CAST(r.pm['shippingAmount'] AS DOUBLE) > 1000000000 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'discountAmount') AND r.pm['discountAmount'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['discountAmount'] IS NOT NULL AND TRY_CAST(r.pm['discountAmount'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['discountAmount'] IS NOT NULL AND TRY_CAST(r.pm['discountAmount'] AS DOUBLE) < 0 THEN 'negative_amount' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['discountAmount'] IS NOT NULL AND TRY_CAST(r.pm['discountAmount'] AS DOUBLE) > 1000000000 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'paymentMethod') AND r.pm['paymentMethod'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'paymentMethod') AND r.pm['paymentMethod'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['paymentMethod'] IS NOT NULL AND r.pm['paymentMethod'] NOT IN ('CASH', 'CARD', 'MOBILE', 'CRYPTO', 'WALLET') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'storeId') AND r.pm['storeId'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['storeId'] IS NOT NULL AND length(r.pm['storeId']) < 1 THEN 'string_too_short' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['storeId'] IS NOT NULL AND length(r.pm['storeId']) > 64 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['storeId'] IS NOT NULL AND NOT regexp_like(r.pm['storeId'] || '#', '^(?:[A-Za-z0-9][A-Za-z0-9_.:-]*)#$') THEN 'invalid_format' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'promotionCode') AND r.pm['promotionCode'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['promotionCode'] IS NOT NULL AND length(r.pm['promotionCode']) > 20 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'items') AND r.pm['items'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['items'] IS NOT NULL AND NOT r.pm['items'] LIKE '[%' THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['items'] IS NOT NULL AND r.pm['items'] LIKE '[%' AND json_array_length(r.pm['items']) < 1 THEN 'too_few_items' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['items'] IS NOT NULL AND r.pm['items'] LIKE '[%' AND json_array_length(r.pm['items']) > 200 THEN 'too_many_items' END,
+      CASE WHEN r.schema_version IN ('1.1') AND array_contains(map_keys(r.pm), 'loyaltyPointsEarned') AND r.pm['loyaltyPointsEarned'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['loyaltyPointsEarned'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPointsEarned'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['loyaltyPointsEarned'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPointsEarned'] AS DOUBLE) <> floor(TRY_CAST(r.pm['loyaltyPointsEarned'] AS DOUBLE)) THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['loyaltyPointsEarned'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPointsEarned'] AS DOUBLE) < 0 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['loyaltyPointsEarned'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPointsEarned'] AS DOUBLE) > 1000000000 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.1') AND array_contains(map_keys(r.pm), 'loyaltyPointsRedeemed') AND r.pm['loyaltyPointsRedeemed'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['loyaltyPointsRedeemed'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPointsRedeemed'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['loyaltyPointsRedeemed'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPointsRedeemed'] AS DOUBLE) <> floor(TRY_CAST(r.pm['loyaltyPointsRedeemed'] AS DOUBLE)) THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['loyaltyPointsRedeemed'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPointsRedeemed'] AS DOUBLE) < 0 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.1') AND r.pm['loyaltyPointsRedeemed'] IS NOT NULL AND TRY_CAST(r.pm['loyaltyPointsRedeemed'] AS DOUBLE) > 1000000000 THEN 'out_of_range' END
     )
-    -- generated:end required_order
-    AS missing_required_fields,
-    -- generated:begin null_order (models/rules.ts; regenerate with npm run models:build)
-    concat_ws(
-      ',',
-      CASE WHEN array_contains(map_keys(r.pm), 'orderId') AND r.pm['orderId'] IS NULL THEN 'orderId' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'channel') AND r.pm['channel'] IS NULL THEN 'channel' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'orderedAt') AND r.pm['orderedAt'] IS NULL THEN 'orderedAt' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'transactionType') AND r.pm['transactionType'] IS NULL THEN 'transactionType' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'status' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'currency') AND r.pm['currency'] IS NULL THEN 'currency' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'totalAmount') AND r.pm['totalAmount'] IS NULL THEN 'totalAmount' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'taxAmount') AND r.pm['taxAmount'] IS NULL THEN 'taxAmount' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'shippingAmount') AND r.pm['shippingAmount'] IS NULL THEN 'shippingAmount' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'discountAmount') AND r.pm['discountAmount'] IS NULL THEN 'discountAmount' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'paymentMethod') AND r.pm['paymentMethod'] IS NULL THEN 'paymentMethod' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'items') AND r.pm['items'] IS NULL THEN 'items' END
-    )
-    -- generated:end null_order
-    AS null_required_fields,
+    -- generated:end contract_violations_order
+    AS contract_violations,
     r.schema_version,
     r.event_id,
     r.occurred_at,
@@ -145,8 +193,7 @@ SELECT
   l.item_count,
   l.items_json,
   l.rescued_fields,
-  l.missing_required_fields,
-  l.null_required_fields,
+  l.contract_violations,
   l.schema_version,
   l.event_id,
   l.occurred_at,

@@ -4,13 +4,21 @@
 -- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
 -- @erase_by customer_id
 -- @inputs silver.event_deliveries, run_context
--- @expect drop unknown_schema_version known_schema_version: schema_version = '1.0'
--- @expect drop missing_required_field has_required_fields: missing_required_fields = ''
--- @expect drop wrong_type required_not_null: null_required_fields = ''
--- @expect drop missing_required_field has_keys: interaction_id IS NOT NULL AND customer_id IS NOT NULL
+-- generated:begin contract_rules_support_interaction (models/rules.ts; regenerate with npm run models:build)
+-- @expect drop missing_required_field contract_missing_required_field: NOT array_contains(split(contract_violations, ','), 'missing_required_field')
+-- @expect drop wrong_type contract_wrong_type: NOT array_contains(split(contract_violations, ','), 'wrong_type')
+-- @expect drop invalid_timestamp contract_invalid_timestamp: NOT array_contains(split(contract_violations, ','), 'invalid_timestamp')
+-- @expect drop out_of_range contract_out_of_range: NOT array_contains(split(contract_violations, ','), 'out_of_range')
+-- @expect drop invalid_enum_value contract_invalid_enum_value: NOT array_contains(split(contract_violations, ','), 'invalid_enum_value')
+-- @expect drop invalid_format contract_invalid_format: NOT array_contains(split(contract_violations, ','), 'invalid_format')
+-- @expect drop string_too_long contract_string_too_long: NOT array_contains(split(contract_violations, ','), 'string_too_long')
+-- @expect drop string_too_short contract_string_too_short: NOT array_contains(split(contract_violations, ','), 'string_too_short')
+-- @expect drop unknown_event_type contract_unknown_event_type: NOT array_contains(split(contract_violations, ','), 'unknown_event_type')
+-- @expect drop unknown_source contract_unknown_source: NOT array_contains(split(contract_violations, ','), 'unknown_source')
+-- @expect drop invalid_schema_version contract_invalid_schema_version: NOT array_contains(split(contract_violations, ','), 'invalid_schema_version')
+-- @expect drop unknown_schema_version contract_unknown_schema_version: NOT array_contains(split(contract_violations, ','), 'unknown_schema_version')
+-- generated:end contract_rules_support_interaction
 -- @expect drop invalid_timestamp valid_occurred_at: occurred_at IS NOT NULL
--- @expect drop out_of_range satisfaction_in_range: satisfaction_score IS NULL OR satisfaction_score BETWEEN 1 AND 5
--- @expect warn invalid_enum_value known_interaction_type: interaction_type IN ('EMAIL', 'PHONE', 'CHAT', 'SOCIAL', 'IN_PERSON')
 -- @expect warn unexpected_field no_unexpected_fields: rescued_fields = ''
 WITH delivered AS (
   -- This event type's first deliveries (silver.event_deliveries: window, erasure, redelivery dedup);
@@ -39,30 +47,59 @@ renamed AS (
     coalesce(array_join(array_sort(array_except(
       map_keys(r.pm), k.known_fields
     )), ','), '') AS rescued_fields,
-    -- generated:begin required_support_interaction (models/rules.ts; regenerate with npm run models:build)
+    -- generated:begin contract_violations_support_interaction (models/rules.ts; regenerate with npm run models:build)
     concat_ws(
       ',',
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'interactionId') THEN 'interactionId' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'ticketId') THEN 'ticketId' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'interactionType') THEN 'interactionType' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'priority') THEN 'priority' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'category') THEN 'category' END,
-      CASE WHEN NOT array_contains(map_keys(r.pm), 'status') THEN 'status' END
+      NULLIF(r.contract_violations, ''),
+      CASE WHEN r.schema_version IN ('1.0') AND NOT array_contains(map_keys(r.pm), 'interactionId') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0') AND NOT array_contains(map_keys(r.pm), 'ticketId') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0') AND NOT array_contains(map_keys(r.pm), 'interactionType') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0') AND NOT array_contains(map_keys(r.pm), 'priority') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0') AND NOT array_contains(map_keys(r.pm), 'category') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0') AND NOT array_contains(map_keys(r.pm), 'status') THEN 'missing_required_field' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'interactionId') AND r.pm['interactionId'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['interactionId'] IS NOT NULL AND length(r.pm['interactionId']) < 1 THEN 'string_too_short' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['interactionId'] IS NOT NULL AND length(r.pm['interactionId']) > 64 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['interactionId'] IS NOT NULL AND NOT regexp_like(r.pm['interactionId'] || '#', '^(?:[A-Za-z0-9][A-Za-z0-9_.:-]*)#$') THEN 'invalid_format' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'ticketId') AND r.pm['ticketId'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['ticketId'] IS NOT NULL AND length(r.pm['ticketId']) < 1 THEN 'string_too_short' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['ticketId'] IS NOT NULL AND length(r.pm['ticketId']) > 64 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['ticketId'] IS NOT NULL AND NOT regexp_like(r.pm['ticketId'] || '#', '^(?:[A-Za-z0-9][A-Za-z0-9_.:-]*)#$') THEN 'invalid_format' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'interactionType') AND r.pm['interactionType'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'interactionType') AND r.pm['interactionType'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['interactionType'] IS NOT NULL AND r.pm['interactionType'] NOT IN ('EMAIL', 'PHONE', 'CHAT', 'SOCIAL', 'IN_PERSON') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'priority') AND r.pm['priority'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'priority') AND r.pm['priority'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['priority'] IS NOT NULL AND r.pm['priority'] NOT IN ('LOW', 'MEDIUM', 'HIGH', 'URGENT') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'category') AND r.pm['category'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'category') AND r.pm['category'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['category'] IS NOT NULL AND r.pm['category'] NOT IN ('BILLING', 'TECHNICAL', 'PRODUCT', 'GENERAL') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['status'] IS NOT NULL AND r.pm['status'] NOT IN ('OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED') THEN 'invalid_enum_value' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'subject') AND r.pm['subject'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['subject'] IS NOT NULL AND length(r.pm['subject']) > 200 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'resolutionTimeMin') AND r.pm['resolutionTimeMin'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['resolutionTimeMin'] IS NOT NULL AND TRY_CAST(r.pm['resolutionTimeMin'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['resolutionTimeMin'] IS NOT NULL AND TRY_CAST(r.pm['resolutionTimeMin'] AS DOUBLE) <> floor(TRY_CAST(r.pm['resolutionTimeMin'] AS DOUBLE)) THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['resolutionTimeMin'] IS NOT NULL AND TRY_CAST(r.pm['resolutionTimeMin'] AS DOUBLE) < 0 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['resolutionTimeMin'] IS NOT NULL AND TRY_CAST(r.pm['resolutionTimeMin'] AS DOUBLE) > 525600 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'satisfactionScore') AND r.pm['satisfactionScore'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['satisfactionScore'] IS NOT NULL AND TRY_CAST(r.pm['satisfactionScore'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['satisfactionScore'] IS NOT NULL AND TRY_CAST(r.pm['satisfactionScore'] AS DOUBLE) <> floor(TRY_CAST(r.pm['satisfactionScore'] AS DOUBLE)) THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['satisfactionScore'] IS NOT NULL AND TRY_CAST(r.pm['satisfactionScore'] AS DOUBLE) < 1 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['satisfactionScore'] IS NOT NULL AND TRY_CAST(r.pm['satisfactionScore'] AS DOUBLE) > 5 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'sentimentScore') AND r.pm['sentimentScore'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['sentimentScore'] IS NOT NULL AND TRY_CAST(r.pm['sentimentScore'] AS DOUBLE) IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['sentimentScore'] IS NOT NULL AND TRY_CAST(r.pm['sentimentScore'] AS DOUBLE) < -1 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['sentimentScore'] IS NOT NULL AND TRY_CAST(r.pm['sentimentScore'] AS DOUBLE) > 1 THEN 'out_of_range' END,
+      CASE WHEN r.schema_version IN ('1.0') AND array_contains(map_keys(r.pm), 'agentId') AND r.pm['agentId'] IS NULL THEN 'wrong_type' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['agentId'] IS NOT NULL AND length(r.pm['agentId']) < 1 THEN 'string_too_short' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['agentId'] IS NOT NULL AND length(r.pm['agentId']) > 64 THEN 'string_too_long' END,
+      CASE WHEN r.schema_version IN ('1.0') AND r.pm['agentId'] IS NOT NULL AND NOT regexp_like(r.pm['agentId'] || '#', '^(?:[A-Za-z0-9][A-Za-z0-9_.:-]*)#$') THEN 'invalid_format' END
     )
-    -- generated:end required_support_interaction
-    AS missing_required_fields,
-    -- generated:begin null_support_interaction (models/rules.ts; regenerate with npm run models:build)
-    concat_ws(
-      ',',
-      CASE WHEN array_contains(map_keys(r.pm), 'interactionId') AND r.pm['interactionId'] IS NULL THEN 'interactionId' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'ticketId') AND r.pm['ticketId'] IS NULL THEN 'ticketId' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'interactionType') AND r.pm['interactionType'] IS NULL THEN 'interactionType' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'priority') AND r.pm['priority'] IS NULL THEN 'priority' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'category') AND r.pm['category'] IS NULL THEN 'category' END,
-      CASE WHEN array_contains(map_keys(r.pm), 'status') AND r.pm['status'] IS NULL THEN 'status' END
-    )
-    -- generated:end null_support_interaction
-    AS null_required_fields,
+    -- generated:end contract_violations_support_interaction
+    AS contract_violations,
     r.schema_version,
     r.event_id,
     r.occurred_at,
@@ -98,8 +135,7 @@ SELECT
   l.agent_id,
   CAST(l.occurred_at AS DATE) AS interaction_date,
   l.rescued_fields,
-  l.missing_required_fields,
-  l.null_required_fields,
+  l.contract_violations,
   l.schema_version,
   l.event_id,
   l.occurred_at,

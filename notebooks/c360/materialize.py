@@ -69,8 +69,10 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
         record = "s.raw_record" if "raw_record" in cols else "to_json(struct(s.*), map('ignoreNullFields', 'false'))"
         src = "s.source_file" if "source_file" in cols else "CAST(NULL AS STRING)"
         line = "s.line_no" if "line_no" in cols else "CAST(NULL AS BIGINT)"
+        # Every contract code the row broke (pipeline/core/expectations.ts CONTRACT_CODES_COLUMN).
+        codes = "s.contract_violations" if "contract_violations" in cols else "CAST(NULL AS STRING)"
         q = spark.sql(f"""SELECT {sql_string(model['layer'])} AS stage, {sql_string(model['name'])} AS `table`,
-            {first_failure(drops, 'code')} AS reason, {first_failure(drops, 'name')} AS rule,
+            {first_failure(drops, 'code')} AS reason, {first_failure(drops, 'name')} AS rule, {codes} AS codes,
             {sql_string(params['load_id'])} AS load_id, {src} AS source_file, {line} AS line_no, {record} AS record,
             CAST({sql_string(params['run_at'])} AS TIMESTAMP) AS quarantined_at
             FROM __stage AS s WHERE {to_quarantine}""")

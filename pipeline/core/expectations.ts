@@ -33,6 +33,13 @@ export function expectationResults(model: Model, failedCounts: number[]): Expect
   });
 }
 
+/**
+ * The column of a model's rows listing every contract code the row broke (comma-separated; models/contract-sql.ts):
+ * a quarantine record carries it as `codes` beside its `reason` (the first drop rule it failed), as the real-time
+ * quarantine record carries its violations.
+ */
+export const CONTRACT_CODES_COLUMN = "contract_violations";
+
 /** Quarantine file of a model run, relative to the lake: quarantine/<layer>/<table>/ingest_date=<run date>/. */
 export const quarantineDir = (model: Model, runAt: string): string[] => [
   "quarantine",

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import {
+  CONTRACT_CODES_COLUMN,
   countFailuresSql,
   dropRules,
   expectationResults,
@@ -30,7 +31,7 @@ export async function checkExpectations(
 
 /**
  * Writes the rows of `rowsSql` (rows that failed a drop rule) to the model's quarantine, each with the first rule
- * it failed, its lineage and its raw record; returns how many.
+ * it failed, every contract code it broke (`codes`), its lineage and its raw record; returns how many.
  */
 export async function quarantine(
   db: DuckDbSession,
@@ -45,6 +46,7 @@ export async function quarantine(
   await db.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS
       SELECT ${sqlString(model.layer)} AS stage, ${sqlString(model.name)} AS "table",
         ${firstFailure(drops, "code")} AS reason, ${firstFailure(drops, "name")} AS rule,
+        ${has(CONTRACT_CODES_COLUMN) ? `s.${CONTRACT_CODES_COLUMN}` : "CAST(NULL AS VARCHAR)"} AS codes,
         ${sqlString(rc.loadId)} AS load_id,
         ${has("source_file") ? "s.source_file" : "CAST(NULL AS VARCHAR)"} AS source_file,
         ${has("line_no") ? "s.line_no" : "CAST(NULL AS BIGINT)"} AS line_no,

@@ -4,6 +4,9 @@ CREATE TYPE IF NOT EXISTS timestamp_ltz AS TIMESTAMPTZ;
 -- Spark returns NULL for invalid JSON (and for non-objects where an object is expected) where DuckDB raises.
 -- A json_valid() guard gives Spark's answer; TRY() would too but re-runs whole vectors row by row on one bad line.
 CREATE OR REPLACE MACRO get_json_object(j, p) AS CASE WHEN json_valid(j) THEN json_extract_string(j, p) END;
+-- Spark's json_array_length is NULL for invalid JSON and for JSON that is not an array; DuckDB's raises on the first
+-- and counts 0 for objects (a payload's items sent as text stopped a whole silver run).
+CREATE OR REPLACE MACRO json_array_length(j) AS CASE WHEN json_valid(j) AND json_type(j) = 'ARRAY' THEN system.main.json_array_length(j) END;
 CREATE OR REPLACE MACRO json_object_keys(j) AS CASE WHEN json_valid(j) AND regexp_matches(j, '^\s*[{]') THEN json_keys(j) END;
 -- from_json with an all-STRING schema ('a STRING, b STRING'): one parse into a struct; nested values come back as
 -- compact JSON text, missing keys as NULL. 'MAP<STRING, STRING>' parses an object into a map of every key to its

@@ -120,7 +120,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
     ]);
     const so = model(layers[1]!, "silver.orders");
     expect(so.quarantined).toBe(1);
-    expect(so.expectations.find((e) => e.name === "non_negative_total")).toMatchObject({
+    expect(so.expectations.find((e) => e.name === "contract_negative_amount")).toMatchObject({
       code: "negative_amount",
       failed: 1,
     });
@@ -233,10 +233,18 @@ describe("pipeline on DuckDB: golden fixture", () => {
       },
     ]);
     const m = model(layers[1]!, "silver.customers");
-    expect(m.expectations.find((e) => e.name === "valid_email")).toMatchObject({ failed: 1, action: "drop" });
+    expect(m.expectations.find((e) => e.name === "contract_invalid_email")).toMatchObject({
+      failed: 1,
+      action: "drop",
+    });
     const dir = join(lake, "quarantine", "silver", "customers");
     const q = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!, "L1.jsonl"), "utf8").trim());
-    expect(q).toMatchObject({ reason: "invalid_email", rule: "valid_email", line_no: 5 });
+    expect(q).toMatchObject({
+      reason: "invalid_email",
+      rule: "contract_invalid_email",
+      codes: "invalid_email",
+      line_no: 5,
+    });
   });
 
   test("identity resolution: email, external id and unmatched ids, with the rule recorded", async () => {
@@ -482,7 +490,9 @@ describe("pipeline on DuckDB: golden fixture", () => {
     const g = await readTable(lake, "gold.data_quality_scores", "table_name");
     const customers = g.find((r) => r.table_name === "silver.customers")!;
     // 4 of 5 profiles valid (bob@@x dropped); every kept version landed on 04-10, 9+ days after it occurred;
-    // current profiles C1 and C2 share an email, C3 has its own: 2 distinct of 3
+    // current profiles C1 and C2 share an email, C3 has its own: 2 distinct of 3; accuracy: 1 failed check (the
+    // invalid email) of 5 rows × 20 field rules (one per contract code silver.customers can see, and the
+    // occurred-at guard)
     expect(
       pick(
         [customers],
@@ -500,11 +510,11 @@ describe("pipeline on DuckDB: golden fixture", () => {
     ).toEqual([
       {
         completeness: "1.000000",
-        accuracy: "1.000000",
+        accuracy: "0.990000",
         timeliness: "0.000000",
         validity: "0.800000",
         uniqueness: "0.666667",
-        dq_score: "0.693333",
+        dq_score: "0.691333",
         below_level: "timeliness",
         status: "degraded",
       },
@@ -849,7 +859,7 @@ describe("pipeline on DuckDB: golden fixture", () => {
     const get = (t: string, m: string) => g.find((r) => r.table_name === t && r.metric === m)?.metric_value;
     expect(get("bronze.events", "quarantined")).toBe("1.000000");
     expect(get("silver.orders", "validity")).toBe("0.800000");
-    expect(get("silver.customers", "failed:valid_email")).toBe("1.000000");
+    expect(get("silver.customers", "failed:contract_invalid_email")).toBe("1.000000");
     expect(get("silver.customers", "completeness:phone")).toBe("0.666667");
     expect(get("silver.orders", "uniqueness:order_id")).toBe("1.000000");
   });
@@ -1074,7 +1084,9 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     };
     const namesPerson = (line: string) => /\\"(C3|POS-9)\\"/.test(line);
     const personQuarantined = quarantineLines().filter(namesPerson).length;
-    expect(personQuarantined).toBe(2);
+    // their unparseable line, their negative order, and the profile without an envelope customer id (the contract
+    // requires one on profiles: CUSTOMER_REQUIRED), quarantined by silver.customers
+    expect(personQuarantined).toBe(3);
     const bronzeIds = async () =>
       new Set((await readTable(lake, "bronze.events", "source_file, line_no")).map((r) => r.customer_id));
     expect(await bronzeIds()).toContain("C3");
