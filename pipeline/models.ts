@@ -52,6 +52,12 @@ export interface Model {
   expectations: Expectation[];
   /** `@export jsonl`: the table is also written as JSON lines per load (exportPath). */
   exportFormat?: "jsonl";
+  /**
+   * `@catalog_schema <schema>`: on Databricks the table is registered in this Unity Catalog schema instead of its
+   * layer's, so access to it is granted apart (gold.customer_contacts → gold_contacts, readable only by the
+   * contact-data group: infra/components/unity-catalog.ts). Locally (DuckDB) it stays `<layer>.<name>`.
+   */
+  catalogSchema?: string;
 }
 
 export const MODELS_DIR = join(__dirname, "..", "models");
@@ -104,6 +110,13 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
     if (exportFormat !== "jsonl") throw new Error(`${path}: unknown @export ${exportFormat} (only jsonl)`);
     if (materialized === "view") throw new Error(`${path}: a view cannot be exported`);
     model.exportFormat = exportFormat;
+  }
+  const catalogSchema = meta.get("catalog_schema");
+  if (catalogSchema !== undefined) {
+    if (!/^[a-z][a-z0-9_]*$/.test(catalogSchema) || (LAYERS as readonly string[]).includes(catalogSchema))
+      throw new Error(`${path}: @catalog_schema ${catalogSchema} must be a lower-case name other than a layer's`);
+    if (materialized === "view") throw new Error(`${path}: a view is not registered in the catalog`);
+    model.catalogSchema = catalogSchema;
   }
   if (materialized === "view" && (expectations.length > 0 || model.eraseBy.length > 0))
     throw new Error(

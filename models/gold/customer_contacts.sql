@@ -2,9 +2,12 @@
 -- name, email and phone with the customer's preferred channel and per-channel consent. The only gold table with
 -- contact data (the analytics marts carry the pseudonymous customer_key only; a test checks it). Its one use is
 -- reaching the customer: marketing activation and service outreach, which must honour the consent columns.
--- Access: in Azure, Unity Catalog SELECT only for the contact-data group (docs/infra.md); locally the same
--- separate table. The golden profile is gold.customer_360's profile_id (one selection rule, there).
+-- Access: in Azure the table is registered in its own Unity Catalog schema (@catalog_schema) whose SELECT grant
+-- goes only to the contact-data group (infra/components/unity-catalog.ts, docs/infra.md); analysts read schema gold,
+-- which does not hold it. Locally the same separate table (gold.customer_contacts in DuckDB). The golden profile is
+-- gold.customer_360's profile_id (one selection rule, there).
 -- @materialized full
+-- @catalog_schema gold_contacts
 -- @unique_key customer_key
 -- @zorder customer_key
 -- @inputs gold.customer_360, silver.customers

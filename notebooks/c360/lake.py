@@ -91,32 +91,44 @@ def has_delta_log(dbutils, path):
 _registered = {}
 
 
-def attach_lake(spark, dbutils, lake_root):
+def attach_lake(spark, dbutils, lake_root, tables=None):
     """Registers every Delta table of the layer zones in the session catalog (external tables at their lake
-    location), replacing a registration that points elsewhere: the lake, not the metastore, holds the tables."""
+    location), replacing a registration that points elsewhere: the lake, not the metastore, holds the tables.
+    `tables`: {(layer, name): metastore table} for the models registered outside their layer's schema
+    (models.catalog_tables: gold/customer_contacts → gold_contacts.customer_contacts); every other folder of a layer
+    zone is `<layer>.<name>`. A schema that exists (in Azure the infra creates them, with their grants) is used as
+    it is."""
+    tables = tables or {}
+    schemas = {layer: set() for layer in LAYERS}
+    for table in tables.values():
+        schemas.setdefault(table.split(".")[0], set())
+    for schema in schemas:
+        if not spark.catalog.databaseExists(schema):
+            spark.sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for layer in LAYERS:
-        spark.sql(f"CREATE SCHEMA IF NOT EXISTS {layer}")
-        present = set()
         for entry in ls(dbutils, lake_root(layer)):
             name = entry_name(entry)
             if not is_dir(entry) or not name.replace("_", "a").isalnum() or not has_delta_log(dbutils, entry.path):
                 continue
-            present.add(name)
+            table = tables.get((layer, name), f"{layer}.{name}")
+            schemas[table.split(".")[0]].add(table.split(".")[1])
             where = location(lake_root, layer, name)
-            key = (spark.sparkContext.applicationId, f"{layer}.{name}")
-            if spark.catalog.tableExists(f"{layer}.{name}"):
+            key = (spark.sparkContext.applicationId, table)
+            if spark.catalog.tableExists(table):
                 # Registered by this session at this location: nothing to check (DESCRIBE DETAIL reads the log).
                 if _registered.get(key) == where:
                     continue
-                current = spark.sql(f"DESCRIBE DETAIL {layer}.{name}").first()["location"]
+                current = spark.sql(f"DESCRIBE DETAIL {table}").first()["location"]
                 if current.rstrip("/") == qualified(spark, where):
                     _registered[key] = where
                     continue
-                spark.sql(f"DROP TABLE {layer}.{name}")
-            spark.sql(f"CREATE TABLE {layer}.{name} USING DELTA LOCATION '{where}'")
+                spark.sql(f"DROP TABLE {table}")
+            spark.sql(f"CREATE TABLE {table} USING DELTA LOCATION '{where}'")
             _registered[key] = where
-        for t in spark.sql(f"SHOW TABLES IN {layer}").collect():
+    for schema, present in schemas.items():
+        for t in spark.sql(f"SHOW TABLES IN {schema}").collect():
             if not t.isTemporary and t.tableName not in present and not t.tableName.startswith("_"):
-                # Registered, but its folder is gone (or belongs to another lake): unregister (external: no data).
-                spark.sql(f"DROP TABLE IF EXISTS {layer}.{t.tableName}")
-                _registered.pop((spark.sparkContext.applicationId, f"{layer}.{t.tableName}"), None)
+                # Registered, but its folder is gone, belongs to another lake, or the table moved to another schema
+                # (@catalog_schema): unregister (external: no data).
+                spark.sql(f"DROP TABLE IF EXISTS {schema}.{t.tableName}")
+                _registered.pop((spark.sparkContext.applicationId, f"{schema}.{t.tableName}"), None)

@@ -42,7 +42,7 @@ def write_quarantine(spark, dbutils, lake_root, model, params, rows):
 
 def run_model(spark, dbutils, lake_root, model, params, erasures):
     """Returns (summary dict like ModelSummary, landing positions of erased bronze rows)."""
-    target = model["id"]
+    target = model.get("table", model["id"])
     final, cte_views = register_ctes(spark, model["sql"])
     stage = spark.sql(final).localCheckpoint()
     stage.createOrReplaceTempView("__stage")
@@ -55,7 +55,7 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
     to_quarantine = f"NOT ({all_ok})" + (f" AND NOT coalesce({erased}, false)" if erased else "")
     keep = f"({all_ok})" + (f" AND NOT coalesce({erased}, false)" if erased else "")
     rows_in, results, quarantined, kept = stage_counts(spark, model, "__stage", to_quarantine, keep)
-    summary = {"model": target, "layer": model["layer"], "materialization": model["materialized"],
+    summary = {"model": model["id"], "layer": model["layer"], "materialization": model["materialized"],
                "rowsIn": rows_in, "rowsOut": 0, "rowsWritten": 0, "quarantined": quarantined, "expectations": results}
     failing = [r["name"] for r in results if r["action"] == "fail" and not r["passed"]]
     if failing:

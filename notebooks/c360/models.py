@@ -33,8 +33,14 @@ def parse_model(layer, path, text=None):
         else:
             meta[key] = value
     name = os.path.basename(path)[:-4]
+    schema = meta.get("catalog_schema", layer)
+    if schema != layer and (not re.match(r"^[a-z][a-z0-9_]*$", schema) or schema in LAYERS):
+        raise ValueError(f"{path}: @catalog_schema {schema} must be a lower-case name other than a layer's")
     model = {
         "id": f"{layer}.{name}", "layer": layer, "name": name, "sql": re.sub(r";\s*$", "", text),
+        # the metastore table: a model with @catalog_schema is registered apart from its layer's schema, so Unity
+        # Catalog grants reach it separately (gold.customer_contacts → gold_contacts.customer_contacts; docs/infra.md)
+        "table": f"{schema}.{name}",
         "materialized": meta.get("materialized", "full"), "unique_key": _split(meta.get("unique_key")),
         "update_when": meta.get("update_when"), "valid_from": meta.get("valid_from"), "compare": meta.get("compare"),
         "erase_by": _split(meta.get("erase_by")), "zorder": _split(meta.get("zorder")),
@@ -50,6 +56,20 @@ def parse_model(layer, path, text=None):
     if kind == "scd2" and not (model["valid_from"] and model["compare"]):
         raise ValueError(f"{path}: scd2 needs @valid_from and @compare")
     return model
+
+
+def catalog_tables(models_dir=None):
+    """{(layer, name): metastore table} of the models registered outside their layer's schema (@catalog_schema)."""
+    root = models_dir or os.path.join(repo_root(), "models")
+    out = {}
+    for layer in LAYERS:
+        folder = os.path.join(root, layer)
+        for f in sorted(os.listdir(folder)):
+            if f.endswith(".sql"):
+                m = parse_model(layer, os.path.join(folder, f))
+                if m["table"] != m["id"]:
+                    out[(layer, m["name"])] = m["table"]
+    return out
 
 
 def load_models(layer, models_dir=None):

@@ -6,7 +6,7 @@ from .erasure import blank_landing_lines, purge_quarantine, register_erasure
 from .lake import attach_lake
 from .landing import register_landing
 from .materialize import run_model, sql_string
-from .models import check_contracts, load_models, repo_root, with_views
+from .models import catalog_tables, check_contracts, load_models, repo_root, with_views
 from .session import configure
 from .vocabulary import LAYERS
 
@@ -24,13 +24,13 @@ def export_json_lines(spark, model, params, lake_root):
     contracts/lake-layout.ts), read by the profile traits sync, which has no Delta reader. Spark leaves NULL fields
     out of each line; the reader treats a missing field as NULL."""
     path = f"{lake_root(model['layer'])}/_exports/{model['name']}/load_id={params['load_id']}"
-    spark.table(model["id"]).write.mode("overwrite").json(path)
+    spark.table(model.get("table", model["id"])).write.mode("overwrite").json(path)
 
 
 def optimize(spark, model):
     """Gold tables: compact and co-locate by the model's @zorder columns."""
     zorder = f" ZORDER BY ({', '.join(model['zorder'])})" if model["zorder"] else ""
-    spark.sql(f"OPTIMIZE {model['id']}{zorder}")
+    spark.sql(f"OPTIMIZE {model.get('table', model['id'])}{zorder}")
 
 
 def run_layer(spark, dbutils, layer, lake_root, params, root=None, models_dir=None, on_progress=None):
@@ -41,7 +41,7 @@ def run_layer(spark, dbutils, layer, lake_root, params, root=None, models_dir=No
     started = time.time()
     root = root or repo_root()
     configure(spark)
-    attach_lake(spark, dbutils, lake_root)
+    attach_lake(spark, dbutils, lake_root, catalog_tables(models_dir))
     register_run_context(spark, params)
     erasures = register_erasure(spark, dbutils, lake_root)
     register_control(spark, dbutils, lake_root)
