@@ -4,6 +4,12 @@
  * its violations, naming the resource; a rule that finds nothing to check is itself a
  * violation, so a renamed or dropped resource cannot make a rule pass vacuously.
  */
+import {
+  ACCESS_PROPERTY,
+  CATALOG_PRIVILEGES,
+  READER_PRIVILEGES,
+  READERS_PROPERTY,
+} from "./components/unity-catalog";
 import type { RecordedResource } from "./mocks";
 import { COSMOS_DATA_CONTRIBUTOR, ROLES } from "./shared";
 
@@ -44,6 +50,8 @@ const T = {
   diagnostic: "azure-native:monitor:DiagnosticSetting",
   scmBasicAuth: "azure-native:web:WebAppScmAllowed",
   ftpBasicAuth: "azure-native:web:WebAppFtpAllowed",
+  ucSchema: "databricks:index/schema:Schema",
+  ucGrants: "databricks:index/grants:Grants",
 } as const;
 
 export const RESOURCE_TYPES = T;
@@ -585,6 +593,97 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
             ),
           );
       }
+      return out;
+    },
+  },
+  {
+    id: "catalog-contact-data-restricted",
+    source:
+      "seed 000 §5.9 / seed 004 governance: contact data only to its group (issue 24); BASELINE.md least privilege",
+    check(resources) {
+      const id = "catalog-contact-data-restricted";
+      const schemas = ofType(resources, T.ucSchema);
+      const grants = ofType(resources, T.ucGrants);
+      const prop = (r: RecordedResource, key: string): unknown =>
+        (get(r.inputs, "properties") as Record<string, unknown> | undefined)?.[key];
+      const contact = schemas.filter((s) => prop(s, ACCESS_PROPERTY) === "contact-data");
+      const analytics = schemas.filter((s) => prop(s, ACCESS_PROPERTY) === "analytics");
+      if (contact.length === 0) return [violation(id, "(graph)", "no contact-data schema in the catalog")];
+      if (analytics.length === 0) return [violation(id, "(graph)", "no analytics schema in the catalog")];
+      type Entry = { principal: string; privileges: string[] };
+      const entries = (g: RecordedResource) => (get(g.inputs, "grants") as Entry[] | undefined) ?? [];
+      const reads = (e: Entry) => e.privileges.includes("SELECT") || e.privileges.includes("ALL_PRIVILEGES");
+      const writes = (e: Entry) => e.privileges.includes("MODIFY") || e.privileges.includes("ALL_PRIVILEGES");
+      const fullName = (s: RecordedResource) =>
+        `${String(get(s.inputs, "catalogName"))}.${String(get(s.inputs, "name"))}`;
+      const out: Violation[] = [];
+      const canRead = (s: RecordedResource, principal: unknown): boolean => {
+        const g = grants.find((x) => get(x.inputs, "schema") === fullName(s));
+        const e = g && entries(g).find((x) => x.principal === principal);
+        return !!e && READER_PRIVILEGES.every((p) => e.privileges.includes(p));
+      };
+      const analysts = new Set(analytics.map((s) => prop(s, READERS_PROPERTY)));
+      // The principals that build the tables: MODIFY on every pipeline-only schema (bronze, silver).
+      const pipeline = schemas.filter((s) => prop(s, ACCESS_PROPERTY) === "pipeline");
+      const modifiers = (s: RecordedResource) =>
+        new Set(
+          grants
+            .filter((g) => get(g.inputs, "schema") === fullName(s))
+            .flatMap((g) =>
+              entries(g)
+                .filter(writes)
+                .map((e) => e.principal),
+            ),
+        );
+      const builders =
+        pipeline
+          .map(modifiers)
+          .reduce<Set<string> | undefined>(
+            (acc, set) => (acc ? new Set([...acc].filter((p) => set.has(p))) : set),
+            undefined,
+          ) ?? new Set<string>();
+      for (const s of analytics)
+        if (!canRead(s, prop(s, READERS_PROPERTY)))
+          out.push(violation(id, s.name, `the analysts group cannot read ${fullName(s)} (missing grant)`));
+      for (const s of contact) {
+        const readers = prop(s, READERS_PROPERTY);
+        const schemaName = fullName(s);
+        if (typeof readers !== "string" || readers === "" || analysts.has(readers))
+          out.push(violation(id, s.name, `${schemaName} names no reader group of its own`));
+        const onSchema = grants.filter((g) => get(g.inputs, "schema") === schemaName);
+        if (onSchema.length === 0 || !canRead(s, readers))
+          out.push(
+            violation(
+              id,
+              onSchema[0]?.name ?? s.name,
+              `${String(readers)} cannot read ${schemaName} (missing grant)`,
+            ),
+          );
+        // Readers of the contact data: the group, and the principals that build it (they hold MODIFY there).
+        const onTables = grants.filter((g) =>
+          String(get(g.inputs, "table") ?? "").startsWith(`${schemaName}.`),
+        );
+        for (const g of [...onSchema, ...onTables])
+          for (const e of entries(g))
+            if (
+              analysts.has(e.principal) ||
+              (reads(e) && e.principal !== readers && !builders.has(e.principal))
+            )
+              out.push(violation(id, g.name, `too broad: ${e.principal} may read ${schemaName}`));
+      }
+      // A catalog grant reaches every schema in it, the contact data too.
+      for (const g of grants.filter((x) => get(x.inputs, "catalog") !== undefined))
+        for (const e of entries(g)) {
+          const extra = e.privileges.filter((p) => !(CATALOG_PRIVILEGES as readonly string[]).includes(p));
+          if (extra.length > 0)
+            out.push(
+              violation(
+                id,
+                g.name,
+                `too broad: ${e.principal} holds ${extra.join(", ")} on the whole catalog`,
+              ),
+            );
+        }
       return out;
     },
   },

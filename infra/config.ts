@@ -57,6 +57,10 @@ export interface C360Config {
     jobSchedule: string;
     jobScheduleTimezone: string;
     jobSchedulePaused: boolean;
+    /** Account group reading the gold analytics marts (schema gold). */
+    analystsGroup: string;
+    /** Account group that alone reads the restricted contact view (its own schema, @catalog_schema). */
+    contactDataGroup: string;
   };
   logRetentionDays: number;
   alertEmails: string[];
@@ -133,6 +137,10 @@ export const CONFIG_KEYS = {
   databricksJobScheduleTimezone: "time zone of the job schedule, e.g. UTC",
   databricksJobSchedulePaused:
     "true: the Databricks job schedule is created paused (Data Factory is the primary scheduler)",
+  databricksAnalystsGroup:
+    "Databricks account group that reads the gold analytics marts (SELECT on the catalog's schema gold), never the contact view",
+  databricksContactDataGroup:
+    "Databricks account group that alone reads the restricted contact view (SELECT on schema gold_contacts: gold.customer_contacts); must differ from the analysts group",
   logRetentionDays: "Log Analytics retention, 30-730 days",
   alertEmails: "comma-separated e-mail addresses of the alert action group (at least one)",
   dataFactoryStartedTriggers:
@@ -151,6 +159,9 @@ const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 // Quartz: 6 or 7 fields (seconds minutes hours day-of-month month day-of-week [year]).
 const QUARTZ = /^(\S+\s+){5}\S+(\s+\S+)?$/;
 const NODE_TYPE = /^Standard_[A-Za-z0-9_]+$/;
+const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,254}$/;
+/** Databricks' built-in groups of every user: never the readers of contact data. */
+const EVERYONE_GROUPS = ["users", "account users"];
 const SPARK_VERSION = /^\d+\.\d+\.x-(?:[a-z-]+-)?scala2\.\d+$/;
 const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -320,6 +331,19 @@ export function parseConfig(raw: RawConfig): C360Config {
     );
   const nodeType = r.matching("databricksNodeType", NODE_TYPE, "an Azure VM size such as Standard_D4ds_v5");
 
+  const analystsGroup = r.matching("databricksAnalystsGroup", GROUP_NAME, "a Databricks group name");
+  const contactDataGroup = r.matching("databricksContactDataGroup", GROUP_NAME, "a Databricks group name");
+  if (EVERYONE_GROUPS.includes(contactDataGroup.toLowerCase()))
+    throw new ConfigError(
+      "databricksContactDataGroup",
+      `"${contactDataGroup}" is every user of the workspace: name the contact-data group`,
+    );
+  if (contactDataGroup.toLowerCase() === analystsGroup.toLowerCase())
+    throw new ConfigError(
+      "databricksContactDataGroup",
+      `"${contactDataGroup}" is also the analysts group: the contact view would be readable by every analyst`,
+    );
+
   const alertEmails = r.list("alertEmails");
   if (alertEmails.length === 0) throw new ConfigError("alertEmails", "needs at least one e-mail address");
   for (const email of alertEmails) {
@@ -399,6 +423,8 @@ export function parseConfig(raw: RawConfig): C360Config {
         "UTC",
       ),
       jobSchedulePaused: r.bool("databricksJobSchedulePaused", true),
+      analystsGroup,
+      contactDataGroup,
     },
     logRetentionDays: r.int("logRetentionDays", 30, 730, 30),
     alertEmails,

@@ -10,6 +10,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 
 import { EVENT_TYPES } from "../contracts/vocabulary";
+import { loadAllModels } from "../pipeline/models";
 import { loadAdfDefinitions } from "./adf";
 import { AccessComponent, type Grant } from "./components/access";
 import { AnalyticsComponent, MEDALLION_DATA_SECURITY_MODE } from "./components/analytics";
@@ -22,7 +23,7 @@ import { OrchestrationComponent } from "./components/orchestration";
 import { IDENTITY_INDEX_CONTAINER, ProfileStoreComponent } from "./components/profile-store";
 import { SecretsComponent } from "./components/secrets";
 import { PROFILE_CHANGES_HUB, StreamingComponent } from "./components/streaming";
-import { UnityCatalogComponent } from "./components/unity-catalog";
+import { catalogSchemas, UnityCatalogComponent } from "./components/unity-catalog";
 import type { C360Config } from "./config";
 import { naming } from "./naming";
 import type { Placement } from "./shared";
@@ -322,6 +323,9 @@ export function createPlatform(cfg: C360Config, options: PlatformOptions): Platf
       accessConnectorId: analytics.accessConnectorId,
       lakeAccountName: lake.accountName,
       notebookRunAsApplicationIds: analytics.notebookRunAsApplicationIds,
+      schemas: catalogSchemas(loadAllModels()),
+      analystsGroup: cfg.databricks.analystsGroup,
+      contactDataGroup: cfg.databricks.contactDataGroup,
     },
     { dependsOn: [access] },
   );

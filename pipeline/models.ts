@@ -114,7 +114,9 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
   const catalogSchema = meta.get("catalog_schema");
   if (catalogSchema !== undefined) {
     if (!/^[a-z][a-z0-9_]*$/.test(catalogSchema) || (LAYERS as readonly string[]).includes(catalogSchema))
-      throw new Error(`${path}: @catalog_schema ${catalogSchema} must be a lower-case name other than a layer's`);
+      throw new Error(
+        `${path}: @catalog_schema ${catalogSchema} must be a lower-case name other than a layer's`,
+      );
     if (materialized === "view") throw new Error(`${path}: a view is not registered in the catalog`);
     model.catalogSchema = catalogSchema;
   }

@@ -154,6 +154,21 @@ describe("parseConfig errors name the key", () => {
       /c360:functionsMaximumInstanceCount: 10 is outside 40\.\.1000/,
     ],
     [
+      "contact-data group = analysts group",
+      { databricksAnalystsGroup: "C360-dev-analysts", databricksContactDataGroup: "c360-dev-analysts" },
+      /c360:databricksContactDataGroup: "c360-dev-analysts" is also the analysts group/,
+    ],
+    [
+      "contact data readable by every user",
+      { databricksContactDataGroup: "account users" },
+      /c360:databricksContactDataGroup: "account users" is every user of the workspace/,
+    ],
+    [
+      "missing contact-data group",
+      { databricksContactDataGroup: undefined },
+      /c360:databricksContactDataGroup: is required/,
+    ],
+    [
       "wildcard CORS",
       { functionsCorsOrigins: "https://a.example.com,*" },
       /c360:functionsCorsOrigins: "\*" is not allowed/,
@@ -224,6 +239,8 @@ describe("parseConfig errors name the key", () => {
       databricksNodeType: "Standard_D4ds_v5",
       databricksMaxWorkers: "2",
       databricksJobSchedule: "0 0 3 * * ?",
+      databricksAnalystsGroup: "analysts",
+      databricksContactDataGroup: "contact-data",
       alertEmails: "ops@example.com",
       dataFactoryWindowStartTime: "2026-12-07T00:00:00Z",
       dataFactoryMaxBackfillWindows: "0",

@@ -28,13 +28,21 @@ import {
   logAlertConditionProblems,
   THRESHOLDS,
 } from "../../infra/components/observability";
-import { ZONE_PRIVILEGES } from "../../infra/components/unity-catalog";
+import {
+  ACCESS_PROPERTY,
+  catalogSchemas,
+  READER_PRIVILEGES,
+  READERS_PROPERTY,
+  WRITER_PRIVILEGES,
+  ZONE_PRIVILEGES,
+} from "../../infra/components/unity-catalog";
 import type { RecordedResource } from "../../infra/mocks";
 import { MOCK_SUBSCRIPTION_ID, mockId } from "../../infra/mocks";
 import { compactName, dashedName, nameSuffix } from "../../infra/naming";
 import { formatPlan, groupByComponent, planCommand, type PlanResult, renderPlan } from "../../infra/plan";
 import { COSMOS_DATA_CONTRIBUTOR, type RoleName, ROLES } from "../../infra/shared";
 import { REPO_ROOT } from "../../infra/stack-file";
+import { loadAllModels } from "../../pipeline/models";
 
 type Breaker = (resources: RecordedResource[]) => string;
 
@@ -60,8 +68,29 @@ const set = (obj: Record<string, unknown>, path: string, value: unknown): void =
   cursor[keys[keys.length - 1]] = value;
 };
 
+type GrantEntry = { principal: string; privileges: string[] };
+const ucSchemaOf = (access: string) => (r: RecordedResource) =>
+  r.type === "databricks:index/schema:Schema" &&
+  (get(r.inputs, "properties") as Record<string, unknown> | undefined)?.[ACCESS_PROPERTY] === access;
+const schemaFullName = (s: RecordedResource | undefined) =>
+  `${String(get(s?.inputs, "catalogName"))}.${String(get(s?.inputs, "name"))}`;
+/** The Grants resource on the schema holding `access` (contact-data, analytics, pipeline). */
+const schemaGrantsOf = (rs: RecordedResource[], access: string) => {
+  const schema = rs.find(ucSchemaOf(access));
+  return (r: RecordedResource) =>
+    r.type === "databricks:index/grants:Grants" && get(r.inputs, "schema") === schemaFullName(schema);
+};
+const readersOf = (rs: RecordedResource[], access: string) =>
+  String(
+    (get(rs.find(ucSchemaOf(access))?.inputs, "properties") as Record<string, unknown>)[READERS_PROPERTY],
+  );
+
 /** One deliberate break per baseline rule; returns the logical name of the broken resource. */
 export const BREAKERS: Record<string, Breaker> = {
+  "catalog-contact-data-restricted": (rs) =>
+    mutate(rs, schemaGrantsOf(rs, "contact-data"), (i) =>
+      (i.grants as GrantEntry[]).push({ principal: "account users", privileges: ["USE_SCHEMA", "SELECT"] }),
+    ),
   "lake-hns": (rs) => mutate(rs, storageOf("lake"), (i) => set(i, "isHnsEnabled", false)),
   "storage-no-public-blob": (rs) =>
     mutate(rs, storageOf("functions-host"), (i) => set(i, "allowBlobPublicAccess", true)),
@@ -138,6 +167,67 @@ export const BREAKERS: Record<string, Breaker> = {
  * `stacks`: where the mutation is a violation (prod's private networking requires a deny-by-default vault).
  */
 export const BLIND_SPOTS: { label: string; rule: string; stacks: ("dev" | "prod")[]; breaker: Breaker }[] = [
+  {
+    label: "the contact-data group's SELECT on the contact view's schema missing",
+    rule: "catalog-contact-data-restricted",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => {
+      const group = readersOf(rs, "contact-data");
+      return mutate(rs, schemaGrantsOf(rs, "contact-data"), (i) => {
+        i.grants = (i.grants as GrantEntry[]).filter((e) => e.principal !== group);
+      });
+    },
+  },
+  {
+    label: "the analysts group given SELECT on the contact view's schema",
+    rule: "catalog-contact-data-restricted",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => {
+      const analysts = readersOf(rs, "analytics");
+      return mutate(rs, schemaGrantsOf(rs, "contact-data"), (i) =>
+        (i.grants as GrantEntry[]).push({ principal: analysts, privileges: ["USE_SCHEMA", "SELECT"] }),
+      );
+    },
+  },
+  {
+    label: "the analysts group given SELECT on the contact view itself (a table grant)",
+    rule: "catalog-contact-data-restricted",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => {
+      const table = `${schemaFullName(rs.find(ucSchemaOf("contact-data")))}.customer_contacts`;
+      rs.push({
+        type: "databricks:index/grants:Grants",
+        name: "hand-made-table-grant",
+        id: mockId("databricks:index/grants:Grants", "hand-made-table-grant"),
+        custom: true,
+        inputs: { table, grants: [{ principal: readersOf(rs, "analytics"), privileges: ["SELECT"] }] },
+      });
+      return "hand-made-table-grant";
+    },
+  },
+  {
+    label: "SELECT granted on the whole catalog (reaches the contact view)",
+    rule: "catalog-contact-data-restricted",
+    stacks: ["dev", "prod"],
+    breaker: (rs) =>
+      mutate(
+        rs,
+        (r) => r.type === "databricks:index/grants:Grants" && get(r.inputs, "catalog") !== undefined,
+        (i) => (i.grants as GrantEntry[])[0]?.privileges.push("SELECT"),
+      ),
+  },
+  {
+    label: "the analysts group's SELECT on gold missing",
+    rule: "catalog-contact-data-restricted",
+    stacks: ["dev", "prod"],
+    breaker: (rs) => {
+      const analysts = readersOf(rs, "analytics");
+      mutate(rs, schemaGrantsOf(rs, "analytics"), (i) => {
+        i.grants = (i.grants as GrantEntry[]).filter((e) => e.principal !== analysts);
+      });
+      return String(rs.find(ucSchemaOf("analytics"))?.name);
+    },
+  },
   {
     label: "Cosmos DB minimalTlsVersion lowered",
     rule: "cosmos-min-tls",
@@ -447,7 +537,9 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       expect(runAs).toBe(`app-${runner.name}`);
       const factoryRunner = factoryClusterPrincipal();
       // Both run the same bronze/silver/gold notebooks, so both get exactly the zone privileges.
-      const grants = ofType(resources(), "databricks:index/grants:Grants");
+      const grants = ofType(resources(), "databricks:index/grants:Grants").filter(
+        (g) => get(g.inputs, "externalLocation") !== undefined,
+      );
       expect(grants).toHaveLength(LAKE_ZONES.length);
       for (const zone of LAKE_ZONES) {
         const location = locations.find((l) => String(get(l.inputs, "url")).startsWith(`abfss://${zone}@`));
@@ -468,6 +560,70 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
           { servicePrincipalName: factoryRunner, permissionLevel: "CAN_USE" },
         ],
       });
+    });
+
+    it("grants table access per schema: analysts read gold, only the contact-data group reads the contact view's schema, the catalog gives USE_CATALOG only", () => {
+      const config = getPlan().config.databricks;
+      const catalog = one("databricks:index/catalog:Catalog");
+      const catalogName = `c360_${stack}`;
+      expect(get(catalog.inputs, "name")).toBe(catalogName);
+      const lakeAccount = String(get(one(T.storage, storageOf("lake")).inputs, "accountName"));
+      expect(get(catalog.inputs, "storageRoot")).toBe(
+        `abfss://control@${lakeAccount}.dfs.core.windows.net/unity-catalog`,
+      );
+      // the notebooks' two-part names resolve in it
+      expect(
+        get(
+          one("databricks:index/defaultNamespaceSetting:DefaultNamespaceSetting").inputs,
+          "namespace.value",
+        ),
+      ).toBe(catalogName);
+      // the stack file's groups
+      const stackFile = readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8");
+      expect(stackFile).toContain(`c360:databricksAnalystsGroup: ${config.analystsGroup}`);
+      expect(stackFile).toContain(`c360:databricksContactDataGroup: ${config.contactDataGroup}`);
+      const runAs = get(one("databricks:index/job:Job").inputs, "runAs.servicePrincipalName");
+      const writers = [runAs, factoryClusterPrincipal()].map((principal) => ({
+        principal,
+        privileges: [...WRITER_PRIVILEGES],
+      }));
+      const schemas = ofType(resources(), "databricks:index/schema:Schema");
+      expect(schemas.map((s) => get(s.inputs, "name"))).toEqual([
+        "bronze",
+        "silver",
+        "gold",
+        "gold_contacts",
+      ]);
+      // the contact view's schema is the @catalog_schema of models/gold/customer_contacts.sql
+      expect(catalogSchemas(loadAllModels()).find((s) => s.access === "contact-data")?.name).toBe(
+        "gold_contacts",
+      );
+      const grantsOn = (securable: string, name: string) =>
+        get(one("databricks:index/grants:Grants", (g) => get(g.inputs, securable) === name).inputs, "grants");
+      expect(grantsOn("schema", `${catalogName}.gold_contacts`)).toEqual([
+        ...writers,
+        { principal: config.contactDataGroup, privileges: [...READER_PRIVILEGES] },
+      ]);
+      expect(grantsOn("schema", `${catalogName}.gold`)).toEqual([
+        ...writers,
+        { principal: config.analystsGroup, privileges: [...READER_PRIVILEGES] },
+      ]);
+      for (const layer of ["bronze", "silver"])
+        expect(grantsOn("schema", `${catalogName}.${layer}`)).toEqual(writers);
+      expect(grantsOn("catalog", catalogName)).toEqual(
+        [runAs, factoryClusterPrincipal(), config.analystsGroup, config.contactDataGroup].map(
+          (principal) => ({
+            principal,
+            privileges: ["USE_CATALOG"],
+          }),
+        ),
+      );
+      // no grant anywhere else names either group (no table grants, nothing on bronze/silver or the lake)
+      const everywhere = ofType(resources(), "databricks:index/grants:Grants").flatMap((g) =>
+        (get(g.inputs, "grants") as Array<{ principal: string }>).map((e) => `${e.principal} ${g.name}`),
+      );
+      expect(everywhere.filter((e) => e.startsWith(`${config.contactDataGroup} `))).toHaveLength(2);
+      expect(everywhere.filter((e) => e.startsWith(`${config.analystsGroup} `))).toHaveLength(2);
     });
 
     /**
