@@ -25,6 +25,7 @@ import { examples } from "../contracts/examples";
 import { env, item, order, tempLake, writeLanding } from "../pipeline/fixture";
 import { deliverAll, type Fixture, fixture } from "./helpers";
 import { bodyJson, context, request } from "./http-helpers";
+import { minuteOf2026, purchaseEvents } from "./order-events";
 
 jest.setTimeout(240_000);
 
@@ -41,7 +42,7 @@ afterEach(async () => {
 
 describe("real-time path", () => {
   const id = "C000042";
-  const minute = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
+  const minute = minuteOf2026;
 
   /** A consent statement for the customer at minute `m` (the event reports it at the same instant). */
   function statement(n: number, m: number, consent: Consent) {
@@ -54,31 +55,8 @@ describe("real-time path", () => {
   }
 
   /** `count` completed purchases of `amount` from minute `from` on. */
-  function orders(count: number, amount: number, from: number) {
-    return Array.from({ length: count }, (_, i) => {
-      const e = examples()["order@1.0"]!;
-      const k = from + i;
-      e.eventId = `evt-cc-order-${k}`;
-      e.customerId = id;
-      e.occurredAt = minute(k);
-      Object.assign(e.payload, {
-        orderId: `ORD-CC-${k}`,
-        orderedAt: e.occurredAt,
-        totalAmount: amount,
-        items: [
-          {
-            itemId: `ORD-CC-${k}-1`,
-            productId: "P1",
-            category: "Electronics",
-            quantity: 1,
-            unitPrice: amount,
-            totalPrice: amount,
-          },
-        ],
-      });
-      return e;
-    });
-  }
+  const orders = (count: number, amount: number, from: number) =>
+    purchaseEvents(id, "cc-order", count, amount, from);
 
   const deliver = (events: object[]) => {
     const hub = new LocalEventHub(1);

@@ -12,6 +12,7 @@ import { LocalEventHub } from "../../functions/src/local/hub";
 import { examples } from "../contracts/examples";
 import { deliverAll, type Fixture, fixture } from "./helpers";
 import { bodyJson, context, request } from "./http-helpers";
+import { purchaseEvents } from "./order-events";
 
 jest.setTimeout(120_000);
 
@@ -22,31 +23,7 @@ beforeEach(async () => {
 afterEach(() => fx.cleanup());
 
 /** `n` completed purchases of `amount` for C000001. */
-function orders(n: number, amount: number, from = 1) {
-  return Array.from({ length: n }, (_, i) => {
-    const e = examples()["order@1.0"]!;
-    const k = from + i;
-    e.eventId = `evt-rt-${k}`;
-    e.customerId = "C000001";
-    e.occurredAt = new Date(Date.UTC(2026, 0, 1, 0, k)).toISOString();
-    Object.assign(e.payload, {
-      orderId: `ORD-RT-${k}`,
-      orderedAt: e.occurredAt,
-      totalAmount: amount,
-      items: [
-        {
-          itemId: `ORD-RT-${k}-1`,
-          productId: "P1",
-          category: "Electronics",
-          quantity: 1,
-          unitPrice: amount,
-          totalPrice: amount,
-        },
-      ],
-    });
-    return e;
-  });
-}
+const orders = (n: number, amount: number, from = 1) => purchaseEvents("C000001", "rt", n, amount, from);
 
 /** C000001's profile with e-mail consent, before the orders. */
 function consenting() {
