@@ -31,3 +31,25 @@ def test_attach_registers_the_contact_view_in_its_schema_and_unregisters_it_from
     assert "customer_contacts" not in gold and "customer_360" in gold
     assert contacts == {"customer_contacts"}
     assert spark.table("gold_contacts.customer_contacts").count() == 3
+
+
+def test_a_model_with_catalog_schema_is_materialized_optimized_and_exported_under_its_table(spark, zones, tmp_path):
+    from c360.materialize import run_model
+    from c360.models import parse_model
+    from c360.runner import export_json_lines, optimize
+
+    spark.conf.set("c360.zone_roots", json.dumps(zones))
+    lake_root = lake_paths(spark)
+    path = tmp_path / "restricted_t.sql"
+    path.write_text("-- @materialized full\n-- @catalog_schema gold_contacts\n-- @zorder customer_key\n"
+                    "SELECT 'C1' AS customer_key, 'ann@example.com' AS email", encoding="utf-8")
+    model = parse_model("gold", str(path))
+    attach_lake(spark, dbutils(), lake_root, {("gold", "restricted_t"): model["table"]})
+    summary, _ = run_model(spark, dbutils(), lake_root, model, {"load_id": "L1", "run_at": "2024-05-01T00:00:00Z"}, 0)
+    assert (summary["model"], summary["rowsWritten"]) == ("gold.restricted_t", 1)
+    optimize(spark, model)
+    export_json_lines(spark, model, {"load_id": "L1"}, lake_root)
+    assert not spark.catalog.tableExists("gold.restricted_t")
+    assert [r.email for r in spark.table("gold_contacts.restricted_t").collect()] == ["ann@example.com"]
+    # the files stay in the gold zone: the table is external at gold/restricted_t
+    assert spark.read.format("delta").load(location(lake_root, "gold", "restricted_t")).count() == 1
