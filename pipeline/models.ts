@@ -1,6 +1,6 @@
 /**
  * SQL models: `models/<layer>/<name>.sql`, one SELECT per table, with a metadata header of `-- @key value`
- * comment lines (parsed the same way by the Databricks runtime, notebooks/c360_runtime.py).
+ * comment lines (parsed the same way by the Databricks runtime, notebooks/c360/models.py).
  *
  *   -- @materialized incremental            full | incremental | scd2 | view
  *                                          (view: not stored; a relation the layer's later models read, e.g. the
