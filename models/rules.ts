@@ -186,12 +186,14 @@ export function orderMetricsSql(): string {
 }
 
 /**
- * Average order value: net spend ÷ orders in whole cents, half-up (ties toward +∞, as Math.round), by integer
- * arithmetic — never DOUBLE money, never DuckDB's DECIMAL ÷ BIGINT (a DOUBLE). NULL without orders.
+ * Money ÷ a count in whole cents, half-up (ties toward +∞, as Math.round), by integer arithmetic: the rule of every
+ * money ratio (average order values, the 3-year CLV). Never DOUBLE money (2090864.175 is 2090864.1749999998 as a
+ * DOUBLE), never DECIMAL ÷ integer: a DOUBLE in DuckDB, an exact DECIMAL in Spark, so 2.03 ÷ 2 rounds to 1.01 on
+ * one engine and 1.02 on the other. NULL when the count is 0.
  */
-export function averageOrderValueSql(spent: string, orders: string): string {
-  const cents = `CAST(${spent} * 100 AS BIGINT)`;
-  return `CAST(CAST(floor((2 * ${cents} + ${orders}) / (2 * NULLIF(${orders}, 0))) AS BIGINT) * 0.01 AS DECIMAL(18, 2))`;
+export function moneyRatioSql(amount: string, count: string): string {
+  const cents = `CAST(${/^[\w.]+$/.test(amount) ? amount : `(${amount})`} * 100 AS BIGINT)`;
+  return `CAST(CAST(floor((2 * ${cents} + ${count}) / (2 * NULLIF(${count}, 0))) AS BIGINT) * 0.01 AS DECIMAL(18, 2))`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -296,7 +298,11 @@ export const BLOCKS: Record<string, () => string> = {
   email_valid: () => emailValidSql("n.email"),
   value_tier: () => valueTierSql("j.total_spent", "j.total_orders"),
   order_metrics: orderMetricsSql,
-  average_order_value: () => averageOrderValueSql("o.total_spent", "o.total_orders"),
+  average_order_value: () => moneyRatioSql("o.total_spent", "o.total_orders"),
+  channel_average_order_value: () => moneyRatioSql("s.revenue", "s.orders"),
+  daily_average_order_value: () =>
+    moneyRatioSql("sum(CASE WHEN o.is_sale THEN o.total_amount END)", "count(*) FILTER (WHERE o.is_sale)"),
+  historical_clv: () => moneyRatioSql("f.clv_spent * 365 * 3", "f.lifespan_days"),
   identity_settings: identitySettingsSql,
   envelope_violations: envelopeViolationsSql,
   envelope_rules: envelopeExpectationsSql,

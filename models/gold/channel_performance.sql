@@ -32,7 +32,10 @@ SELECT
   s.orders,
   s.customers,
   CAST(s.revenue AS DECIMAL(18, 2)) AS revenue,
-  CAST(round(CAST(s.revenue AS DECIMAL(38, 10)) / NULLIF(s.orders, 0), 2) AS DECIMAL(18, 2)) AS avg_order_value,
+  -- generated:begin channel_average_order_value (models/rules.ts; regenerate with npm run models:build)
+  CAST(CAST(floor((2 * CAST(s.revenue * 100 AS BIGINT) + s.orders) / (2 * NULLIF(s.orders, 0))) AS BIGINT) * 0.01 AS DECIMAL(18, 2))
+  -- generated:end channel_average_order_value
+  AS avg_order_value,
   CAST(round(CAST(CAST(s.revenue AS DOUBLE) / NULLIF(sum(CAST(s.revenue AS DOUBLE)) OVER (), 0) AS DECIMAL(38, 10)), 4) AS DECIMAL(10, 4)) AS revenue_share,
   CAST(round(CAST(CAST(s.failed_orders AS DOUBLE) / NULLIF(s.all_orders, 0) AS DECIMAL(38, 10)), 4) AS DECIMAL(10, 4)) AS failure_rate,
   CAST(NULL AS BIGINT) AS sessions,

@@ -1,6 +1,7 @@
 -- CLV: seed 000's historical projection (spend per lifespan day × 365 × 3 years, 0 for a single-day lifespan)
 -- with its recency-based churn probability, and seed 001's formula total_spent × recency_factor × frequency_factor.
--- Ratios are computed in DOUBLE and rounded through DECIMAL (HALF_UP in both engines). Both CLVs value the positive
+-- The 3-year CLV is money ÷ days in whole cents, half-up, by integer arithmetic (models/rules.ts moneyRatioSql: a
+-- DOUBLE ratio rounded through DECIMAL gave 2090864.17 on Spark and .18 on DuckDB). Both CLVs value the positive
 -- part of the net spend (contracts/order-metrics.ts): a customer who returned more than they bought is worth 0,
 -- never less; non_negative_clv checks that the formulas keep to it.
 -- @materialized full
@@ -52,7 +53,10 @@ SELECT
   f.lifespan_days,
   f.days_since_last_order,
   CAST(CASE
-    WHEN f.lifespan_days > 0 THEN round(CAST(CAST(f.clv_spent AS DOUBLE) / f.lifespan_days * 365 * 3 AS DECIMAL(38, 10)), 2)
+    WHEN f.lifespan_days > 0 THEN
+      -- generated:begin historical_clv (models/rules.ts; regenerate with npm run models:build)
+      CAST(CAST(floor((2 * CAST((f.clv_spent * 365 * 3) * 100 AS BIGINT) + f.lifespan_days) / (2 * NULLIF(f.lifespan_days, 0))) AS BIGINT) * 0.01 AS DECIMAL(18, 2))
+      -- generated:end historical_clv
     ELSE 0
   END AS DECIMAL(18, 2)) AS historical_clv_3y,
   CAST(CASE

@@ -112,10 +112,12 @@ row_dimensions AS (
     r.load_id,
     avg(CAST(r.is_complete AS DOUBLE)) AS completeness,
     avg(CAST(r.is_consistent AS DOUBLE)) AS consistency,
-    avg(CASE
-      WHEN TRY_CAST(regexp_replace(r.source_file, '^.*ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2}).*$', '$1') AS DATE) <= date_add(CAST(r.occurred_at AS DATE), 1) THEN 1.0
-      ELSE 0.0
-    END) AS timeliness
+    -- a DOUBLE average like the others: avg of a DECIMAL is DECIMAL(p + 4, s + 4) in Spark (0.98612 for 1.0/0.0
+    -- flags) and DOUBLE in DuckDB (0.986125…)
+    avg(CAST(CASE
+      WHEN TRY_CAST(regexp_replace(r.source_file, '^.*ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2}).*$', '$1') AS DATE) <= date_add(CAST(r.occurred_at AS DATE), 1) THEN 1
+      ELSE 0
+    END AS DOUBLE)) AS timeliness
   FROM row_checks AS r
   GROUP BY r.table_name, r.load_id
 ),

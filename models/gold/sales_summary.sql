@@ -23,7 +23,10 @@ SELECT
   count(*) FILTER (WHERE o.is_sale) AS orders,
   count(DISTINCT CASE WHEN o.is_sale THEN o.customer_id END) AS customers,
   CAST(coalesce(sum(CASE WHEN o.is_sale THEN o.total_amount END), 0) AS DECIMAL(18, 2)) AS revenue,
-  CAST(round(CAST(sum(CASE WHEN o.is_sale THEN o.total_amount END) AS DECIMAL(38, 10)) / NULLIF(count(*) FILTER (WHERE o.is_sale), 0), 2) AS DECIMAL(18, 2)) AS avg_order_value,
+  -- generated:begin daily_average_order_value (models/rules.ts; regenerate with npm run models:build)
+  CAST(CAST(floor((2 * CAST((sum(CASE WHEN o.is_sale THEN o.total_amount END)) * 100 AS BIGINT) + count(*) FILTER (WHERE o.is_sale)) / (2 * NULLIF(count(*) FILTER (WHERE o.is_sale), 0))) AS BIGINT) * 0.01 AS DECIMAL(18, 2))
+  -- generated:end daily_average_order_value
+  AS avg_order_value,
   CAST(coalesce(sum(CASE WHEN o.is_sale THEN o.quantity END), 0) AS BIGINT) AS items_sold,
   CAST(coalesce(sum(CASE WHEN o.is_sale THEN o.discount_amount END), 0) AS DECIMAL(18, 2)) AS discounts,
   count(*) FILTER (WHERE o.transaction_type IN ('RETURN', 'REFUND')) AS returns,

@@ -1,5 +1,7 @@
 -- Sessionization: a visitor's (customer id, else anonymous id, else source session id) events ordered by time;
--- a gap over 30 minutes starts a new session. Rebuilt from silver.behavioral_events on every run.
+-- a gap over 30 minutes starts a new session. Rebuilt from silver.behavioral_events on every run. Times are compared
+-- in microseconds (unix_micros) and the duration is the whole seconds of the exact span: unix_timestamp() would
+-- truncate each end to its second first (Spark), so 766.6 s between two events could count as 767.
 -- @materialized full
 -- @erase_by customer_id
 -- @inputs silver.behavioral_events
@@ -8,7 +10,7 @@ WITH events AS (
   SELECT
     e.*,
     coalesce(e.customer_id, e.anonymous_id, e.session_id) AS visitor_key,
-    unix_timestamp(e.occurred_at) AS event_epoch
+    unix_micros(e.occurred_at) AS event_us
   FROM silver.behavioral_events AS e
 ),
 
@@ -16,8 +18,8 @@ gaps AS (
   SELECT
     v.*,
     CASE
-      WHEN lag(v.event_epoch) OVER (PARTITION BY v.visitor_key ORDER BY v.event_epoch, v.event_id) IS NULL THEN 1
-      WHEN v.event_epoch - lag(v.event_epoch) OVER (PARTITION BY v.visitor_key ORDER BY v.event_epoch, v.event_id) > 1800 THEN 1
+      WHEN lag(v.event_us) OVER (PARTITION BY v.visitor_key ORDER BY v.event_us, v.event_id) IS NULL THEN 1
+      WHEN v.event_us - lag(v.event_us) OVER (PARTITION BY v.visitor_key ORDER BY v.event_us, v.event_id) > 1800000000 THEN 1
       ELSE 0
     END AS is_session_start
   FROM events AS v
@@ -27,7 +29,7 @@ numbered AS (
   SELECT
     g.*,
     sum(g.is_session_start) OVER (
-      PARTITION BY g.visitor_key ORDER BY g.event_epoch, g.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      PARTITION BY g.visitor_key ORDER BY g.event_us, g.event_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS session_number
   FROM gaps AS g
 )
@@ -41,7 +43,7 @@ SELECT
   min(o.occurred_at) AS session_start,
   max(o.occurred_at) AS session_end,
   CAST(min(o.occurred_at) AS DATE) AS session_date,
-  max(o.event_epoch) - min(o.event_epoch) AS duration_sec,
+  CAST(floor((max(o.event_us) - min(o.event_us)) / 1000000) AS BIGINT) AS duration_sec,
   count(*) AS event_count,
   count(DISTINCT o.session_id) AS source_session_count,
   count(*) FILTER (WHERE o.action = 'PAGE_VIEW') AS page_views,

@@ -55,7 +55,9 @@ CREATE OR REPLACE MACRO explode(a) AS unnest(a);
 CREATE OR REPLACE MACRO collect_list(x) AS list_filter(list(x), lambda v: v IS NOT NULL);
 CREATE OR REPLACE MACRO sha2(s, n) AS CASE WHEN n = 256 THEN sha256(s) END;
 CREATE OR REPLACE MACRO datediff(end_d, start_d) AS date_diff('day', CAST(start_d AS DATE), CAST(end_d AS DATE));
-CREATE OR REPLACE MACRO unix_timestamp(t) AS CAST(epoch(t) AS BIGINT);
+-- Spark's unix_timestamp truncates to the second (floor); CAST(epoch(t) AS BIGINT) would round 0.6 s up.
+CREATE OR REPLACE MACRO unix_timestamp(t) AS CAST(floor(epoch(t)) AS BIGINT);
+CREATE OR REPLACE MACRO unix_micros(t) AS epoch_us(t);
 CREATE OR REPLACE MACRO dayofweek(d) AS isodow(CAST(d AS DATE)) % 7 + 1;
 CREATE OR REPLACE MACRO max_by(x, y) AS arg_max_null(x, y);
 CREATE OR REPLACE MACRO min_by(x, y) AS arg_min_null(x, y);

@@ -27,25 +27,6 @@ def send(message):
     out.flush()
 
 
-def export_tables(spark, zones, target):
-    """Every Delta table of the layer zones as one Parquet file per table under target/<layer>/<table>/ (timestamps
-    as INT64 microseconds, UTC): what the parity tests read with DuckDB."""
-    from c360.lake import ZoneRoots, entry_name, has_delta_log, is_dir, ls
-
-    lake = ZoneRoots(zones)
-    dbutils = LocalDbutils({})
-    tables = []
-    spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-    for layer in ["bronze", "silver", "gold"]:
-        for e in ls(dbutils, lake(layer)):
-            if is_dir(e) and has_delta_log(dbutils, e.path):
-                name = entry_name(e)
-                (spark.read.format("delta").load(f"{lake(layer)}/{name}").coalesce(1).write.mode("overwrite")
-                 .parquet(f"{target}/{layer}/{name}"))
-                tables.append(f"{layer}.{name}")
-    return tables
-
-
 def main():
     t0 = time.time()
     cores = int(os.environ.get("C360_SPARK_CORES", "2"))
@@ -67,8 +48,6 @@ def main():
                     spark, LocalDbutils(request["widgets"]), request["layer"],
                     models_dir=request.get("modelsDir"),
                     on_progress=lambda e: send({"id": rid, "progress": e}))
-            elif request["op"] == "export_tables":
-                result = export_tables(spark, request["zones"], request["target"])
             elif request["op"] == "sql":
                 result = [r.asDict(recursive=True) for r in spark.sql(request["query"]).collect()]
             elif request["op"] == "stop":

@@ -7,10 +7,25 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 
-/** Stamped with the run's own clock (now()), which differs between two runs of the same window. */
-export const WALL_CLOCK = new Set(["ingested_at", "processed_at", "run_at", "quarantined_at"]);
+import { MODELS_DIR } from "../../pipeline/models";
+
+/**
+ * Stamped with the run's own clock (run_context.run_at = now()), which differs between two runs of the same window:
+ * the columns the models select as `rc.run_at AS <column>` (ingested_at, processed_at, gold.profile_traits'
+ * computed_at), and the run records' and quarantine records' own stamps. Read from the models, so no other column
+ * can be left out of the comparison by name.
+ */
+export const WALL_CLOCK = new Set([
+  "run_at",
+  "quarantined_at",
+  ...readdirSync(MODELS_DIR, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".sql"))
+    .flatMap((f) =>
+      [...readFileSync(join(MODELS_DIR, f), "utf8").matchAll(/\brc\.run_at AS (\w+)/g)].map((m) => m[1]!),
+    ),
+]);
 
 type Family = "string" | "integer" | "decimal" | "double" | "date" | "timestamp" | "boolean" | "other";
 
@@ -67,15 +82,74 @@ function tables(root: string): Map<string, string[]> {
 }
 
 /**
- * Compares every table of `duckRoot` (the DuckDB lake) with `sparkRoot` (the Spark lake's tables exported as
- * Parquet). Returns the differences (none = parity) and how many rows each table had.
+ * The Parquet files of a Delta table's current version, from its transaction log (`_delta_log/`): the last
+ * checkpoint's live files, then every later commit's add and remove actions in order. Deletion vectors and column
+ * mapping (which the runtime does not enable) would make the files alone wrong: they fail here instead.
+ */
+export async function deltaFiles(table: string, db: DuckDBConnection): Promise<string[]> {
+  const log = join(table, "_delta_log");
+  const live = new Set<string>();
+  let from = -1;
+  const last = join(log, "_last_checkpoint");
+  if (existsSync(last)) {
+    const { version, parts } = JSON.parse(readFileSync(last, "utf8")) as { version: number; parts?: number };
+    if (parts) throw new Error(`${table}: multi-part checkpoints are not read here`);
+    const file = join(log, `${String(version).padStart(20, "0")}.checkpoint.parquet`);
+    const adds = await db.runAndReadAll(
+      `SELECT "add".path AS path, "add".deletionVector IS NOT NULL AS dv FROM read_parquet('${file}') WHERE "add" IS NOT NULL`,
+    );
+    for (const r of adds.getRowObjectsJson()) {
+      if (r.dv) throw new Error(`${table}: deletion vectors are not read here`);
+      live.add(String(r.path));
+    }
+    from = version;
+  }
+  const commits = readdirSync(log)
+    .filter((f) => /^\d{20}\.json$/.test(f) && Number(f.slice(0, 20)) > from)
+    .sort();
+  for (const commit of commits)
+    for (const line of readFileSync(join(log, commit), "utf8").split("\n").filter(Boolean)) {
+      const a = JSON.parse(line) as {
+        add?: { path: string; deletionVector?: unknown };
+        remove?: { path: string };
+        metaData?: { configuration?: Record<string, string> };
+      };
+      if (a.add?.deletionVector) throw new Error(`${table}: deletion vectors are not read here`);
+      const mapping = a.metaData?.configuration?.["delta.columnMapping.mode"];
+      if (mapping && mapping !== "none") throw new Error(`${table}: column mapping is not read here`);
+      if (a.add) live.add(a.add.path);
+      if (a.remove) live.delete(a.remove.path);
+    }
+  return [...live].map((p) => join(table, decodeURIComponent(p))).sort();
+}
+
+/** The Delta tables of a Spark lake's layer zones (one root per zone) as `<layer>.<table>` → current files. */
+async function deltaTables(
+  zones: Record<string, string>,
+  db: DuckDBConnection,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const layer of ["bronze", "silver", "gold"]) {
+    const root = zones[layer]!;
+    if (!existsSync(root)) continue;
+    for (const t of readdirSync(root).sort())
+      if (existsSync(join(root, t, "_delta_log"))) {
+        const files = await deltaFiles(join(root, t), db);
+        if (files.length > 0) out.set(`${layer}.${t}`, files);
+      }
+  }
+  return out;
+}
+
+/**
+ * Compares every table of `duckRoot` (the DuckDB lake) with the Delta tables of a Spark lake (`sparkZones`: the
+ * zone roots; each table's current files read from its Delta log). Returns the differences (none = parity) and
+ * how many rows each table had.
  */
 export async function compareTables(
   duckRoot: string,
-  sparkRoot: string,
+  sparkZones: Record<string, string>,
 ): Promise<{ diffs: TableDiff[]; rows: Record<string, number> }> {
-  const duck = tables(duckRoot);
-  const spark = tables(sparkRoot);
   const diffs: TableDiff[] = [];
   const rows: Record<string, number> = {};
   const db = await DuckDBInstance.create(":memory:");
@@ -84,6 +158,8 @@ export async function compareTables(
   const list = (files: string[]) => `[${files.map((f) => `'${f}'`).join(", ")}]`;
   try {
     await c.run("SET TimeZone = 'UTC'");
+    const duck = tables(duckRoot);
+    const spark = await deltaTables(sparkZones, c);
     for (const name of [...new Set([...duck.keys(), ...spark.keys()])].sort()) {
       const d = duck.get(name);
       const s = spark.get(name);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 
 import { DuckDBInstance } from "@duckdb/node-api";
 
+import { moneyRatioSql } from "../../models/rules";
 import { loadAllModels } from "../../pipeline";
 
 jest.setTimeout(90_000);
@@ -76,6 +77,7 @@ const ALLOWED = new Set([
   "sha2",
   "datediff",
   "unix_timestamp",
+  "unix_micros",
   "substring",
   // operators as DuckDB's parser names them
   "||",
@@ -185,6 +187,15 @@ describe("portability guard", () => {
       [/\bconcat\(/i, "concat() NULL semantics differ; use ||"],
       [/\bfirst\(|\blast\(|\bany_value\(/i, "nondeterministic first/last"],
       [/<=>/, "null-safe equality operator"],
+      // found by the engine-parity run (docs/pipeline.md, portability notes)
+      [
+        /\bavg\((?!CAST\()/i,
+        "avg of a non-DOUBLE (DECIMAL(p+4, s+4) in Spark, DOUBLE in DuckDB): avg(CAST(… AS DOUBLE))",
+      ],
+      [
+        /AS DECIMAL\(\d+, \d+\)\)\s*\//i,
+        "DECIMAL ÷ (DOUBLE in DuckDB, exact DECIMAL in Spark): money ratios use moneyRatioSql (models/rules.ts)",
+      ],
     ];
     const hits = models.flatMap((m) => {
       const body = m.sql
@@ -268,6 +279,31 @@ describe("portability guard", () => {
         except_sorted: "a,c",
         sha: "529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b",
       });
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+
+  test("DuckDB gives the answers both engines agreed on (tests/engine/semantics.json; pytest runs them on Spark)", async () => {
+    const { cases } = JSON.parse(readFileSync(join(__dirname, "..", "engine", "semantics.json"), "utf8")) as {
+      cases: { name: string; sql: string; expected: string }[];
+    };
+    // The money cases are the rendered rule itself (models/rules.ts), not a copy that could drift from it.
+    const sqls = cases.map((c) => c.sql);
+    for (const [amount, count] of [
+      ["CAST(2.03 AS DECIMAL(18, 2))", "2"],
+      ["CAST(3818.93 AS DECIMAL(18, 2)) * 365 * 3", "2"],
+    ])
+      expect(sqls.some((s) => s.includes(moneyRatioSql(amount!, count!)))).toBe(true);
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    try {
+      await c.run("SET TimeZone = 'UTC'");
+      await c.run(readFileSync(join(__dirname, "..", "..", "pipeline", "duckdb", "shims.sql"), "utf8"));
+      const got: [string, unknown][] = [];
+      for (const k of cases) got.push([k.name, (await c.runAndReadAll(k.sql)).getRowObjectsJson()[0]!.v]);
+      expect(got).toEqual(cases.map((k) => [k.name, k.expected]));
     } finally {
       c.closeSync();
       db.closeSync();
