@@ -69,6 +69,9 @@ export function discoverAreas(dir = __dirname): string[] {
     .sort();
 }
 
+/** The first line of a message, safe inside a Markdown table cell. */
+const firstLine = (message: string) => message.split("\n")[0]!.replace(/\|/g, "\\|");
+
 const fmtMs = (ms: number) =>
   ms >= 1000
     ? `${(ms / 1000).toFixed(2)} s`
@@ -84,6 +87,7 @@ function throughput(m: BenchMeasure): string {
 
 /** candidate vs baseline as "N× faster/slower" (or higher/lower for throughput-style results). */
 export function ratio(r: BenchResult): string {
+  if (r.error) return "failed";
   const c = r.candidate.medianMs;
   const b = r.baseline.medianMs;
   if (!(c > 0) || !(b > 0)) return "n/a";
@@ -108,6 +112,8 @@ export function renderMarkdown(
   startedAt: Date,
   totalMs: number,
   loadAtStart: number[] = loadavg(),
+  /** The area still running when the file is written mid-run (its results so far are in `outcomes`). */
+  running?: string,
 ): string {
   const cpu = cpus();
   const lines: string[] = [
@@ -126,7 +132,9 @@ export function renderMarkdown(
       .map((l) => l.toFixed(2))
       .join(" / ")} at the end (other processes on the machine slow both sides alike)`,
     `- command: \`${command}\``,
-    `- total time: ${fmtMs(totalMs)}`,
+    running
+      ? `- **incomplete**: written after ${fmtMs(totalMs)} while \`${running}\` was still running; the results below are those measured so far`
+      : `- total time: ${fmtMs(totalMs)}`,
     "",
     "## Summary",
     "",
@@ -134,11 +142,10 @@ export function renderMarkdown(
     "|---|---|---|---|---|---|",
   ];
   for (const o of outcomes) {
-    if (o.error)
-      lines.push(`| ${o.area} | **failed** | ${o.error.replace(/\|/g, "\\|").split("\n")[0]} | | | |`);
+    if (o.error) lines.push(`| ${o.area} | **failed** | ${firstLine(o.error)} | | | |`);
     for (const r of o.results)
       lines.push(
-        `| ${r.area} | ${r.name} | ${r.input} | ${fmtMs(r.candidate.medianMs)} | ${fmtMs(r.baseline.medianMs)} | ${ratio(r)} |`,
+        `| ${r.area} | ${r.name} | ${r.input} | ${r.error ? `**failed**: ${firstLine(r.error)}` : fmtMs(r.candidate.medianMs)} | ${fmtMs(r.baseline.medianMs)} | ${ratio(r)} |`,
       );
   }
   for (const o of outcomes) {
@@ -158,8 +165,9 @@ export function renderMarkdown(
         ["baseline", r.baseline],
       ] as const)
         lines.push(
-          `| ${side} | ${m.label} | ${fmtMs(m.medianMs)} | ${m.runs} | ${throughput(m)} | ${extra(m)} |`,
+          `| ${side} | ${m.label} | ${side === "candidate" && r.error ? "failed" : fmtMs(m.medianMs)} | ${m.runs} | ${r.error && side === "candidate" ? "" : throughput(m)} | ${extra(m)} |`,
         );
+      if (r.error) lines.push("", "The candidate failed:", "", "```", r.error, "```");
       lines.push("", `Ratio: **${ratio(r)}**.${r.note ? ` ${r.note}` : ""}`, "");
     }
   }
@@ -183,13 +191,24 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   const t0 = performance.now();
   const outcomes: AreaOutcome[] = [];
+  const command = [...switches, "npm run bench", ...process.argv.slice(2)].join(" ");
   for (const area of areas) {
     const a0 = performance.now();
     console.log(`\n== ${area}`);
+    const measured: BenchResult[] = [];
+    // Written after every result, so a run cut short keeps what it measured (marked incomplete).
+    const onResult = (r: BenchResult) => {
+      measured.push(r);
+      const sofar = [...outcomes, { area, results: measured, durationMs: performance.now() - a0 }];
+      writeFileSync(
+        out,
+        renderMarkdown(sofar, command, startedAt, performance.now() - t0, loadAtStart, area),
+      );
+    };
     try {
       const mod = (await import(`./${area}`)) as { bench?: AreaBench };
       if (typeof mod.bench !== "function") throw new Error(`bench/${area}.ts does not export bench(options)`);
-      const results = await mod.bench({ scale, log: (l) => console.log(`  ${l}`) });
+      const results = await mod.bench({ scale, log: (l) => console.log(`  ${l}`), onResult });
       for (const r of results)
         console.log(
           `  ${r.name}: ${fmtMs(r.candidate.medianMs)} vs ${fmtMs(r.baseline.medianMs)} → ${ratio(r)}`,
@@ -198,10 +217,10 @@ async function main(): Promise<void> {
     } catch (err) {
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       console.error(`  ${area} failed: ${message}`);
-      outcomes.push({ area, results: [], error: message, durationMs: performance.now() - a0 });
+      // What the area reported before it failed is kept.
+      outcomes.push({ area, results: measured, error: message, durationMs: performance.now() - a0 });
     }
   }
-  const command = [...switches, "npm run bench", ...process.argv.slice(2)].join(" ");
   writeFileSync(out, renderMarkdown(outcomes, command, startedAt, performance.now() - t0, loadAtStart));
   console.log(`\nwrote ${out}`);
   if (outcomes.some((o) => o.error)) process.exitCode = 1;

@@ -36,6 +36,8 @@ export interface BenchResult {
   better?: "lower" | "higher";
   /** One sentence on what the comparison shows or why this baseline. */
   note?: string;
+  /** The candidate side failed (with this message); the baseline is still reported and the area goes on. */
+  error?: string;
 }
 
 export interface BenchOptions {
@@ -43,6 +45,11 @@ export interface BenchOptions {
   scale: number;
   /** Progress lines for the console. */
   log: (line: string) => void;
+  /**
+   * Each result as soon as it is measured: the harness rewrites its output file after each one, so a long run
+   * cut short keeps what it measured so far.
+   */
+  onResult?: (result: BenchResult) => void;
 }
 
 /** What `bench/<area>.ts` exports. */

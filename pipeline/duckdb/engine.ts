@@ -16,7 +16,14 @@ import {
 import type { ModelRunResult, RunContext } from "../core/types";
 import { LAYERS, type Model } from "../models";
 import { purgeErasedLandingLines, purgeErasedQuarantine, registerErasure } from "./erasure";
-import { dropLandingPrefetch, landingBatches, listLanding, prefetchLanding, useLanding } from "./landing";
+import {
+  dropLandingPrefetch,
+  landingBatches,
+  type LandingFile,
+  listLanding,
+  prefetchLanding,
+  useLanding,
+} from "./landing";
 import { defineView, runModel } from "./materialize";
 import { DuckDbSession, sqlString } from "./session";
 
@@ -96,13 +103,22 @@ export async function runDuckDbLayer(run: LayerRun, summary: LayerSummary): Prom
   }
 }
 
-/** A landing model over every batch: batch n+1 is split (prefetchLanding, single-threaded) while batch n runs. */
+/**
+ * A landing model over every batch: batch n+1 is split (prefetchLanding, single-threaded) while batch n runs.
+ * A model keyed by source file (bronze.events: source_file, line_no) can only find a staged key in its table when
+ * the batch has a file already there (an earlier run that wrote the table but failed before control/loaded_files):
+ * each file of the run is in one batch. Other batches skip the anti-join against the table, which grew with every
+ * batch and made the bronze run quadratic in the number of batches.
+ */
 async function runOnLanding(
   db: DuckDbSession,
   model: Model,
   rc: RunContext,
   batches: ReturnType<typeof landingBatches>,
 ): Promise<ModelRunResult> {
+  const inTable = model.uniqueKey.includes("source_file")
+    ? await filesInTable(db, model.id, batches.flat())
+    : undefined;
   let r: ModelRunResult | undefined;
   let next: Promise<void> | undefined = prefetchLanding(db, batches[0]!, 0);
   for (const [part] of batches.entries()) {
@@ -111,7 +127,8 @@ async function runOnLanding(
     next = part + 1 < batches.length ? prefetchLanding(db, batches[part + 1]!, part + 1) : undefined;
     // A rejected prefetch is awaited (and thrown) with the next batch; never left unhandled.
     next?.catch(() => undefined);
-    const b = await runModel(db, model, rc, part);
+    const keysNew = inTable !== undefined && !batches[part]!.some((f) => inTable.has(f.rel));
+    const b = await runModel(db, model, rc, part, keysNew);
     r = r ? mergeResults(r, b) : b;
     if (b.failedExpectations.length > 0) break;
   }
@@ -119,6 +136,19 @@ async function runOnLanding(
   await dropLandingPrefetch(db, batches.length);
   if (!r) throw new Error(`${model.id} did not run`);
   return r;
+}
+
+/** Which of `files` (by lake-relative path) have rows in the table `id` already; empty when it does not exist. */
+async function filesInTable(db: DuckDbSession, id: string, files: LandingFile[]): Promise<Set<string>> {
+  if (files.length === 0 || !(await db.relationExists(id))) return new Set();
+  await db.exec(
+    `CREATE OR REPLACE TEMP TABLE __run_files AS SELECT unnest([${files.map((f) => sqlString(f.rel)).join(", ")}]) AS source_file`,
+  );
+  const rows = await db.query<{ source_file: string }>(
+    `SELECT DISTINCT t.source_file FROM ${id} AS t SEMI JOIN __run_files AS f ON t.source_file = f.source_file`,
+  );
+  await db.exec("DROP TABLE __run_files");
+  return new Set(rows.map((row) => row.source_file));
 }
 
 /** control/model_runs and control/expectation_results of this layer run, one Parquet file each. */

@@ -34,12 +34,17 @@ export async function defineView(db: DuckDbSession, model: Model): Promise<void>
   await db.exec(`CREATE OR REPLACE VIEW ${model.layer}.${ident(model.name)} AS ${model.sql}`);
 }
 
-/** Runs one model: stage its SELECT, check expectations, quarantine, materialize, write Parquet. */
+/**
+ * Runs one model: stage its SELECT, check expectations, quarantine, materialize, write Parquet.
+ * `keysNew`: the caller knows no staged key is in the table yet (see runOnLanding), so an insert-only MERGE skips
+ * its anti-join against the table.
+ */
 export async function runModel(
   db: DuckDbSession,
   model: Model,
   rc: RunContext,
   part = 0,
+  keysNew = false,
 ): Promise<ModelRunResult> {
   if (model.materialized === "view") throw new Error(`${model.id} is a view: defineView, not runModel`);
   const target = `${model.layer}.${model.name}`;
@@ -92,9 +97,10 @@ export async function runModel(
     // MERGE ... WHEN NOT MATCHED THEN INSERT.
     const on = model.uniqueKey.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(" AND ");
     const keys = model.uniqueKey.map(ident).join(", ");
-    await db.exec(
-      `DELETE FROM __stage AS s WHERE EXISTS (SELECT 1 FROM (SELECT ${keys} FROM ${target}) AS t WHERE ${on})`,
-    );
+    if (!keysNew)
+      await db.exec(
+        `DELETE FROM __stage AS s WHERE EXISTS (SELECT 1 FROM (SELECT ${keys} FROM ${target}) AS t WHERE ${on})`,
+      );
     await erase("__stage");
     rowsWritten = await db.count("SELECT * FROM __stage");
     // A model that gained a column appends even when no row is new: the (empty) file carries the new column,

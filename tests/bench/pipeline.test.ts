@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { resetLake } from "../../bench/pipeline";
+import { resetLake, slowestModels } from "../../bench/pipeline";
 
 describe("pipeline bench: repeated runs", () => {
   let lake: string;
@@ -32,5 +32,27 @@ describe("pipeline bench: repeated runs", () => {
       true,
     );
     expect(existsSync(join(lake, "_gen/manifest.json"))).toBe(true);
+  });
+});
+
+describe("pipeline bench: where the time goes", () => {
+  it("names the slowest models across layers, slowest first", () => {
+    const layer = (name: string, models: [string, number][]) => ({
+      layer: name,
+      models: models.map(([model, durationMs]) => ({ model, durationMs })),
+    });
+    const summary = {
+      layers: [
+        layer("bronze", [["bronze.events", 19_450]]),
+        layer("silver", [
+          ["silver.orders", 8_000],
+          ["silver.behavioral_events", 21_000],
+          ["silver.products", 100],
+        ]),
+      ],
+    } as unknown as Parameters<typeof slowestModels>[0];
+    expect(slowestModels(summary, 3)).toBe(
+      "silver.behavioral_events 21 s; bronze.events 19.4 s; silver.orders 8 s",
+    );
   });
 });

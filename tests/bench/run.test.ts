@@ -49,6 +49,31 @@ describe("bench harness", () => {
     expect(md).toContain("Ratio: **4.00× faster**. why");
   });
 
+  it("marks a file written mid-run as incomplete, and a failed candidate as failed beside its baseline", () => {
+    const failed: BenchResult = { ...result(Number.NaN, 200), error: "Spark pipeline failed: boom\nat x" };
+    const md = renderMarkdown(
+      [{ area: "x", results: [result(50, 200), failed], durationMs: 10 }],
+      "npm run bench",
+      new Date("2026-11-23T13:00:00Z"),
+      2000,
+      [1, 2, 3],
+      "x",
+    );
+    expect(md).toContain(
+      "- **incomplete**: written after 2.00 s while `x` was still running; the results below are those measured so far",
+    );
+    expect(md).not.toContain("- total time:");
+    expect(ratio(failed)).toBe("failed");
+    expect(md).toContain(
+      "| x | scenario | 10 things | **failed**: Spark pipeline failed: boom | 200.0 ms | failed |",
+    );
+    expect(md).toContain("| candidate | new | failed | 3 |  |  |");
+    expect(md).toContain("The candidate failed:\n\n```\nSpark pipeline failed: boom\nat x\n```");
+    const done = renderMarkdown([], "npm run bench", new Date(), 2000, [1, 2, 3]);
+    expect(done).toContain("- total time: 2.00 s");
+    expect(done).not.toContain("incomplete");
+  });
+
   it("medians and timing helpers", async () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
