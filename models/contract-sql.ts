@@ -49,8 +49,28 @@ export const mapFields = (map: string): Fields => ({
 // ---------------------------------------------------------------------------------------------------------------
 // Patterns: JavaScript (the validator) → a regex both Java (Spark) and RE2 (DuckDB) read alike.
 
-/** JavaScript's `\s` (WhiteSpace and LineTerminator), as literal characters for a bracket expression. */
-const JS_WHITESPACE = "\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+/**
+ * JavaScript's `\s` (WhiteSpace and LineTerminator) for a bracket expression. U+2028/U+2029 (line and paragraph
+ * separators) are left out: written into a model they would break lines for some readers; a name of nothing but
+ * them and blanks is the one value this leaves to the real-time path.
+ */
+const JS_WHITESPACE = "\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff";
+
+/** A SQL string expression for `s`: a literal, with control characters and U+00A0 spelled chr(n) (both engines). */
+export function sqlText(s: string): string {
+  const parts: string[] = [];
+  let run = "";
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f || code === 0xa0) {
+      if (run) parts.push(lit(run));
+      run = "";
+      parts.push(`chr(${code})`);
+    } else run += ch;
+  }
+  if (run || parts.length === 0) parts.push(lit(run));
+  return parts.join(" || ");
+}
 
 /**
  * A JavaScript pattern (no flags) as a portable SQL condition on `value`. Escapes become bracket expressions (the
@@ -64,12 +84,12 @@ export function patternSql(value: string, pattern: string): string {
     .replaceAll("\\S", `[^${JS_WHITESPACE}]`)
     .replaceAll("\\s", `[${JS_WHITESPACE}]`);
   if (p.includes("\\")) throw new Error(`pattern needs a portable spelling: ${pattern}`);
-  if (p.endsWith("$") && !p.endsWith("\\$")) {
+  if (p.endsWith("$")) {
     p = p.slice(0, -1);
     const body = p.startsWith("^") ? `^(?:${p.slice(1)})` : `(?:${p})`;
-    return `regexp_like(${value} || '#', ${lit(`${body}#$`)})`;
+    return `regexp_like(${value} || '#', ${sqlText(`${body}#$`)})`;
   }
-  return `regexp_like(${value}, ${lit(p)})`;
+  return `regexp_like(${value}, ${sqlText(p)})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -96,13 +96,11 @@ renamed AS (
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'firstName') AND r.pm['firstName'] IS NULL THEN 'wrong_type' END,
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['firstName'] IS NOT NULL AND length(r.pm['firstName']) < 1 THEN 'invalid_name' END,
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['firstName'] IS NOT NULL AND length(r.pm['firstName']) > 100 THEN 'string_too_long' END,
-      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['firstName'] IS NOT NULL AND NOT regexp_like(r.pm['firstName'], '[^	
-        -     　﻿]') THEN 'invalid_name' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['firstName'] IS NOT NULL AND NOT regexp_like(r.pm['firstName'], '[^' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' ' || chr(160) || '  -   　﻿]') THEN 'invalid_name' END,
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'lastName') AND r.pm['lastName'] IS NULL THEN 'wrong_type' END,
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['lastName'] IS NOT NULL AND length(r.pm['lastName']) < 1 THEN 'invalid_name' END,
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['lastName'] IS NOT NULL AND length(r.pm['lastName']) > 100 THEN 'string_too_long' END,
-      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['lastName'] IS NOT NULL AND NOT regexp_like(r.pm['lastName'], '[^	
-        -     　﻿]') THEN 'invalid_name' END,
+      CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['lastName'] IS NOT NULL AND NOT regexp_like(r.pm['lastName'], '[^' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' ' || chr(160) || '  -   　﻿]') THEN 'invalid_name' END,
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND array_contains(map_keys(r.pm), 'email') AND r.pm['email'] IS NULL THEN 'wrong_type' END,
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['email'] IS NOT NULL AND length(r.pm['email']) > 254 THEN 'string_too_long' END,
       CASE WHEN r.schema_version IN ('1.0', '1.1') AND r.pm['email'] IS NOT NULL AND NOT coalesce(

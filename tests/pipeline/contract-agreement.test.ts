@@ -91,7 +91,17 @@ const DATES = [
 function valuesFor(node: Node): fc.Arbitrary<unknown> {
   const strings = fc.oneof(
     fc.string({ maxLength: 20 }),
-    fc.constantFrom("", " ", "x".repeat(300), "a b", "a/b", "-lead", "ok_1.2:3-4"),
+    fc.constantFrom(
+      "",
+      " ",
+      "x".repeat(300),
+      "a b",
+      "a/b",
+      "-lead",
+      "ok_1.2:3-4",
+      " \u00a0\u3000 ",
+      "\u2007x",
+    ),
   );
   switch (node.type) {
     case "string": {

@@ -60,6 +60,9 @@ const ALLOWED = new Set([
   "map",
   // array_contains(array, value): TRUE/FALSE in both (NULL for a NULL array); used on map_keys of a parsed payload.
   "array_contains",
+  // chr(n): the character of code n in both (Spark's only below 256); models use it for control characters and
+  // U+00A0 inside regex bracket expressions rendered from the contracts' patterns (models/contract-sql.ts).
+  "chr",
   // 🔧 shimmed in DuckDB
   "get_json_object",
   "from_json",
