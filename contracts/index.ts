@@ -1,5 +1,6 @@
 export * from "./bounds";
 export * from "./consent";
+export * from "./customer-value";
 export * from "./identity";
 export * from "./json-schema";
 export * from "./lake-layout";

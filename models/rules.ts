@@ -25,6 +25,7 @@ import { ORDER_METRICS } from "../contracts/order-metrics";
 import { type CallingCodePlan, nationalFormat, PHONE_PLANS, type RegionPlan } from "../contracts/phone-plans";
 import { ERROR_CODES, keywordCode } from "../contracts/validator";
 import { VALUE_TIER_RULES } from "../contracts/vocabulary";
+import { CHURN_PROBABILITY_RULES, CLV_FACTORS } from "../contracts/customer-value";
 import { codesOf, codesSql, envelopeTerms, patternSql, payloadTerms, type Term } from "./contract-sql";
 
 const MODELS_DIR = __dirname;
@@ -162,6 +163,43 @@ export function valueTierSql(spent: string, orders: string): string {
     (t) => `  WHEN ${spent} > ${t.spentAbove} AND ${orders} > ${t.ordersAbove} THEN ${lit(t.segment)}`,
   );
   return ["CASE", ...whens, `  ELSE ${lit(VALUE_TIER_RULES.otherwise)}`, "END"].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Churn probability and CLV factors: contracts/customer-value.ts.
+
+/** A decimal literal that stays DECIMAL in both engines (1 → 1.0). */
+const decimal = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+
+export function churnProbabilitySql(days: string): string {
+  const r = CHURN_PROBABILITY_RULES;
+  return [
+    "CASE",
+    ...r.steps.map((s) => `  WHEN ${days} > ${s.daysAbove} THEN ${decimal(s.probability)}`),
+    `  WHEN ${days} IS NULL THEN NULL`,
+    `  ELSE ${decimal(r.otherwise)}`,
+    "END",
+  ].join("\n");
+}
+
+export function recencyFactorSql(days: string): string {
+  const r = CLV_FACTORS.recency;
+  return [
+    "CASE",
+    ...r.steps.map((s) => `  WHEN ${days} <= ${s.daysAtMost} THEN ${decimal(s.factor)}`),
+    `  ELSE ${decimal(r.otherwise)}`,
+    "END",
+  ].join("\n");
+}
+
+export function frequencyFactorSql(orders: string): string {
+  const r = CLV_FACTORS.frequency;
+  return [
+    "CASE",
+    ...r.steps.map((s) => `  WHEN ${orders} > ${s.ordersAbove} THEN ${decimal(s.factor)}`),
+    `  ELSE ${decimal(r.otherwise)}`,
+    "END",
+  ].join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -304,6 +342,10 @@ export const BLOCKS: Record<string, () => string> = {
     moneyRatioSql("sum(CASE WHEN o.is_sale THEN o.total_amount END)", "count(*) FILTER (WHERE o.is_sale)"),
   historical_clv: () => moneyRatioSql("f.clv_spent * 365 * 3", "f.lifespan_days"),
   identity_settings: identitySettingsSql,
+  churn_probability_clv: () => churnProbabilitySql("f.days_since_last_order"),
+  churn_probability_features: () => churnProbabilitySql("c.days_since_last_order"),
+  recency_factor: () => recencyFactorSql("b.days_since_last_order"),
+  frequency_factor: () => frequencyFactorSql("b.total_orders"),
   envelope_violations: envelopeViolationsSql,
   envelope_rules: envelopeExpectationsSql,
   phone_violation: phoneViolationSql,

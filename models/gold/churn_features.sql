@@ -59,13 +59,17 @@ SELECT
   c.return_count,
   c.open_tickets,
   c.avg_satisfaction,
-  CAST(CASE
-    WHEN c.days_since_last_order > 90 THEN 0.8
-    WHEN c.days_since_last_order > 60 THEN 0.5
-    WHEN c.days_since_last_order > 30 THEN 0.2
-    WHEN c.days_since_last_order IS NULL THEN NULL
-    ELSE 0.1
-  END AS DECIMAL(3, 2)) AS churn_probability,
+  CAST(
+    -- generated:begin churn_probability_features (models/rules.ts; regenerate with npm run models:build)
+    CASE
+      WHEN c.days_since_last_order > 90 THEN 0.8
+      WHEN c.days_since_last_order > 60 THEN 0.5
+      WHEN c.days_since_last_order > 30 THEN 0.2
+      WHEN c.days_since_last_order IS NULL THEN NULL
+      ELSE 0.1
+    END
+    -- generated:end churn_probability_features
+  AS DECIMAL(3, 2)) AS churn_probability,
   coalesce(c.days_since_last_order > 90, false) AS is_churn_risk,
   c.as_of_date,
   c.load_id

@@ -28,18 +28,24 @@ WITH base AS (
 factors AS (
   SELECT
     b.*,
+    -- generated:begin recency_factor (models/rules.ts; regenerate with npm run models:build)
     CASE
       WHEN b.days_since_last_order <= 30 THEN 1.2
       WHEN b.days_since_last_order <= 90 THEN 1.0
       WHEN b.days_since_last_order <= 180 THEN 0.8
       ELSE 0.5
-    END AS recency_factor,
+    END
+    -- generated:end recency_factor
+    AS recency_factor,
+    -- generated:begin frequency_factor (models/rules.ts; regenerate with npm run models:build)
     CASE
       WHEN b.total_orders > 50 THEN 1.5
       WHEN b.total_orders > 20 THEN 1.2
       WHEN b.total_orders > 5 THEN 1.0
       ELSE 0.7
-    END AS frequency_factor
+    END
+    -- generated:end frequency_factor
+    AS frequency_factor
   FROM base AS b
 )
 
@@ -59,13 +65,17 @@ SELECT
       -- generated:end historical_clv
     ELSE 0
   END AS DECIMAL(18, 2)) AS historical_clv_3y,
-  CAST(CASE
-    WHEN f.days_since_last_order > 90 THEN 0.8
-    WHEN f.days_since_last_order > 60 THEN 0.5
-    WHEN f.days_since_last_order > 30 THEN 0.2
-    WHEN f.days_since_last_order IS NULL THEN NULL
-    ELSE 0.1
-  END AS DECIMAL(3, 2)) AS churn_probability,
+  CAST(
+    -- generated:begin churn_probability_clv (models/rules.ts; regenerate with npm run models:build)
+    CASE
+      WHEN f.days_since_last_order > 90 THEN 0.8
+      WHEN f.days_since_last_order > 60 THEN 0.5
+      WHEN f.days_since_last_order > 30 THEN 0.2
+      WHEN f.days_since_last_order IS NULL THEN NULL
+      ELSE 0.1
+    END
+    -- generated:end churn_probability_clv
+  AS DECIMAL(3, 2)) AS churn_probability,
   CAST(f.recency_factor AS DECIMAL(3, 2)) AS recency_factor,
   CAST(f.frequency_factor AS DECIMAL(3, 2)) AS frequency_factor,
   CAST(round(f.clv_spent * f.recency_factor * f.frequency_factor, 2) AS DECIMAL(18, 2)) AS factor_clv,

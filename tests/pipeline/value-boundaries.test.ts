@@ -3,8 +3,9 @@
  * recency/frequency factors, pinned on the gold models (DuckDB) and, for the tier, on the real-time profile too.
  * The expected values are the seeds' literals (VALUE_TIER_CASES etc. below), not the contracts' constants: moving
  * a threshold by one unit (a cent, an order, a day) or turning `>` into `>=` in the contracts or in a model fails
- * here. The one value-tier rule lives in contracts/vocabulary.ts (VALUE_TIER_RULES); models/rules.ts renders it into
- * gold.customer_360 and tests/pipeline/generated-sql.test.ts fails when the SQL is edited by hand.
+ * here. Each rule is written once in the contracts — the value tier in contracts/vocabulary.ts (VALUE_TIER_RULES, the
+ * real-time path's too), churn probability and CLV factors in contracts/customer-value.ts — and rendered into the
+ * gold models by models/rules.ts; tests/pipeline/generated-sql.test.ts fails when the SQL is edited by hand.
  */
 import { rmSync } from "node:fs";
 
