@@ -13,6 +13,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { CHURN_PROBABILITY_RULES, CLV_FACTORS } from "../contracts/customer-value";
 import { IDENTITY_RULES } from "../contracts/identity";
 import { allSchemaDocuments } from "../contracts/json-schema";
 import {
@@ -25,7 +26,6 @@ import { ORDER_METRICS } from "../contracts/order-metrics";
 import { type CallingCodePlan, nationalFormat, PHONE_PLANS, type RegionPlan } from "../contracts/phone-plans";
 import { ERROR_CODES, keywordCode } from "../contracts/validator";
 import { VALUE_TIER_RULES } from "../contracts/vocabulary";
-import { CHURN_PROBABILITY_RULES, CLV_FACTORS } from "../contracts/customer-value";
 import { codesOf, codesSql, envelopeTerms, patternSql, payloadTerms, type Term } from "./contract-sql";
 
 const MODELS_DIR = __dirname;
