@@ -43,6 +43,8 @@ export interface PersonExportManifest {
   error?: string;
   /** duckdb locally, spark on Databricks. */
   engine: string;
+  /** The batch run (load id) after whose gold the step ran: the lake part is as of that load ("" when unknown). */
+  loadId: string;
   /** Every source id resolved to the same customer_key as the requested id (the erasure rule), sorted. */
   sourceIds: string[];
   /** Per store (`landing`, `quarantine`, `<layer>.<table>`): rows exported, and the file holding them (if any). */

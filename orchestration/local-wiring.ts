@@ -2,6 +2,7 @@
  * Production wiring of the local executor: what the outside world of Data Factory is on one machine.
  * - DatabricksNotebook `/c360/notebooks/<layer>` → the batch pipeline's `runLayer(layer, …)` on DuckDB,
  *   with the notebook's widgets (window_start, window_end, load_id, environment) as its parameters;
+ *   `/c360/notebooks/export` → the person export step (`runExports`) on DuckDB;
  * - WebActivity PUT to the lake's blob endpoint → a file in the local lake directory
  *   (`<container>/<path>`, e.g. control/runs/P_C360_Master/<runId>.json);
  * - WebActivity to the alert webhook → recorded (returned, and appended to control/alerts/alerts.jsonl);
@@ -67,7 +68,11 @@ export interface RecordedAlert {
   body: Json;
 }
 
-/** Maps `/c360/notebooks/bronze|silver|gold` to runLayer; a failed layer summary fails the activity. */
+/**
+ * Maps `/c360/notebooks/bronze|silver|gold` to runLayer (a failed layer summary fails the activity) and
+ * `/c360/notebooks/export` to the person export step (runExports, with the notebook's load_id); a job the step fails
+ * is recorded in its manifest, as the notebook does, and does not fail the activity.
+ */
 export function layerNotebookRunner(
   lakeDir: string,
   onLayer?: (summary: LayerSummary) => void,
@@ -75,6 +80,13 @@ export function layerNotebookRunner(
 ): NotebookRunner {
   return async (req) => {
     const file = notebookFileFor(req.notebookPath);
+    if (file === "notebooks/export.py") {
+      const { runExports } = await import("../pipeline");
+      return (await runExports({
+        lakeDir,
+        loadId: req.baseParameters.load_id || undefined,
+      })) as unknown as Json;
+    }
     const layer = file?.match(/^notebooks\/(bronze|silver|gold)\.py$/)?.[1] as
       "bronze" | "silver" | "gold" | undefined;
     if (!layer) throw new Error(`no local runner for notebook ${req.notebookPath}`);

@@ -94,8 +94,9 @@ export function registerPipeline(program: Command): void {
       "the export step: write every pending person export job (control/exports/<jobId>/) on DuckDB",
     )
     .option("--lake <dir>", "lake directory (default: C360_LAKE_DIR or ./lake)")
-    .action(async (opts: { lake?: string }) => {
-      const summary = await runExports({ lakeDir: opts.lake });
+    .option("--load-id <id>", "the batch run the export is as of (recorded in each manifest)")
+    .action(async (opts: { lake?: string; loadId?: string }) => {
+      const summary = await runExports({ lakeDir: opts.lake, loadId: opts.loadId });
       for (const job of summary.jobs) {
         const rows = Object.values(job.stores).reduce((n, s) => n + s.rows, 0);
         console.log(

@@ -97,6 +97,8 @@ export type { ExportStepSummary } from "./duckdb/export";
  * person's rows of every store and its manifest (docs/pipeline.md, "Person export"). DuckDB here; Databricks runs
  * notebooks/export.py, the same step on Spark.
  */
-export async function runExports(params: { lakeDir?: string } = {}): Promise<ExportStepSummary> {
-  return runDuckDbExports(params.lakeDir ?? localLakeDir());
+export async function runExports(
+  params: { lakeDir?: string; loadId?: string } = {},
+): Promise<ExportStepSummary> {
+  return runDuckDbExports(params.lakeDir ?? localLakeDir(), params.loadId ?? "");
 }

@@ -28,6 +28,8 @@ export const MEDALLION_LAYERS = ["bronze", "silver", "gold"] as const;
 export const MEDALLION_DATA_SECURITY_MODE = "SINGLE_USER";
 /** Base parameters every medallion notebook reads (widgets), shared with the ADF pipelines. */
 export const NOTEBOOK_PARAMETERS = ["environment", "window_start", "window_end", "load_id"] as const;
+/** The person export step (notebooks/export.py) after gold: its one widget is the run's load id. */
+export const EXPORT_NOTEBOOK = "export";
 
 const NOTEBOOK_HEADER = "# Databricks notebook source";
 
@@ -266,27 +268,30 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
       inWorkspace,
     );
 
-    const notebookTask = (layer: (typeof MEDALLION_LAYERS)[number], dependsOn?: string) => ({
-      taskKey: layer,
+    const task = (notebook: string, baseParameters: Record<string, string>, dependsOn?: string) => ({
+      taskKey: notebook,
       jobClusterKey: "medallion",
       dependsOns: dependsOn ? [{ taskKey: dependsOn }] : undefined,
       maxRetries: 2,
       minRetryIntervalMillis: 300_000,
       timeoutSeconds: 7200,
-      notebookTask: {
-        notebookPath: `${NOTEBOOK_DIR}/${layer}`,
-        source: "WORKSPACE",
-        baseParameters: Object.fromEntries(
+      notebookTask: { notebookPath: `${NOTEBOOK_DIR}/${notebook}`, source: "WORKSPACE", baseParameters },
+    });
+    const notebookTask = (layer: (typeof MEDALLION_LAYERS)[number], dependsOn?: string) =>
+      task(
+        layer,
+        Object.fromEntries(
           NOTEBOOK_PARAMETERS.map((p) => [p, p === "load_id" ? "{{job.run_id}}" : `{{job.parameters.${p}}}`]),
         ),
-      },
-    });
+        dependsOn,
+      );
 
     const job = new databricks.Job(
       `${name}-medallion-job`,
       {
         name: `c360-${config.environment}-medallion`,
-        description: "bronze → silver → gold over one window; the same notebooks Data Factory runs",
+        description:
+          "bronze → silver → gold over one window, then the person export step; the same notebooks Data Factory runs",
         maxConcurrentRuns: 1,
         runAs: { servicePrincipalName: runner.applicationId },
         parameters: [
@@ -317,7 +322,12 @@ export class AnalyticsComponent extends pulumi.ComponentResource {
             },
           },
         ],
-        tasks: [notebookTask("bronze"), notebookTask("silver", "bronze"), notebookTask("gold", "silver")],
+        tasks: [
+          notebookTask("bronze"),
+          notebookTask("silver", "bronze"),
+          notebookTask("gold", "silver"),
+          task(EXPORT_NOTEBOOK, { load_id: "{{job.run_id}}" }, "gold"),
+        ],
         schedule: {
           quartzCronExpression: dbx.jobSchedule,
           timezoneId: dbx.jobScheduleTimezone,

@@ -1,6 +1,7 @@
 """Erasure (rules as in pipeline/core/erasure.ts): requests in the control zone's erasure/*.jsonl, expanded to every
 source id resolved to the same customer_key; rows whose @erase_by column holds one are deleted; bronze rows'
-landing lines are blanked; quarantined records naming an erased id as a JSON string are removed."""
+landing lines are blanked; quarantined records naming an erased id as a JSON string are removed. The same rule says
+which rows a person export holds (export.py): expanded_requests_sql, person_columns, quarantine_matcher."""
 import json
 import re
 
@@ -11,12 +12,39 @@ NO_REQUESTS = ("SELECT CAST(NULL AS STRING) AS customer_id, CAST(NULL AS TIMESTA
                "CAST(NULL AS STRING) AS request_id WHERE false")
 
 
-def expanded_erasure_sql(requests, identity_exists):
+def _identifier(s):
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", s):
+        raise ValueError(f"invalid identifier {s}")
+    return s
+
+
+def expanded_requests_sql(requests, identity_exists, carried):
+    """`requests` (customer_id first, then `carried`) plus, with the identity map, a row per other source id resolved
+    to the same customer_key as a requested id (carrying the request's columns)."""
+    cols = [_identifier(c) for c in carried]
+    own = f"SELECT {', '.join(['customer_id', *cols])} FROM {requests}"
     if not identity_exists:
-        return f"SELECT * FROM {requests}"
-    return f"""SELECT * FROM {requests} UNION SELECT i2.source_customer_id, r.requested_at, r.request_id FROM {requests} AS r
+        return own
+    return f"""{own} UNION SELECT {', '.join(['i2.source_customer_id', *[f'r.{c}' for c in cols]])} FROM {requests} AS r
        JOIN silver.customer_identity AS i1 ON i1.source_customer_id = r.customer_id
        JOIN silver.customer_identity AS i2 ON i2.customer_key = i1.customer_key"""
+
+
+def expanded_erasure_sql(requests, identity_exists):
+    return expanded_requests_sql(requests, identity_exists, ["requested_at", "request_id"])
+
+
+def person_rows_condition(columns, ids):
+    """SQL: one of `columns` holds a customer_id of the relation `ids`."""
+    return " OR ".join(f"{_identifier(c)} IN (SELECT customer_id FROM {_identifier(ids)})" for c in columns)
+
+
+def person_columns(model, columns):
+    """The columns naming the person a row is about: the @erase_by columns; else the resolved customer_key (gold marts,
+    the identity map); none for a table with neither (no one's rows)."""
+    if model["erase_by"]:
+        return model["erase_by"]
+    return ["customer_key"] if "customer_key" in columns else []
 
 
 def register_erasure(spark, dbutils, lake_root):
@@ -45,25 +73,42 @@ def erased_rows_condition(model, requests, alias=""):
     return " OR ".join(f"{alias}{c} IN (SELECT customer_id FROM control_erasure)" for c in model["erase_by"])
 
 
-def purge_quarantine_lines(lines, ids):
-    """(lines kept, landing positions of removed bronze records): a record goes when its raw record names an
-    erased id as a JSON string ("C3", never "C33"). Textual on purpose: a quarantined line is often unparseable."""
+def quarantine_matcher(ids):
+    """line → the parsed quarantine record when its raw record names one of `ids` as a JSON string ("C3", never
+    "C33"), else None. Textual on purpose: a quarantined line is often unparseable."""
     ids = [i for i in ids if i]
     if not ids:
-        return lines, []
+        return lambda line: None
     tokens = [json.dumps(i, ensure_ascii=False) for i in ids]
     any_id = re.compile("|".join(re.escape(i) for i in ids))
+
+    def matches(line):
+        if line == "" or not any_id.search(line):
+            return None
+        rec = json.loads(line)
+        return rec if any(t in (rec.get("record") or "") for t in tokens) else None
+    return matches
+
+
+def landing_position_of(rec):
+    """(source_file, line_no) of a quarantined bronze record (its landing line is the person's too), else None."""
+    if rec.get("stage") == "bronze" and rec.get("source_file") and rec.get("line_no"):
+        return rec["source_file"], int(rec["line_no"])
+    return None
+
+
+def purge_quarantine_lines(lines, ids):
+    """(lines kept, landing positions of removed bronze records): a record goes when quarantine_matcher matches it."""
+    matches = quarantine_matcher(ids)
     keep, positions = [], []
     for line in lines:
-        if line == "" or not any_id.search(line):
+        rec = matches(line)
+        if rec is None:
             keep.append(line)
             continue
-        rec = json.loads(line)
-        if not any(t in (rec.get("record") or "") for t in tokens):
-            keep.append(line)
-            continue
-        if rec.get("stage") == "bronze" and rec.get("source_file") and rec.get("line_no"):
-            positions.append((rec["source_file"], int(rec["line_no"])))
+        position = landing_position_of(rec)
+        if position:
+            positions.append(position)
     return keep, positions
 
 
@@ -77,7 +122,7 @@ def blank_lines(lines, numbers):
     return blanked
 
 
-def _read_whole(spark, path):
+def read_whole(spark, path):
     rows = spark.read.text(path, wholetext=True).collect()
     return rows[0][0] if rows else ""
 
@@ -96,7 +141,7 @@ def blank_landing_lines(spark, dbutils, lake_root, positions):
         if ".." in inside.split("/"):
             continue
         path = f"{lake_root('landing')}/{inside}"
-        lines = _read_whole(spark, path).split("\n")
+        lines = read_whole(spark, path).split("\n")
         n = blank_lines(lines, sorted(numbers))
         if n:
             dbutils.fs.put(path, "\n".join(lines), True)
@@ -122,7 +167,7 @@ def purge_quarantine(spark, dbutils, lake_root, ids):
     removed, positions = 0, []
     for layer in LAYERS:
         for path in quarantine_files(dbutils, f"{lake_root('quarantine')}/{layer}"):
-            lines = _read_whole(spark, path).split("\n")
+            lines = read_whole(spark, path).split("\n")
             keep, pos = purge_quarantine_lines(lines, ids)
             if len(keep) == len(lines):
                 continue

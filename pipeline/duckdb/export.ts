@@ -56,6 +56,7 @@ const jsonLines = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r
 /** Runs every pending export job over the lake; nothing is opened when none is pending. */
 export async function runDuckDbExports(
   lakeDir: string,
+  loadId = "",
   now: () => Date = () => new Date(),
 ): Promise<ExportStepSummary> {
   const root = resolve(lakeDir);
@@ -81,6 +82,7 @@ export async function runDuckDbExports(
           status: "failed",
           error: error instanceof Error ? error.message : String(error),
           engine: "duckdb",
+          loadId,
           sourceIds: [],
           stores: {},
         };
@@ -88,7 +90,7 @@ export async function runDuckDbExports(
         summary.jobs.push(manifest);
         continue;
       }
-      const manifest = await exportJob(db, root, request, identityExists, models, now);
+      const manifest = { ...(await exportJob(db, root, request, identityExists, models, now)), loadId };
       writeJobFile(root, jobId, PERSON_EXPORT_MANIFEST_FILE, JSON.stringify(manifest) + "\n");
       summary.jobs.push(manifest);
     }
@@ -105,7 +107,7 @@ async function exportJob(
   identityExists: boolean,
   models: ReadonlyMap<string, Model>,
   now: () => Date,
-): Promise<PersonExportManifest> {
+): Promise<Omit<PersonExportManifest, "loadId">> {
   const { jobId } = request;
   await db.exec(
     `CREATE OR REPLACE TEMP TABLE export_request AS SELECT ${sqlString(request.customerId)} AS customer_id, ${sqlString(jobId)} AS job_id`,

@@ -5,10 +5,19 @@
  * triggers, the notebooks on DuckDB over generated landing data. One stack per test file: Pulumi's
  * runtime is global to a process.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import type { PersonExportManifest } from "../../contracts";
 import { generate } from "../../generator";
 import { type PlanResult, planStack } from "../../infra/plan";
 import { loadFactory } from "../../orchestration/definitions";
@@ -25,6 +34,7 @@ export function deployedConfigurationSuite(stack: "dev" | "prod"): void {
     let deployed: DeployedFactory;
     let dir: string;
     let result: LocalRunResult;
+    let exportedCustomer: string;
     const committed = loadFactory();
 
     beforeAll(async () => {
@@ -40,6 +50,17 @@ export function deployedConfigurationSuite(stack: "dev" | "prod"): void {
         startDate: "2026-11-01",
         landingAll: true,
       });
+      // A person export request, as POST /api/customers/{id}/export records it: the master's export step answers it.
+      exportedCustomer = firstProfileId(join(dir, "lake"));
+      mkdirSync(join(dir, "lake", "control", "exports", "job-deployed"), { recursive: true });
+      writeFileSync(
+        join(dir, "lake", "control", "exports", "job-deployed", "request.json"),
+        JSON.stringify({
+          jobId: "job-deployed",
+          customerId: exportedCustomer,
+          requestedAt: "2026-11-04T00:00:00Z",
+        }),
+      );
       result = await runAdfLocally({
         lakeDir: join(dir, "lake"),
         factory: deployed.factory,
@@ -144,9 +165,14 @@ export function deployedConfigurationSuite(stack: "dev" | "prod"): void {
         "/c360/notebooks/bronze",
         "/c360/notebooks/silver",
         "/c360/notebooks/gold",
+        "/c360/notebooks/export",
       ]);
       for (const n of result.notebooks) {
-        expect(n.baseParameters).toMatchObject({ environment: stack, load_id: result.run.runId });
+        expect(n.baseParameters).toMatchObject(
+          n.notebookPath === "/c360/notebooks/export"
+            ? { load_id: result.run.runId }
+            : { environment: stack, load_id: result.run.runId },
+        );
         expect(n.linkedService.typeProperties).toMatchObject({
           domain: deployed.globalParameters.databricksWorkspaceUrl,
           workspaceResourceId: deployed.globalParameters.databricksWorkspaceResourceId,
@@ -155,5 +181,43 @@ export function deployedConfigurationSuite(stack: "dev" | "prod"): void {
         });
       }
     });
+
+    it("the person export step answered the pending request after gold, as of this load", () => {
+      const folder = join(dir, "lake", "control", "exports", "job-deployed");
+      const manifest = JSON.parse(
+        readFileSync(join(folder, "manifest.json"), "utf8"),
+      ) as PersonExportManifest;
+      expect(manifest).toMatchObject({
+        jobId: "job-deployed",
+        customerId: exportedCustomer,
+        status: "complete",
+        engine: "duckdb",
+        loadId: result.run.runId,
+      });
+      expect(manifest.sourceIds).toContain(exportedCustomer);
+      expect(manifest.stores["gold.customer_360"]!.rows).toBe(1);
+      expect(manifest.stores["bronze.events"]!.rows).toBeGreaterThan(0);
+      expect(manifest.stores["silver.customers"]!.rows).toBeGreaterThan(0);
+      const gold = readFileSync(join(folder, manifest.stores["gold.customer_360"]!.file!), "utf8");
+      expect(manifest.sourceIds).toContain((JSON.parse(gold) as { customer_key: string }).customer_key);
+    });
   });
+}
+
+/** The customer id of the first profile line the generator landed. */
+function firstProfileId(lakeDir: string): string {
+  const root = join(lakeDir, "landing", "crm", "customer_profile");
+  const day = readdirSync(root).sort()[0]!;
+  const file = readdirSync(join(root, day))
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort()[0]!;
+  for (const line of readFileSync(join(root, day, file), "utf8").split("\n")) {
+    try {
+      const id = (JSON.parse(line) as { customerId?: unknown }).customerId;
+      if (typeof id === "string" && id !== "") return id;
+    } catch {
+      // a defect line of the generator
+    }
+  }
+  throw new Error(`no profile line in ${file}`);
 }

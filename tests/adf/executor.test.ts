@@ -71,14 +71,18 @@ describe("the committed master pipeline, run locally with a recording notebook r
       "/c360/notebooks/bronze",
       "/c360/notebooks/silver",
       "/c360/notebooks/gold",
+      "/c360/notebooks/export",
     ]);
-    for (const n of notebooks)
+    for (const n of notebooks.slice(0, 3))
       expect(n.baseParameters).toEqual({
         environment: "test",
         window_start: "2026-03-09",
         window_end: "2026-03-10",
         load_id: run.runId,
       });
+    // The person export step after gold, as of this load.
+    expect(notebooks[3].baseParameters).toEqual({ load_id: run.runId });
+    expect(notebooks[3].linkedService).toEqual(notebooks[2].linkedService);
     expect(notebooks[0].linkedService.typeProperties).toMatchObject({
       domain: "https://adb-1.azuredatabricks.net",
       authentication: "MSI",
@@ -90,6 +94,7 @@ describe("the committed master pipeline, run locally with a recording notebook r
       Run_Gold: "Succeeded",
       Validate_Gold_Output: "Succeeded",
       Sync_Profile_Traits: "Succeeded",
+      Export_Person_Data: "Succeeded",
       Publish_Run_Record: "Succeeded",
       Notify_Success: "Succeeded",
       Record_Failed_Run: "Skipped",
@@ -140,6 +145,7 @@ describe("the committed master pipeline, run locally with a recording notebook r
       Run_Silver: "Failed",
       Run_Gold: "Skipped",
       Validate_Gold_Output: "Skipped",
+      Export_Person_Data: "Skipped",
       Publish_Run_Record: "Skipped",
       Notify_Success: "Skipped",
       Record_Failed_Run: "Succeeded",
@@ -166,6 +172,24 @@ describe("the committed master pipeline, run locally with a recording notebook r
       error: { message: "boom in /c360/notebooks/silver", errorCode: "ActivityFailed" },
     });
     expect(JSON.parse(web[2].body!)).toMatchObject({ severity: "error", title: "c360 medallion run failed" });
+  });
+
+  it("a failing person export step fails the master after its retries: the run is recorded failed and alerted", async () => {
+    const { adf, notebooks, web } = harness(factory, { "/c360/notebooks/export": "always" });
+    const run = await adf.runPipeline("P_C360_Master", {});
+    expect(run.status).toBe("Failed");
+    expect(notebooks.filter((n) => n.notebookPath === "/c360/notebooks/export")).toHaveLength(3);
+    expect(statuses(run)).toMatchObject({
+      Run_Gold: "Succeeded",
+      Sync_Profile_Traits: "Succeeded",
+      Export_Person_Data: "Failed",
+      Publish_Run_Record: "Skipped",
+      Record_Failed_Run: "Succeeded",
+      Fail_Run: "Failed",
+    });
+    expect(JSON.parse(web.find((w) => w.url.includes("P_C360_Master"))!.body!)).toMatchObject({
+      status: "Failed",
+    });
   });
 
   it("a transient notebook failure is retried and the run succeeds", async () => {

@@ -67,6 +67,7 @@ describe("loadAdfDefinitions", () => {
       expect(order.indexOf(called)).toBeLessThan(order.indexOf("P_C360_Master"));
     expect(notebookPaths(defs.pipelines)).toEqual([
       "/c360/notebooks/bronze",
+      "/c360/notebooks/export",
       "/c360/notebooks/gold",
       "/c360/notebooks/silver",
     ]);

@@ -484,7 +484,7 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
       );
     });
 
-    it("has the Databricks workspace content: notebooks, models, a cluster policy and the bronze → silver → gold job", () => {
+    it("has the Databricks workspace content: notebooks, models, a cluster policy and the bronze → silver → gold → export job", () => {
       one(T.databricks);
       one(T.accessConnector);
       const notebooks = ofType(resources(), "databricks:index/notebook:Notebook").map((n) =>
@@ -510,7 +510,15 @@ export function describePlatform(stack: "dev" | "prod", getPlan: () => PlanResul
         ["bronze", []],
         ["silver", ["bronze"]],
         ["gold", ["silver"]],
+        ["export", ["gold"]],
       ]);
+      // The person export step after gold: the uploaded export notebook, with the job run's id as its load id.
+      expect(get(job.inputs, "tasks.3.notebookTask")).toEqual({
+        notebookPath: `${NOTEBOOK_DIR}/export`,
+        source: "WORKSPACE",
+        baseParameters: { load_id: "{{job.run_id}}" },
+      });
+      expect(get(job.inputs, "tasks.3.jobClusterKey")).toBe("medallion");
       expect(get(job.inputs, "jobClusters.0.newCluster.policyId")).toBe(policy.id);
       expect(get(job.inputs, "emailNotifications.onFailures")).toEqual(getPlan().config.alertEmails);
     });

@@ -63,6 +63,8 @@ export type PersonExportStatus =
       status: "complete";
       exportedAt: string;
       lakeExportedAt: string;
+      /** The batch run whose tables the lake part was read from. */
+      lakeLoadId: string;
       engine: string;
       sourceIds: string[];
       cosmos: CosmosPart;
@@ -95,6 +97,7 @@ export async function personExportStatus(
     status: "complete",
     exportedAt: new Date().toISOString(),
     lakeExportedAt: manifest.completedAt,
+    lakeLoadId: manifest.loadId ?? "",
     engine: manifest.engine,
     sourceIds: ids,
     cosmos: await cosmosPart(deps, ids),
