@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from .erasure import (expanded_requests_sql, landing_position_of, person_columns, person_rows_condition,
                       quarantine_files, quarantine_matcher, read_whole)
 from .lake import attach_lake, entry_name, is_dir, ls
-from .models import load_models
+from .models import catalog_tables, load_models
 from .session import configure
 from .vocabulary import LAYERS
 
@@ -65,9 +65,13 @@ def run_exports(spark, dbutils, lake_root, load_id="", now=_now):
     if not jobs:
         return summary
     configure(spark)
-    attach_lake(spark, dbutils, lake_root)
+    # The models' own registrations (gold/customer_contacts → gold_contacts.customer_contacts), as the layer runs make
+    # them: never a second registration of the contact view in schema gold.
+    tables = catalog_tables()
+    attach_lake(spark, dbutils, lake_root, tables)
     identity = spark.catalog.tableExists("silver.customer_identity")
     models = {m["id"]: m for layer in LAYERS for m in load_models(layer)}
+    relations = _lake_relations(spark, tables)
     for job_id in jobs:
         folder = f"{root}/{job_id}"
         try:
@@ -76,7 +80,7 @@ def run_exports(spark, dbutils, lake_root, load_id="", now=_now):
             manifest = {"jobId": job_id, "customerId": "", "requestedAt": "", "completedAt": now(), "status": "failed",
                         "error": str(e), "engine": "spark", "loadId": load_id, "sourceIds": [], "stores": {}}
         else:
-            manifest = {**_export_job(spark, dbutils, lake_root, folder, request, identity, models, now),
+            manifest = {**_export_job(spark, dbutils, lake_root, folder, request, identity, models, relations, now),
                         "loadId": load_id}
         dbutils.fs.put(f"{folder}/{MANIFEST_FILE}", json.dumps(manifest) + "\n", True)
         summary["jobs"].append({k: manifest[k] for k in ["jobId", "status", "sourceIds", "stores"]}
@@ -84,7 +88,17 @@ def run_exports(spark, dbutils, lake_root, load_id="", now=_now):
     return summary
 
 
-def _export_job(spark, dbutils, lake_root, folder, request, identity, models, now):
+def _lake_relations(spark, tables):
+    """[(store `<layer>.<name>`, metastore table)] of every lake table attach_lake registered, in store order."""
+    out = [(f"{layer}.{t.tableName}", f"{layer}.{t.tableName}") for layer in LAYERS
+           for t in spark.sql(f"SHOW TABLES IN {layer}").collect()
+           # Temporary views (this session's erasure and run relations) are listed in every namespace.
+           if not t.isTemporary and t.namespace == layer]
+    out += [(f"{layer}.{name}", table) for (layer, name), table in tables.items() if spark.catalog.tableExists(table)]
+    return sorted(out)
+
+
+def _export_job(spark, dbutils, lake_root, folder, request, identity, models, relations, now):
     spark.createDataFrame([(request["customerId"], request["jobId"])], "customer_id STRING, job_id STRING") \
         .createOrReplaceTempView("export_request")
     ids = spark.sql(f"SELECT DISTINCT customer_id FROM ({expanded_requests_sql('export_request', identity, ['job_id'])})"
@@ -100,23 +114,18 @@ def _export_job(spark, dbutils, lake_root, folder, request, identity, models, no
         dbutils.fs.put(f"{folder}/{file}", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), True)
         return {"rows": len(rows), "file": file}
 
-    for layer in LAYERS:
-        for t in sorted(spark.sql(f"SHOW TABLES IN {layer}").collect(), key=lambda t: t.tableName):
-            # Temporary views (this session's erasure and run relations) are listed in every namespace.
-            if t.isTemporary or t.namespace != layer:
-                continue
-            relation = f"{layer}.{t.tableName}"
-            columns = spark.table(relation).columns
-            by = person_columns(models.get(relation, {"erase_by": []}), columns)
-            if not by:
-                continue
-            rows = [json.loads(r[0]) for r in spark.sql(
-                f"SELECT to_json(struct(*), map('ignoreNullFields', 'false')) FROM {relation} "
-                f"WHERE {person_rows_condition(by, 'export_ids')}").collect()]
-            if {"source_file", "line_no", "record_format"} <= set(columns):
-                positions += [(r["source_file"], int(r["line_no"])) for r in rows
-                              if r.get("record_format") == "jsonl" and r.get("source_file") and r.get("line_no")]
-            stores[relation] = store(relation, rows)
+    for name, table in relations:
+        columns = spark.table(table).columns
+        by = person_columns(models.get(name, {"erase_by": []}), columns)
+        if not by:
+            continue
+        rows = [json.loads(r[0]) for r in spark.sql(
+            f"SELECT to_json(struct(*), map('ignoreNullFields', 'false')) FROM {table} "
+            f"WHERE {person_rows_condition(by, 'export_ids')}").collect()]
+        if {"source_file", "line_no", "record_format"} <= set(columns):
+            positions += [(r["source_file"], int(r["line_no"])) for r in rows
+                          if r.get("record_format") == "jsonl" and r.get("source_file") and r.get("line_no")]
+        stores[name] = store(name, rows)
     quarantine = _quarantine_records(spark, dbutils, lake_root, source_ids)
     positions += [p for p in (landing_position_of(r) for r in quarantine) if p]
     stores["quarantine"] = store("quarantine", quarantine)

@@ -37,6 +37,9 @@ def test_export_step_writes_every_store_of_the_person_and_nothing_else(spark, zo
           "source_customer_id STRING, customer_key STRING")
     delta(spark, f"{zones['silver']}/products", [("P1", "Apparel")], "product_id STRING, category STRING")
     delta(spark, f"{zones['gold']}/customer_360", [("C3", 2), ("C33", 1)], "customer_key STRING, orders BIGINT")
+    # The contact view, registered apart from schema gold (@catalog_schema gold_contacts).
+    delta(spark, f"{zones['gold']}/customer_contacts", [("C3", "c3@example.org"), ("C33", "c33@example.org")],
+          "customer_key STRING, email STRING")
     write(f"{zones['control']}/exports/job-c3/request.json",
           json.dumps({"jobId": "job-c3", "customerId": "POS-9", "requestedAt": "2024-05-02T00:00:00Z"}))
     write(f"{zones['control']}/exports/job-torn/request.json", "{not json")
@@ -52,7 +55,11 @@ def test_export_step_writes_every_store_of_the_person_and_nothing_else(spark, zo
     assert manifest["sourceIds"] == ["C3", "POS-9"]
     assert {s: v["rows"] for s, v in manifest["stores"].items()} == {
         "bronze.events": 2, "silver.customers": 2, "silver.customer_identity": 2, "gold.customer_360": 1,
-        "quarantine": 1, "landing": 3}
+        "gold.customer_contacts": 1, "quarantine": 1, "landing": 3}
+    assert [r["email"] for r in lines(files["gold.customer_contacts.jsonl"])] == ["c3@example.org"]
+    # ... read where the layer runs register it: the export made no second registration in schema gold.
+    assert spark.catalog.tableExists("gold_contacts.customer_contacts")
+    assert not spark.catalog.tableExists("gold.customer_contacts")
     assert sorted(r["loyalty_tier"] for r in lines(files["silver.customers.jsonl"])) == ["BRONZE", "GOLD"]
     assert sorted(r["event_id"] for r in lines(files["bronze.events.jsonl"])) == ["o1", "o3"]
     assert [(r["line_no"], r["line"]) for r in lines(files["landing.jsonl"])] == [
