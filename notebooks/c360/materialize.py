@@ -2,7 +2,7 @@
 on the unique key, SCD2 versions), erase. Semantics as in pipeline/core/expectations.ts and the DuckDB adapter."""
 from .ctes import register_ctes
 from .erasure import erased_rows_condition
-from .lake import entry_name, ls, location
+from .lake import entry_name, is_dir, ls, location
 
 
 def sql_string(s):
@@ -28,15 +28,54 @@ def stage_counts(spark, model, relation, quarantine_sql, keep_sql):
     return int(row[0]), results, int(row[-2]), int(row[-1])
 
 
+# Columns that say which run wrote a row, left out of a quarantine record built from the row (RUN_STAMP_COLUMNS in
+# pipeline/core/expectations.ts): the same rejected row gives the same record in every load.
+RUN_STAMP_COLUMNS = ["load_id", "processed_at", "ingested_at", "run_at", "computed_at"]
+QUARANTINE_FIELDS = "stage STRING, `table` STRING, source_file STRING, line_no BIGINT, record STRING"
+
+
+def quarantine_key(stage, table, source_file, line_no, record):
+    """A quarantine record's identity: hash of stage, table, source file, line and record (quarantineKeySql in
+    pipeline/core/expectations.ts, the same SQL)."""
+    return (f"sha2(concat_ws('|', {stage}, {table}, coalesce({source_file}, ''), "
+            f"coalesce(CAST({line_no} AS STRING), ''), coalesce({record}, '')), 256)")
+
+
+def quarantine_file(load_id, taken):
+    """<load_id>.jsonl, or <load_id>-<n>.jsonl with the first n not taken: an earlier file is never overwritten."""
+    names, n = set(taken), 0
+    while (f"{load_id}.jsonl" if n == 0 else f"{load_id}-{n}.jsonl") in names:
+        n += 1
+    return f"{load_id}.jsonl" if n == 0 else f"{load_id}-{n}.jsonl"
+
+
+def quarantine_files(dbutils, table_folder):
+    """Every quarantine file of a table (all ingest_date folders)."""
+    return sorted(f.path for day in ls(dbutils, table_folder) if is_dir(day)
+                  for f in ls(dbutils, day.path) if entry_name(f).endswith(".jsonl"))
+
+
 def write_quarantine(spark, dbutils, lake_root, model, params, rows):
-    """Writes the quarantine records as one JSON-lines file: <quarantine>/<layer>/<table>/ingest_date=<run day>/
-    <load_id>.jsonl, ordered by source_file, line_no, record (as the DuckDB adapter)."""
-    folder = f"{lake_root('quarantine')}/{model['layer']}/{model['name']}/ingest_date={params['run_at'][:10]}"
+    """Writes the quarantine records the table's quarantine does not hold yet (by key) as one JSON-lines file:
+    <quarantine>/<layer>/<table>/ingest_date=<run day>/<load_id>.jsonl, ordered by source_file, line_no, record (as
+    the DuckDB adapter). A new load over the same files, or a rerun, writes no record twice."""
+    table_folder = f"{lake_root('quarantine')}/{model['layer']}/{model['name']}"
+    folder = f"{table_folder}/ingest_date={params['run_at'][:10]}"
+    keyed = rows.selectExpr("*", f"{quarantine_key('stage', '`table`', 'source_file', 'line_no', 'record')} AS record_key")
+    earlier = quarantine_files(dbutils, table_folder)
+    if earlier:
+        held = spark.read.schema(QUARANTINE_FIELDS).json(earlier).selectExpr(
+            f"{quarantine_key('stage', '`table`', 'source_file', 'line_no', 'record')} AS record_key")
+        keyed = keyed.join(held, "record_key", "left_anti")
+    new = keyed.dropDuplicates(["record_key"]).localCheckpoint()
+    if new.isEmpty():
+        return
     tmp = f"{folder}/_tmp_{params['load_id']}"
-    (rows.orderBy("source_file", "line_no", "record").coalesce(1).write.mode("overwrite")
+    (new.orderBy("source_file", "line_no", "record").coalesce(1).write.mode("overwrite")
      .option("ignoreNullFields", "false").option("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX").json(tmp))
     parts = [e.path for e in ls(dbutils, tmp) if entry_name(e).startswith("part-")]
-    dbutils.fs.mv(parts[0], f"{folder}/{params['load_id']}.jsonl")
+    name = quarantine_file(params["load_id"], [entry_name(e) for e in ls(dbutils, folder)])
+    dbutils.fs.mv(parts[0], f"{folder}/{name}")
     dbutils.fs.rm(tmp, True)
 
 
@@ -66,7 +105,9 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
         return summary, []
 
     if quarantined:
-        record = "s.raw_record" if "raw_record" in cols else "to_json(struct(s.*), map('ignoreNullFields', 'false'))"
+        # Without a raw record, the row itself minus its run stamps: the same rejected row is the same record.
+        row = ", ".join(f"s.{c}" for c in cols if c not in RUN_STAMP_COLUMNS)
+        record = "s.raw_record" if "raw_record" in cols else f"to_json(struct({row}), map('ignoreNullFields', 'false'))"
         src = "s.source_file" if "source_file" in cols else "CAST(NULL AS STRING)"
         line = "s.line_no" if "line_no" in cols else "CAST(NULL AS BIGINT)"
         # Every contract code the row broke (pipeline/core/expectations.ts CONTRACT_CODES_COLUMN).

@@ -47,8 +47,39 @@ export const quarantineDir = (model: Model, runAt: string): string[] => [
   model.name,
   `ingest_date=${runAt.slice(0, 10)}`,
 ];
-export const quarantineFile = (loadId: string, part: number): string =>
-  part === 0 ? `${loadId}.jsonl` : `${loadId}-${part}.jsonl`;
+/**
+ * The file a quarantine write goes to: `<load_id>.jsonl`, or `<load_id>-<n>.jsonl` with the first n not taken in the
+ * folder (several landing batches of one run, or a rerun of the same load: an earlier file is never overwritten).
+ */
+export function quarantineFile(loadId: string, taken: Iterable<string>): string {
+  const names = new Set(taken);
+  let n = 0;
+  const name = (i: number) => (i === 0 ? `${loadId}.jsonl` : `${loadId}-${i}.jsonl`);
+  while (names.has(name(n))) n++;
+  return name(n);
+}
+
+/**
+ * Columns that say which run wrote a row (its load and clock), not what the row holds: left out of a quarantine
+ * record built from the row, so the same rejected row gives the same record in every load.
+ */
+export const RUN_STAMP_COLUMNS = ["load_id", "processed_at", "ingested_at", "run_at", "computed_at"];
+export const recordColumns = (cols: string[]): string[] => cols.filter((c) => !RUN_STAMP_COLUMNS.includes(c));
+
+/**
+ * The identity of a quarantine record: a hash of where it came from and what it holds (stage, table, source file,
+ * line and the record). A write skips every record whose key the table's quarantine already holds, so a new load
+ * over the same files (silver re-reads the window's bronze rows) writes no record twice. Computed from the stored
+ * fields (SQL over a relation with those columns, either engine), so files written earlier are matched too.
+ */
+export const quarantineKeySql = (
+  stage: string,
+  table: string,
+  sourceFile: string,
+  lineNo: string,
+  record: string,
+) =>
+  `sha2(concat_ws('|', ${stage}, ${table}, coalesce(${sourceFile}, ''), coalesce(CAST(${lineNo} AS STRING), ''), coalesce(${record}, '')), 256)`;
 
 /** Sums the results of one model run over several landing batches. */
 export function mergeResults(a: ModelRunResult, b: ModelRunResult): ModelRunResult {

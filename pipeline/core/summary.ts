@@ -85,7 +85,16 @@ export interface PipelineSummary {
 export const failError = (model: string, rules: string[]): string =>
   `${model}: fail expectation(s) not met: ${rules.join(", ")}`;
 
-export interface ModelRunRecord {
+/**
+ * A run record's window (the run context's window dates, null when open): gold.data_quality_metrics gives each
+ * window's figures from the records of the runs over it, so a rerun of a window replaces its figures.
+ */
+export interface RecordWindow {
+  window_start_date: string | null;
+  window_end_date: string | null;
+}
+
+export interface ModelRunRecord extends RecordWindow {
   load_id: string;
   layer: string;
   model: string;
@@ -96,7 +105,7 @@ export interface ModelRunRecord {
   run_at: string;
 }
 
-export interface ExpectationRecord {
+export interface ExpectationRecord extends RecordWindow {
   load_id: string;
   layer: string;
   model: string;
@@ -108,12 +117,24 @@ export interface ExpectationRecord {
   run_at: string;
 }
 
-/** control/model_runs and control/expectation_results rows of one layer run. */
+/** File name stem of one layer run's records: one per run, so a rerun of a load keeps the earlier run's records. */
+export const runRecordStem = (s: LayerSummary, rc: RunContext): string =>
+  `${s.loadId}-${s.layer}-${rc.runAt.replace(/[-:.]/g, "")}`;
+
+/**
+ * control/model_runs and control/expectation_results rows of one layer run. Records are kept per run (a rerun of a
+ * load adds its own, never replaces the first run's): `run_at` tells the runs of one window apart.
+ */
 export function runRecords(
   s: LayerSummary,
   rc: RunContext,
 ): { models: ModelRunRecord[]; expectations: ExpectationRecord[] } {
-  const base = { load_id: s.loadId, layer: s.layer };
+  const base = {
+    load_id: s.loadId,
+    layer: s.layer,
+    window_start_date: rc.windowStartDate ?? null,
+    window_end_date: rc.windowEndDate ?? null,
+  };
   return {
     models: s.models.map((m) => ({
       ...base,

@@ -8,10 +8,13 @@ import type { LayerRun } from "../core/adapter";
 import { mergeResults } from "../core/expectations";
 import {
   dataQualityScores,
+  type ExpectationRecord,
   failError,
   type LayerSummary,
+  type ModelRunRecord,
   type ModelSummary,
   runRecords,
+  runRecordStem,
 } from "../core/summary";
 import type { ModelRunResult, RunContext } from "../core/types";
 import { LAYERS, type Model } from "../models";
@@ -151,32 +154,36 @@ async function filesInTable(db: DuckDbSession, id: string, files: LandingFile[])
   return new Set(rows.map((row) => row.source_file));
 }
 
-/** control/model_runs and control/expectation_results of this layer run, one Parquet file each. */
+/** control/model_runs and control/expectation_results of this layer run, one Parquet file each (per run). */
 async function recordRun(db: DuckDbSession, s: LayerSummary, rc: RunContext): Promise<void> {
   if (s.models.length === 0) return;
   const records = runRecords(s, rc);
+  const stem = runRecordStem(s, rc);
   const at = `CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ) AS run_at`;
-  const head = (r: { load_id: string; layer: string; model: string }) =>
+  const date = (v: string | null) => (v === null ? "CAST(NULL AS DATE)" : `DATE ${sqlString(v)}`);
+  const head = (r: ModelRunRecord | ExpectationRecord) =>
     `SELECT ${sqlString(r.load_id)} AS load_id, ${sqlString(r.layer)} AS layer, ${sqlString(r.model)} AS model`;
+  const window = (r: ModelRunRecord | ExpectationRecord) =>
+    `${date(r.window_start_date)} AS window_start_date, ${date(r.window_end_date)} AS window_end_date`;
   const big = (n: number, name: string) => `CAST(${n} AS BIGINT) AS ${name}`;
   await db.writeControl(
     "model_runs",
-    `${s.loadId}-${s.layer}`,
+    stem,
     records.models
       .map(
         (m) =>
-          `${head(m)}, ${big(m.rows_in, "rows_in")}, ${big(m.rows_out, "rows_out")}, ${big(m.rows_written, "rows_written")}, ${big(m.quarantined, "quarantined")}, ${at}`,
+          `${head(m)}, ${big(m.rows_in, "rows_in")}, ${big(m.rows_out, "rows_out")}, ${big(m.rows_written, "rows_written")}, ${big(m.quarantined, "quarantined")}, ${at}, ${window(m)}`,
       )
       .join(" UNION ALL "),
   );
   if (records.expectations.length > 0)
     await db.writeControl(
       "expectation_results",
-      `${s.loadId}-${s.layer}`,
+      stem,
       records.expectations
         .map(
           (e) =>
-            `${head(e)}, ${sqlString(e.rule)} AS rule, ${sqlString(e.code)} AS code, ${sqlString(e.action)} AS action, ${big(e.failed, "failed")}, ${big(e.rows_in, "rows_in")}, ${at}`,
+            `${head(e)}, ${sqlString(e.rule)} AS rule, ${sqlString(e.code)} AS code, ${sqlString(e.action)} AS action, ${big(e.failed, "failed")}, ${big(e.rows_in, "rows_in")}, ${at}, ${window(e)}`,
         )
         .join(" UNION ALL "),
     );

@@ -67,7 +67,6 @@ export async function runModel(
       db,
       model,
       rc,
-      part,
       `SELECT * FROM __stage WHERE NOT (${allPass(drops)})${notErased}`,
       cols,
     );

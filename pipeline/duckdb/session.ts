@@ -171,19 +171,19 @@ export class DuckDbSession {
 
   /** Control tables (run records) as relations the gold data-quality model reads. */
   async registerControl(): Promise<void> {
+    const window = "window_start_date DATE, window_end_date DATE";
     const specs: Record<string, string> = {
-      control_model_runs:
-        "load_id VARCHAR, layer VARCHAR, model VARCHAR, rows_in BIGINT, rows_out BIGINT, rows_written BIGINT, quarantined BIGINT, run_at TIMESTAMPTZ",
-      control_expectation_results:
-        "load_id VARCHAR, layer VARCHAR, model VARCHAR, rule VARCHAR, code VARCHAR, action VARCHAR, failed BIGINT, rows_in BIGINT, run_at TIMESTAMPTZ",
+      control_model_runs: `load_id VARCHAR, layer VARCHAR, model VARCHAR, rows_in BIGINT, rows_out BIGINT, rows_written BIGINT, quarantined BIGINT, run_at TIMESTAMPTZ, ${window}`,
+      control_expectation_results: `load_id VARCHAR, layer VARCHAR, model VARCHAR, rule VARCHAR, code VARCHAR, action VARCHAR, failed BIGINT, rows_in BIGINT, run_at TIMESTAMPTZ, ${window}`,
     };
     for (const [name, cols] of Object.entries(specs)) {
       const files = parquetFiles(join(this.lakeDir, "control", name.replace(/^control_/, "")));
-      await this.exec(
-        files.length
-          ? `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}], union_by_name = true)`
-          : `CREATE OR REPLACE TABLE ${name} (${cols})`,
-      );
+      await this.exec(`CREATE OR REPLACE TABLE ${name} (${cols})`);
+      // Records written before a column existed (the window) read it as NULL.
+      if (files.length)
+        await this.exec(
+          `INSERT INTO ${name} BY NAME SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}], union_by_name = true)`,
+        );
     }
   }
 

@@ -81,6 +81,9 @@ const ALLOWED = new Set([
   "datediff",
   "unix_timestamp",
   "unix_micros",
+  // max_by(x, y): x at the largest y, NULL x kept (Spark); the shim is arg_max_null. Used where y is unique per group
+  // (a run's run_at), so ties cannot pick differently.
+  "max_by",
   "substring",
   // operators as DuckDB's parser names them
   "||",

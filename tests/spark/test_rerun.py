@@ -1,0 +1,95 @@
+"""Reruns leave no trace on the Databricks runtime (as tests/pipeline/rerun.test.ts on DuckDB): the same window run
+again under the same load id leaves every table as it was, data-quality metrics included; a new load id over the
+same files writes no quarantine record twice and leaves the window's metrics as they were. The models are the
+repository's, limited to bronze, the silver tables gold.data_quality_metrics reads and that model (three runs of
+every gold model would take minutes on local Spark and test nothing more here)."""
+import json
+import os
+import shutil
+
+from c360.notebook import run_notebook
+from conftest import REPO, dbutils, write
+
+DAY = "ingest_date=2024-05-01"
+WINDOW = {"window_start": "2024-05-01", "window_end": "2024-05-02"}
+# Columns holding the wall clock of the run that computed a row.
+CLOCK = {"computed_at"}
+
+
+def order(event_id, customer, total):
+    return json.dumps({"eventId": event_id, "eventType": "order", "schemaVersion": "1.0", "source": "ecommerce",
+                       "occurredAt": "2024-05-01T10:00:00Z", "customerId": customer,
+                       "payload": {"orderId": event_id, "customerId": customer, "orderedAt": "2024-05-01T10:00:00Z",
+                                   "channel": "ECOMMERCE", "transactionType": "PURCHASE", "status": "COMPLETED",
+                                   "currency": "USD", "totalAmount": total,
+                                   "items": [{"itemId": "1", "productId": "P1", "category": "Books", "quantity": 1,
+                                              "unitPrice": total, "totalPrice": total}]}})
+
+
+MODELS = {"bronze": ["events"],
+          "silver": ["event_deliveries", "customers", "orders", "order_items", "behavioral_events",
+                     "support_interactions", "products"],
+          "gold": ["data_quality_metrics"]}
+
+
+def models_subset(target):
+    for layer, names in MODELS.items():
+        os.makedirs(f"{target}/{layer}")
+        for name in names:
+            shutil.copy(f"{REPO}/models/{layer}/{name}.sql", f"{target}/{layer}/{name}.sql")
+    return str(target)
+
+
+def run(spark, zones, load_id, models_dir):
+    spark.conf.set("c360.zone_roots", json.dumps(zones))
+    for layer in ["bronze", "silver", "gold"]:
+        summary = run_notebook(spark, dbutils(load_id=load_id, **WINDOW), layer, models_dir=models_dir)
+        assert summary["status"] == "succeeded", summary
+
+
+def tables(spark, zones, omit):
+    """Every Delta table of the layer zones as its sorted rows, without the `omit` columns."""
+    out = {}
+    for layer in ["bronze", "silver", "gold"]:
+        for name in sorted(os.listdir(zones[layer])):
+            if os.path.isdir(f"{zones[layer]}/{name}/_delta_log"):
+                df = spark.read.format("delta").load(f"{zones[layer]}/{name}")
+                df = df.select(*[c for c in df.columns if c not in omit])
+                out[f"{layer}.{name}"] = sorted(json.dumps(r.asDict(), default=str, sort_keys=True) for r in df.collect())
+    return out
+
+
+def quarantine_lines(zones):
+    return [line for folder, _, files in os.walk(zones["quarantine"]) for f in files if f.endswith(".jsonl")
+            for line in open(os.path.join(folder, f), encoding="utf-8").read().split("\n") if line]
+
+
+def test_the_same_window_again_leaves_every_table_and_the_quarantine_as_it_was(spark, zones, tmp_path):
+    models = models_subset(tmp_path / "models")
+    write(f"{zones['landing']}/ecommerce/order/{DAY}/o.jsonl",
+          "\n".join([order("O1", "C1", 10), "{this is not json", order("O2", "C2", -5), order("O3", "C1", 20)]) + "\n")
+    run(spark, zones, "A", models)
+    before = tables(spark, zones, CLOCK)
+    lines = quarantine_lines(zones)
+    assert {json.loads(line)["stage"] for line in lines} == {"bronze", "silver"}
+    assert "gold.data_quality_metrics" in before
+
+    # the same load again (a retried job): every table identical, the metrics included; the quarantine as it was
+    run(spark, zones, "A", models)
+    assert tables(spark, zones, CLOCK) == before
+    assert sorted(quarantine_lines(zones)) == sorted(lines)
+
+    # a new load over the same files: silver rejects the bad order again but writes no second record; the window's
+    # metrics are the same figures, now computed by load B
+    run(spark, zones, "B", models)
+    after = quarantine_lines(zones)
+    assert len(after) == len(lines)
+    assert len({json.loads(line)["record_key"] for line in after}) == len(after)
+    metrics = tables(spark, zones, CLOCK | {"load_id"})["gold.data_quality_metrics"]
+    assert metrics == tables_without_load(before["gold.data_quality_metrics"])
+    loads = {json.loads(r)["load_id"] for r in tables(spark, zones, CLOCK)["gold.data_quality_metrics"]}
+    assert loads == {"B"}
+
+
+def tables_without_load(rows):
+    return sorted(json.dumps({k: v for k, v in json.loads(r).items() if k != "load_id"}, sort_keys=True) for r in rows)
