@@ -98,32 +98,42 @@ describe("real-time path", () => {
     ]);
   });
 
-  test("a change recorded with consent whose send failed is not sent once the next batch withdrew the consent", async () => {
-    const sink = new InMemoryChangePublisher();
-    let failing = true;
-    const down: ChangePublisher = {
-      publish: async (events) => {
-        if (failing) throw new Error("event hub unavailable");
-        await sink.publish(events);
-      },
-    };
-    setDependencies({ ...fx.deps, changes: down, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-    const first = [statement(11, 1, { email: true, sms: false }), ...orders(6, 100, 400)];
-    await expect(deliver(first)).rejects.toThrow("event hub unavailable");
-    // the change is stored in the profile's outbox, unsent
-    const outbox = async () => {
-      const stored = await fx.deps.store.readCurrent(id);
-      if (!stored || isErased(stored)) throw new Error(`no profile ${id}`);
-      return outboxOf(stored.doc);
-    };
-    expect((await outbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
+  test.each([
+    ["withdrew the consent: it is never sent", 400, { email: false, sms: false }, []],
+    [
+      "narrowed it to sms: it is sent under sms only",
+      600,
+      { email: false, sms: true },
+      [["New", "Regular", { email: false, sms: true, push: false, updatedAt: minute(700) }]],
+    ],
+  ])(
+    "a change recorded with e-mail consent whose send failed, then the next batch %s",
+    async (_, from, next, sent) => {
+      const sink = new InMemoryChangePublisher();
+      let failing = true;
+      const down: ChangePublisher = {
+        publish: async (events) => {
+          if (failing) throw new Error("event hub unavailable");
+          await sink.publish(events);
+        },
+      };
+      setDependencies({ ...fx.deps, changes: down, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      const first = [statement(from, 1, { email: true, sms: false }), ...orders(6, 100, from)];
+      await expect(deliver(first)).rejects.toThrow("event hub unavailable");
+      // the change is stored in the profile's outbox, unsent
+      const outbox = async () => {
+        const stored = await fx.deps.store.readCurrent(id);
+        if (!stored || isErased(stored)) throw new Error(`no profile ${id}`);
+        return outboxOf(stored.doc);
+      };
+      expect((await outbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
 
-    failing = false;
-    await deliver([statement(12, 500, { email: false, sms: false })]); // the withdrawal, next batch
-    expect(await outbox()).toEqual([]);
-    await deliver(first); // the failed batch redelivered: applied already, nothing pending
-    expect(sink.published).toEqual([]);
-  });
+      failing = false;
+      await deliver([statement(from + 1, 700, next)]); // the next batch: a consent statement only
+      await deliver(first); // the failed batch redelivered: applied already, nothing else pending
+      expect(tiers(sink.published)).toEqual(sent);
+    },
+  );
 });
 
 describe("gold / traits path", () => {

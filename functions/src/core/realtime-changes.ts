@@ -15,7 +15,11 @@
  * by a batch also empties the outbox of what was not sent yet, and entries still pending carry the profile's current
  * consent: from that batch on nothing goes out under the withdrawn consent.
  */
-import { activationConsent, type ProfileChangeEvent } from "../../../contracts";
+import {
+  activationConsent,
+  PROFILE_CHANGE_SCHEMA_VERSION,
+  type ProfileChangeEvent,
+} from "../../../contracts";
 import { changeEvent, type ChangePublisher } from "./change-events";
 import type { Lake } from "./lake";
 import type { CustomerProfileDocument } from "./profile";
@@ -60,7 +64,11 @@ export function recordTierChange(
   const pending: ProfileChangeEvent[] = consent
     ? outboxOf(doc)
         .filter((e) => !confirmed.has(e.eventId))
-        .map((e) => ({ ...e, payload: { ...e.payload, consent } }))
+        .map((e) => ({
+          ...e,
+          schemaVersion: PROFILE_CHANGE_SCHEMA_VERSION,
+          payload: { ...e.payload, consent },
+        }))
     : [];
   const fresh = new Set<string>();
   if (consent && doc.valueSegment !== tierBefore) {
