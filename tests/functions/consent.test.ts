@@ -5,9 +5,9 @@
  */
 import type { AnyEvent } from "../../contracts";
 import { getCustomerSegments } from "../../functions/src/functions/getCustomerSegments";
-import { deliver, LocalEventHub } from "../../functions/src/local/hub";
+import { LocalEventHub } from "../../functions/src/local/hub";
 import { syntheticEvents } from "../../functions/src/local/synthetic";
-import { type Fixture, fixture } from "./helpers";
+import { type Fixture, fixture, sendNew } from "./helpers";
 import { bodyJson, context, request } from "./http-helpers";
 
 let f: Fixture;
@@ -20,16 +20,7 @@ afterAll(async () => {
   await f.cleanup();
 });
 
-async function send(events: AnyEvent[]): Promise<void> {
-  const seen = new Map(
-    hub.partitionsWithMessages().map((p) => [`${p.stream.hubName}/${p.partitionId}`, p.messages.length]),
-  );
-  hub.send(events);
-  for (const { stream, partitionId, messages } of hub.partitionsWithMessages()) {
-    const fresh = messages.slice(seen.get(`${stream.hubName}/${partitionId}`) ?? 0);
-    if (fresh.length > 0) await deliver({ stream, partitionId, messages: fresh });
-  }
-}
+const send = (events: AnyEvent[]) => sendNew(hub, events);
 
 const segments = async () =>
   bodyJson(

@@ -10,7 +10,7 @@ import { setDependencies } from "../../functions/src/core/dependencies";
 import { type BatchSummary } from "../../functions/src/core/processor";
 import { comparableProfile, type CustomerProfileDocument } from "../../functions/src/core/profile";
 import { localDependencies } from "../../functions/src/local/driver";
-import { deliver, type Delivery } from "../../functions/src/local/hub";
+import { deliver, type Delivery, type LocalEventHub } from "../../functions/src/local/hub";
 import {
   COSMOS_EMULATOR_KEY,
   type CosmosSettings,
@@ -91,6 +91,23 @@ export async function deliverAll(queues: Delivery[][]): Promise<BatchSummary[]> 
       for (const d of queue) summaries.push(await deliver(d));
     }),
   );
+  return summaries;
+}
+
+/**
+ * Sends events to a hub kept for the whole test file and delivers only the new ones (one hub per file: sequence
+ * numbers, hence batch ids and landing file names, never repeat).
+ */
+export async function sendNew(hub: LocalEventHub, events: readonly unknown[]): Promise<BatchSummary[]> {
+  const seen = new Map(
+    hub.partitionsWithMessages().map((p) => [`${p.stream.hubName}/${p.partitionId}`, p.messages.length]),
+  );
+  hub.send(events);
+  const summaries: BatchSummary[] = [];
+  for (const { stream, partitionId, messages } of hub.partitionsWithMessages()) {
+    const fresh = messages.slice(seen.get(`${stream.hubName}/${partitionId}`) ?? 0);
+    if (fresh.length > 0) summaries.push(await deliver({ stream, partitionId, messages: fresh }));
+  }
   return summaries;
 }
 

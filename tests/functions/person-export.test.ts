@@ -16,12 +16,12 @@ import type { AnyEvent } from "../../contracts";
 import { setDependencies } from "../../functions/src/core/dependencies";
 import { PRIVACY_AUDIT_PREFIX, type PrivacyAuditRecord } from "../../functions/src/core/privacy-access";
 import { runExportsLocally } from "../../functions/src/local/exports";
-import { deliver, LocalEventHub } from "../../functions/src/local/hub";
+import { LocalEventHub } from "../../functions/src/local/hub";
 import { syntheticEvents } from "../../functions/src/local/synthetic";
 import { runTraitsSyncLocally } from "../../functions/src/local/traits-sync";
 import { generate } from "../../generator";
 import { runPipeline } from "../../pipeline";
-import { type Fixture, fixture } from "./helpers";
+import { type Fixture, fixture, sendNew } from "./helpers";
 import { bodyJson, context, request } from "./http-helpers";
 
 const OPERATOR = Buffer.from(
@@ -85,17 +85,7 @@ function profile(id: string, seed: number, changes: Record<string, unknown>): An
   } as AnyEvent;
 }
 
-/** Sends events and delivers only the new ones (one hub: sequence numbers, hence landing file names, never repeat). */
-async function send(events: AnyEvent[]): Promise<void> {
-  const seen = new Map(
-    hub.partitionsWithMessages().map((p) => [`${p.stream.hubName}/${p.partitionId}`, p.messages.length]),
-  );
-  hub.send(events);
-  for (const { stream, partitionId, messages } of hub.partitionsWithMessages()) {
-    const fresh = messages.slice(seen.get(`${stream.hubName}/${partitionId}`) ?? 0);
-    if (fresh.length > 0) await deliver({ stream, partitionId, messages: fresh });
-  }
-}
+const send = (events: AnyEvent[]) => sendNew(hub, events);
 
 const call = (h: HttpHandler, method: string, params: Record<string, string>) =>
   h(

@@ -295,6 +295,25 @@ export function writeDay2(lake: string): void {
   ]);
 }
 
+/**
+ * Order lines the pipeline quarantines: C3's unparseable line (bronze) and negative order (silver), and C1's
+ * unparseable line (someone else's, which an erasure of C3 must leave).
+ */
+export function writeQuarantinedOrders(lake: string): void {
+  writeLanding(lake, "ecommerce", "order", "2024-04-10", "ec-bad.jsonl", [
+    '{"eventId":"ev-bad-c3","eventType":"order","customerId":"C3","payload":{"orderId":"O-BAD"',
+    env(
+      "ev-neg-c3",
+      "order",
+      "ecommerce",
+      "2024-04-10T11:00:00Z",
+      "C3",
+      order("O7", "ECOMMERCE", "2024-04-10T11:00:00Z", -1, [item("I1", "P1", "Apparel", 1, 1)]),
+    ),
+    '{"eventId":"ev-bad-c1","eventType":"order","customerId":"C1","payload":',
+  ]);
+}
+
 export async function readTable(
   lake: string,
   table: string,

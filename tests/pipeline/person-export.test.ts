@@ -10,7 +10,7 @@ import type { PersonExportManifest } from "../../contracts";
 import { runExports, runPipeline } from "../../pipeline";
 import { pendingJobs } from "../../pipeline/core/export";
 import { loadAllModels } from "../../pipeline/models";
-import { env, item, order, readTable, tempLake, writeDay1, writeDay2, writeLanding } from "./fixture";
+import { readTable, tempLake, writeDay1, writeDay2, writeQuarantinedOrders } from "./fixture";
 
 const lakes: string[] = [];
 afterAll(() => {
@@ -55,18 +55,7 @@ test("an export holds exactly what an erasure of the person then removes: every 
   lakes.push(lake);
   writeDay1(lake);
   writeDay2(lake);
-  writeLanding(lake, "ecommerce", "order", "2024-04-10", "ec-bad.jsonl", [
-    '{"eventId":"ev-bad-c3","eventType":"order","customerId":"C3","payload":{"orderId":"O-BAD"',
-    env(
-      "ev-neg-c3",
-      "order",
-      "ecommerce",
-      "2024-04-10T11:00:00Z",
-      "C3",
-      order("O7", "ECOMMERCE", "2024-04-10T11:00:00Z", -1, [item("I1", "P1", "Apparel", 1, 1)]),
-    ),
-    '{"eventId":"ev-bad-c1","eventType":"order","customerId":"C1","payload":',
-  ]);
+  writeQuarantinedOrders(lake);
   expect((await runPipeline({ lakeDir: lake, loadId: "X1", windowEnd: "2024-05-01" })).status).toBe(
     "succeeded",
   );

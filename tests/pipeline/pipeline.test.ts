@@ -13,6 +13,7 @@ import {
   writeDay1,
   writeDay2,
   writeLanding,
+  writeQuarantinedOrders,
 } from "./fixture";
 
 jest.setTimeout(60_000);
@@ -1052,18 +1053,7 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     writeDay2(lake);
     // Quarantined records: the person's unparseable line (bronze) and negative order (silver), and someone else's
     // unparseable line, which must stay.
-    writeLanding(lake, "ecommerce", "order", "2024-04-10", "ec-bad.jsonl", [
-      '{"eventId":"ev-bad-c3","eventType":"order","customerId":"C3","payload":{"orderId":"O-BAD"',
-      env(
-        "ev-neg-c3",
-        "order",
-        "ecommerce",
-        "2024-04-10T11:00:00Z",
-        "C3",
-        order("O7", "ECOMMERCE", "2024-04-10T11:00:00Z", -1, [item("I1", "P1", "Apparel", 1, 1)]),
-      ),
-      '{"eventId":"ev-bad-c1","eventType":"order","customerId":"C1","payload":',
-    ]);
+    writeQuarantinedOrders(lake);
     // An older profile about the person with no customer id on its envelope: only its payload names them.
     writeLanding(lake, "crm", "customer_profile", "2024-04-10", "crm-anon.jsonl", [
       env("ev-p-anon", "customer_profile", "crm", "2024-02-10T00:00:00Z", undefined, {

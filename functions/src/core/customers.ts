@@ -73,7 +73,7 @@ type CustomerDeps = {
 };
 
 /** Every identity hash of a customer: the id, and the contacts of the profile or of its tombstone. */
-function identityOf(customerId: string, stored: StoredDocument | undefined): Set<string> {
+export function identityOf(customerId: string, stored: StoredDocument | undefined): Set<string> {
   if (isErased(stored)) {
     return new Set([identityHash(customerId), ...(stored.tombstone.erasure.hashes ?? [])]);
   }
@@ -126,7 +126,7 @@ export async function eraseCustomer(
   return { ...record, held: true, profileDeleted, quarantineRecordsRemoved, ...traits };
 }
 
-const namesAny = (record: QuarantineRecord, hashes: ReadonlySet<string>) =>
+export const namesAny = (record: QuarantineRecord, hashes: ReadonlySet<string>) =>
   [...recordIdentityHashes(record)].some((h) => hashes.has(h));
 
 /**

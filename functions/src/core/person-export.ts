@@ -16,13 +16,12 @@ import {
   type PersonExportManifest,
   type PersonExportRequest,
 } from "../../../contracts";
-import { ERASURE_PREFIX, type ErasureRecord, publicProfile } from "./customers";
-import { identityHash, identityHashesOfProfile } from "./identity-hash";
+import { ERASURE_PREFIX, type ErasureRecord, identityOf, namesAny, publicProfile } from "./customers";
 import type { IdentityIndex, IndexEntry } from "./identity-index";
 import type { Lake } from "./lake";
-import { isErased, type ProfileStore, type StoredDocument } from "./profile-store";
+import { isErased, type ProfileStore } from "./profile-store";
 import type { QuarantineRecord } from "./quarantine";
-import { indexedQuarantineFiles, recordIdentityHashes } from "./quarantine-index";
+import { indexedQuarantineFiles } from "./quarantine-index";
 import { readTraitsDocument, type TraitsDocument } from "./traits";
 
 type ExportDeps = { store: ProfileStore; lake: Lake; index?: IdentityIndex };
@@ -104,17 +103,6 @@ export async function personExportStatus(
     lake,
   };
 }
-
-/** Every identity hash of a source id: the id, and the contacts of its profile or of its tombstone. */
-function identityOf(customerId: string, stored: StoredDocument | undefined): Set<string> {
-  if (isErased(stored)) {
-    return new Set([identityHash(customerId), ...(stored.tombstone.erasure.hashes ?? [])]);
-  }
-  return identityHashesOfProfile(customerId, stored?.doc);
-}
-
-const namesAny = (record: QuarantineRecord, hashes: ReadonlySet<string>) =>
-  [...recordIdentityHashes(record)].some((h) => hashes.has(h));
 
 /**
  * What Cosmos and the real-time quarantine hold about the ids: each id's profile (a tombstone shows as its erasure
