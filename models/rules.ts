@@ -310,12 +310,7 @@ export function phoneViolationSql(): string {
 export function contractExpectationsSql(eventType: ContractModel): string {
   const terms = [...envelopeTerms("p.record"), ...silverTerms(eventType)];
   if (eventType === "customer_profile") terms.push({ cond: "", code: phoneFormatCode() });
-  return codesOf(terms, ERROR_CODES)
-    .map(
-      (code) =>
-        `-- @expect drop ${code} contract_${code}: NOT array_contains(split(contract_violations, ','), ${lit(code)})`,
-    )
-    .join("\n");
+  return dropRules(codesOf(terms, ERROR_CODES));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

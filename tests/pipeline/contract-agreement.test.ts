@@ -5,7 +5,7 @@
  * real-time validator (validateRecord, what every door calls) and through the batch path (bronze → silver on
  * DuckDB, with the checks rendered from the contracts' JSON Schemas by models/contract-sql.ts). Record by record
  * (landing file and line): the same verdict, and for a rejected record the same set of codes (the batch's
- * quarantine reason and the violations its row carries).
+ * quarantine record's `codes`) and the same quarantine reason (the first of them in ERROR_CODES order, reasonCode).
  *
  * Outside the corpus, as the batch path does not render them (models/contract-sql.ts): values of the wrong JSON
  * type that read alike as text ("5" for 5, "true" for true, numbers in string fields), array items, record rules
@@ -17,7 +17,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 
 import { PAYLOAD_SCHEMAS, UNPARSEABLE_CODE, ZONES } from "../../contracts";
-import { QUARANTINE_CODES } from "../../functions/src/core/quarantine";
+import { QUARANTINE_CODES, quarantineRecord } from "../../functions/src/core/quarantine";
 import { validateRecord } from "../../functions/src/core/validate-record";
 import { generate } from "../../generator";
 import { DEFECT_KINDS } from "../../generator/defects";
@@ -239,18 +239,26 @@ function mutations(): { type: string; event: Json }[] {
 
 interface Verdict {
   valid: boolean;
+  /** The quarantine record's reason (the first code in ERROR_CODES order on both paths). */
+  reason?: string;
   codes: string[];
 }
 
+const POSITION = { partitionId: "0", sequenceNumber: 0, offset: "0", enqueuedTimeUtc: NOW.toISOString() };
+
+/** The real-time path: the validator every door calls, and the quarantine record it would write. */
 function realtime(line: string): Verdict {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch {
-    return { valid: false, codes: [QUARANTINE_CODES.unparseable] };
+    const code = QUARANTINE_CODES.unparseable;
+    return { valid: false, reason: code, codes: [code] };
   }
   const r = validateRecord("event", parsed, { now: NOW });
-  return { valid: r.valid, codes: [...new Set(r.errors.map((e) => e.code))].sort() };
+  if (r.valid) return { valid: true, codes: [] };
+  const record = quarantineRecord("events", "events", POSITION, r.errors, { parsed });
+  return { valid: false, reason: record.reason, codes: [...new Set(r.errors.map((e) => e.code))].sort() };
 }
 
 const walk = (dir: string): string[] =>
@@ -320,7 +328,7 @@ function quarantined(quarantineRoot: string): Map<string, Verdict> {
         line_no: number;
       };
       const codes = [...new Set([r.reason, ...(r.codes ?? "").split(",")].filter(Boolean))].sort();
-      out.set(landingKey(r.source_file, r.line_no), { valid: false, codes });
+      out.set(landingKey(r.source_file, r.line_no), { valid: false, reason: r.reason, codes });
     }
   return out;
 }
@@ -352,8 +360,8 @@ function disagreements(
     const shown = line.slice(0, 300);
     if (!rt.valid) {
       if (!b) out.push(`${where}: rejected (${rt.codes}), batch kept it: ${shown}`);
-      else if (b.codes.join() !== rt.codes.join())
-        out.push(`${where}: rejected (${rt.codes}), batch (${b.codes}): ${shown}`);
+      else if (b.codes.join() !== rt.codes.join() || b.reason !== rt.reason)
+        out.push(`${where}: rejected ${rt.reason} (${rt.codes}), batch ${b.reason} (${b.codes}): ${shown}`);
       continue;
     }
     if (b) {

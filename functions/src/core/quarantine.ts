@@ -3,7 +3,7 @@
  * kept with its reason, the rules it broke and its position in the hub, so it can be inspected,
  * fixed and replayed. Files: `quarantine/realtime/<stream>/ingest_date=YYYY-MM-DD/<batch id>.jsonl`.
  */
-import { UNPARSEABLE_CODE } from "../../../contracts";
+import { reasonCode, UNPARSEABLE_CODE } from "../../../contracts";
 import type { EventPosition } from "./positions";
 
 /** Reasons beyond the contract's violation codes. */
@@ -24,7 +24,8 @@ export interface QuarantineViolation {
 export interface QuarantineRecord {
   stage: "realtime";
   stream: string;
-  /** The first error's code; all of them are in `violations`. */
+  /** Of the errors' codes, the first in ERROR_CODES order (reasonCode: the batch quarantine's reason too); all of
+   * them are in `violations`. */
   reason: string;
   violations: QuarantineViolation[];
   position: EventPosition & { eventHubName: string };
@@ -51,7 +52,7 @@ export function quarantineRecord(
   const record: QuarantineRecord = {
     stage: "realtime",
     stream,
-    reason: violations[0]?.code ?? QUARANTINE_CODES.processingFailed,
+    reason: reasonCode(violations.map((v) => v.code)) ?? QUARANTINE_CODES.processingFailed,
     violations,
     position: { eventHubName, ...position },
     event,
