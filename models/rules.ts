@@ -27,6 +27,7 @@ import { type CallingCodePlan, nationalFormat, PHONE_PLANS, type RegionPlan } fr
 import { ERROR_CODES, keywordCode } from "../contracts/validator";
 import { VALUE_TIER_RULES } from "../contracts/vocabulary";
 import { codesOf, codesSql, envelopeTerms, patternSql, payloadTerms, type Term } from "./contract-sql";
+import { FRAGMENT_BLOCKS } from "./fragments";
 
 const MODELS_DIR = __dirname;
 const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -326,6 +327,7 @@ export function identitySettingsSql(): string {
 // Blocks in model files.
 
 export const BLOCKS: Record<string, () => string> = {
+  ...FRAGMENT_BLOCKS,
   phone_normalization: phoneNormalizationSql,
   email_normalized: () => emailNormalizedSql("r.pm['email']"),
   email_valid: () => emailValidSql("n.email"),

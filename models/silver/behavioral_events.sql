@@ -46,9 +46,13 @@ SELECT
   upper(trim(r.pm['country'])) AS country_code,
   r.occurred_at,
   CAST(r.occurred_at AS DATE) AS event_date,
+  -- generated:begin rescued_fields_behavioral_event (models/rules.ts; regenerate with npm run models:build)
   coalesce(array_join(array_sort(array_except(
-    map_keys(r.pm), k.known_fields
-  )), ','), '') AS rescued_fields,
+    map_keys(r.pm),
+    split('sessionId,action,channel,deviceType,pageUrl,productId,category,searchQuery,timeOnPageSec,anonymousId,country', ',')
+  )), ','), '')
+  -- generated:end rescued_fields_behavioral_event
+  AS rescued_fields,
     -- generated:begin contract_violations_behavioral_event (models/rules.ts; regenerate with npm run models:build)
     concat_ws(
       ',',
@@ -105,5 +109,4 @@ SELECT
   rc.load_id,
   rc.run_at AS processed_at
 FROM delivered AS r
-CROSS JOIN (SELECT split('sessionId,action,channel,deviceType,pageUrl,productId,category,searchQuery,timeOnPageSec,anonymousId,country', ',') AS known_fields) AS k
 CROSS JOIN run_context AS rc

@@ -72,9 +72,13 @@ renamed AS (
     get_json_object(r.pm['consent'], '$.updatedAt') AS consent_updated_at_raw,
     get_json_object(r.pm['preferences'], '$.categories') AS preferred_categories_json,
     r.pm['externalIds'] AS external_ids_json,
+    -- generated:begin rescued_fields_customer_profile (models/rules.ts; regenerate with npm run models:build)
     coalesce(array_join(array_sort(array_except(
-      map_keys(r.pm), k.known_fields
-    )), ','), '') AS rescued_fields,
+      map_keys(r.pm),
+      split('customerId,firstName,lastName,email,phone,dateOfBirth,gender,address,customerSegment,loyaltyTier,loyaltyPoints,registrationDate,status,preferredChannel,consent,preferences,externalIds', ',')
+    )), ','), '')
+    -- generated:end rescued_fields_customer_profile
+    AS rescued_fields,
     -- generated:begin contract_violations_customer_profile (models/rules.ts; regenerate with npm run models:build)
     concat_ws(
       ',',
@@ -188,7 +192,6 @@ renamed AS (
     r.source_file,
     r.line_no
   FROM delivered AS r
-CROSS JOIN (SELECT split('customerId,firstName,lastName,email,phone,dateOfBirth,gender,address,customerSegment,loyaltyTier,loyaltyPoints,registrationDate,status,preferredChannel,consent,preferences,externalIds', ',') AS known_fields) AS k
 ),
 
 phone_inputs AS (

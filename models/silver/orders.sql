@@ -55,9 +55,13 @@ renamed AS (
     coalesce(TRY_CAST(r.pm['loyaltyPointsRedeemed'] AS BIGINT), 0) AS loyalty_points_redeemed,
     coalesce(json_array_length(r.pm['items']), 0) AS item_count,
     r.pm['items'] AS items_json,
+    -- generated:begin rescued_fields_order (models/rules.ts; regenerate with npm run models:build)
     coalesce(array_join(array_sort(array_except(
-      map_keys(r.pm), k.known_fields
-    )), ','), '') AS rescued_fields,
+      map_keys(r.pm),
+      split('orderId,channel,orderedAt,transactionType,status,currency,totalAmount,taxAmount,shippingAmount,discountAmount,paymentMethod,storeId,promotionCode,items,loyaltyPointsEarned,loyaltyPointsRedeemed', ',')
+    )), ','), '')
+    -- generated:end rescued_fields_order
+    AS rescued_fields,
     -- generated:begin contract_violations_order (models/rules.ts; regenerate with npm run models:build)
     concat_ws(
       ',',
@@ -140,11 +144,11 @@ renamed AS (
     r.source_file,
     r.line_no
   FROM delivered AS r
-CROSS JOIN (SELECT split('orderId,channel,orderedAt,transactionType,status,currency,totalAmount,taxAmount,shippingAmount,discountAmount,paymentMethod,storeId,promotionCode,items,loyaltyPointsEarned,loyaltyPointsRedeemed', ',') AS known_fields) AS k
 ),
 
+-- generated:begin latest_version_order (models/rules.ts; regenerate with npm run models:build)
 versioned_keys AS (
-  -- Orders with more than one version in this batch: only these go through the ranking window (as silver.event_deliveries does for redeliveries).
+  -- Keys with more than one version in this input: only these go through the ranking window.
   SELECT coalesce(n.order_id, n.event_id) AS version_key
   FROM renamed AS n
   WHERE coalesce(n.order_id, n.event_id) IS NOT NULL
@@ -153,7 +157,7 @@ versioned_keys AS (
 ),
 
 latest AS (
-  -- Natural-key dedup inside the batch: the latest version of each order (rows without a key stay apart).
+  -- The latest version of each key (rows without a key stay apart).
   SELECT n.*, 1 AS version_rank
   FROM renamed AS n
   WHERE coalesce(n.order_id, n.event_id) IS NULL
@@ -170,6 +174,7 @@ latest AS (
   ) AS v
   WHERE v.version_rank = 1
 )
+-- generated:end latest_version_order
 
 SELECT
   l.order_id,

@@ -28,27 +28,50 @@ renamed AS (
     TRY_CAST(s.pm['price'] AS DECIMAL(18, 2)) AS price,
     upper(trim(s.pm['currency'])) AS currency,
     TRY_CAST(s.pm['stockQuantity'] AS BIGINT) AS stock_quantity,
+    -- generated:begin rescued_fields_product (models/rules.ts; regenerate with npm run models:build)
     coalesce(array_join(array_sort(array_except(
-      map_keys(s.pm), k.known_fields
-    )), ','), '') AS rescued_fields,
+      map_keys(s.pm),
+      split('productId,sku,name,category,subcategory,brand,price,currency,stockQuantity,updatedAt', ',')
+    )), ','), '')
+    -- generated:end rescued_fields_product
+    AS rescued_fields,
     s.record_format,
     s.event_id,
     s.occurred_at,
     s.source_file,
     s.line_no
   FROM source AS s
-CROSS JOIN (SELECT split('productId,sku,name,category,subcategory,brand,price,currency,stockQuantity,updatedAt', ',') AS known_fields) AS k
+),
+
+-- generated:begin latest_version_product (models/rules.ts; regenerate with npm run models:build)
+versioned_keys AS (
+  -- Keys with more than one version in this input: only these go through the ranking window.
+  SELECT coalesce(n.product_id, n.event_id) AS version_key
+  FROM renamed AS n
+  WHERE coalesce(n.product_id, n.event_id) IS NOT NULL
+  GROUP BY coalesce(n.product_id, n.event_id)
+  HAVING count(*) > 1
 ),
 
 latest AS (
+  -- The latest version of each key (rows without a key stay apart).
+  SELECT n.*, 1 AS version_rank
+  FROM renamed AS n
+  WHERE coalesce(n.product_id, n.event_id) IS NULL
+    OR coalesce(n.product_id, n.event_id) NOT IN (SELECT k.version_key FROM versioned_keys AS k)
+  UNION ALL
   SELECT * FROM (
-    SELECT n.*, row_number() OVER (
-      PARTITION BY coalesce(n.product_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
-    ) AS version_rank
+    SELECT
+      n.*,
+      row_number() OVER (
+        PARTITION BY coalesce(n.product_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
+      ) AS version_rank
     FROM renamed AS n
+    WHERE coalesce(n.product_id, n.event_id) IN (SELECT k.version_key FROM versioned_keys AS k)
   ) AS v
   WHERE v.version_rank = 1
 )
+-- generated:end latest_version_product
 
 SELECT
   l.product_id,

@@ -44,9 +44,13 @@ renamed AS (
     TRY_CAST(r.pm['satisfactionScore'] AS BIGINT) AS satisfaction_score,
     TRY_CAST(r.pm['sentimentScore'] AS DOUBLE) AS sentiment_score,
     trim(r.pm['agentId']) AS agent_id,
+    -- generated:begin rescued_fields_support_interaction (models/rules.ts; regenerate with npm run models:build)
     coalesce(array_join(array_sort(array_except(
-      map_keys(r.pm), k.known_fields
-    )), ','), '') AS rescued_fields,
+      map_keys(r.pm),
+      split('interactionId,ticketId,interactionType,priority,category,status,subject,resolutionTimeMin,satisfactionScore,sentimentScore,agentId', ',')
+    )), ','), '')
+    -- generated:end rescued_fields_support_interaction
+    AS rescued_fields,
     -- generated:begin contract_violations_support_interaction (models/rules.ts; regenerate with npm run models:build)
     concat_ws(
       ',',
@@ -106,18 +110,37 @@ renamed AS (
     r.source_file,
     r.line_no
   FROM delivered AS r
-CROSS JOIN (SELECT split('interactionId,ticketId,interactionType,priority,category,status,subject,resolutionTimeMin,satisfactionScore,sentimentScore,agentId', ',') AS known_fields) AS k
+),
+
+-- generated:begin latest_version_support_interaction (models/rules.ts; regenerate with npm run models:build)
+versioned_keys AS (
+  -- Keys with more than one version in this input: only these go through the ranking window.
+  SELECT coalesce(n.interaction_id, n.event_id) AS version_key
+  FROM renamed AS n
+  WHERE coalesce(n.interaction_id, n.event_id) IS NOT NULL
+  GROUP BY coalesce(n.interaction_id, n.event_id)
+  HAVING count(*) > 1
 ),
 
 latest AS (
+  -- The latest version of each key (rows without a key stay apart).
+  SELECT n.*, 1 AS version_rank
+  FROM renamed AS n
+  WHERE coalesce(n.interaction_id, n.event_id) IS NULL
+    OR coalesce(n.interaction_id, n.event_id) NOT IN (SELECT k.version_key FROM versioned_keys AS k)
+  UNION ALL
   SELECT * FROM (
-    SELECT n.*, row_number() OVER (
-      PARTITION BY coalesce(n.interaction_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
-    ) AS version_rank
+    SELECT
+      n.*,
+      row_number() OVER (
+        PARTITION BY coalesce(n.interaction_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
+      ) AS version_rank
     FROM renamed AS n
+    WHERE coalesce(n.interaction_id, n.event_id) IN (SELECT k.version_key FROM versioned_keys AS k)
   ) AS v
   WHERE v.version_rank = 1
 )
+-- generated:end latest_version_support_interaction
 
 SELECT
   l.interaction_id,

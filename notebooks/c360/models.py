@@ -124,7 +124,8 @@ def check_contracts(models, root=None):
         event_type = MODEL_EVENT_TYPES.get(model["id"])
         if not event_type:
             continue
-        lists = re.findall(r"split\('([A-Za-z,]+)', ','\) AS known_fields", model["sql"])
+        # The known fields of the rescued-fields fragment (models/fragments.ts): split('<field>,<field>,...', ',').
+        lists = re.findall(r"split\('([A-Za-z,]+)', ','\)", model["sql"])
         known = {f for s in lists for f in s.split(",")}
         missing = contract_fields(event_type, root) - known
         if missing:
