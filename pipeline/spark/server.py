@@ -9,6 +9,7 @@ c360.zone_roots (as the job cluster's c360.storage_account names the lake in Azu
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 
@@ -27,8 +28,23 @@ def send(message):
     out.flush()
 
 
+def exit_with_parent(interval=0.5):
+    """Ends this process when the one that started it is gone. Node closing stdin ends the request loop, but only
+    between requests: a parent killed during a long run_layer (or during start-up) left this process and its JVM
+    running on, orphaned, for the rest of the run. The JVM exits by itself once this process's pipe to it closes."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def main():
     t0 = time.time()
+    exit_with_parent()
     cores = int(os.environ.get("C360_SPARK_CORES", "2"))
     spark = local_session(REPO, cores=cores, memory=os.environ.get("C360_SPARK_MEMORY", "2g"),
                           warehouse=os.environ.get("C360_SPARK_WAREHOUSE"))
