@@ -52,6 +52,7 @@ describe("model fixtures (models/<layer>/<name>.test.json) on DuckDB", () => {
   test("the silver models that share the rescued-fields and latest-version fragments have fixtures", () => {
     expect(files.map((f) => f.model)).toEqual(
       expect.arrayContaining([
+        "silver.event_deliveries",
         "silver.orders",
         "silver.behavioral_events",
         "silver.support_interactions",

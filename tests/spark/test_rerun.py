@@ -93,3 +93,18 @@ def test_the_same_window_again_leaves_every_table_and_the_quarantine_as_it_was(s
 
 def tables_without_load(rows):
     return sorted(json.dumps({k: v for k, v in json.loads(r).items() if k != "load_id"}, sort_keys=True) for r in rows)
+
+
+def test_the_quarantine_key_and_run_stamps_are_the_engine_neutral_cores():
+    """materialize.py spells pipeline/core/expectations.ts's RUN_STAMP_COLUMNS and quarantineKeySql in Python: the
+    same columns and the same SQL, or the engines would key the same record differently."""
+    from c360.materialize import RUN_STAMP_COLUMNS, quarantine_key
+
+    core = open(f"{REPO}/pipeline/core/expectations.ts", encoding="utf-8").read()
+    stamps = core[core.index("export const RUN_STAMP_COLUMNS = ["):]
+    assert stamps[:stamps.index("]") + 1].split("= ")[1] == json.dumps(RUN_STAMP_COLUMNS)
+    template = core[core.index("export const quarantineKeySql"):]
+    template = template[template.index("`") + 1:]
+    template = template[:template.index("`")]
+    names = ["stage", "table", "sourceFile", "lineNo", "record"]
+    assert template == quarantine_key(*[f"${{{n}}}" for n in names])
