@@ -14,6 +14,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
+import { DuckDBInstance } from "@duckdb/node-api";
 import fc from "fast-check";
 
 import { PAYLOAD_SCHEMAS, UNPARSEABLE_CODE, ZONES } from "../../contracts";
@@ -23,9 +24,9 @@ import { generate } from "../../generator";
 import { DEFECT_KINDS } from "../../generator/defects";
 import { loadModels, runPipeline, stopSpark, type ZoneRoots } from "../../pipeline";
 import type { Layer } from "../../pipeline/models";
-import { sparkServer } from "../../pipeline/spark/engine";
 import { examples } from "../contracts/examples";
 import { readTable, tempLake, writeLanding } from "./fixture";
+import { deltaFiles } from "./parity";
 
 jest.setTimeout(300_000);
 
@@ -333,12 +334,14 @@ function quarantined(quarantineRoot: string): Map<string, Verdict> {
   return out;
 }
 
-/** Event ids and business keys in the silver tables of a lake (or of a Spark export). */
-async function keptIn(lake: string): Promise<Map<string, Set<string>>> {
+type Rows = (table: string) => Promise<Record<string, unknown>[]>;
+
+/** Event ids and business keys in the silver tables, read by `rows`. */
+async function keptIn(rows: Rows): Promise<Map<string, Set<string>>> {
   const kept = new Map<string, Set<string>>();
   for (const [type, t] of Object.entries(SILVER)) {
     const set = new Set<string>();
-    for (const row of await readTable(lake, `silver.${t.table}`, "event_id")) {
+    for (const row of await rows(t.table)) {
       set.add(`id:${String(row.event_id)}`);
       set.add(`key:${String(row[t.column])}`);
     }
@@ -346,6 +349,25 @@ async function keptIn(lake: string): Promise<Map<string, Set<string>>> {
   }
   return kept;
 }
+
+/** A silver Delta table of a Spark lake: its current files (from the Delta log), read with DuckDB. */
+const deltaRows =
+  (silverRoot: string): Rows =>
+  async (table) => {
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    try {
+      const files = await deltaFiles(join(silverRoot, table), c);
+      if (files.length === 0) return [];
+      const list = files.map((f) => `'${f}'`).join(", ");
+      return (
+        await c.runAndReadAll(`SELECT * FROM read_parquet([${list}], union_by_name = true)`)
+      ).getRowObjectsJson();
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  };
 
 /** Lines where the two paths disagree: verdict, codes, or a valid record the batch neither kept nor quarantined. */
 function disagreements(
@@ -391,7 +413,7 @@ describe("the batch path applies the real-time contract (one corpus, both paths)
     const s = await runPipeline({ ...WINDOW, lakeDir: lake });
     expect([s.status, s.layers.map((l) => l.error ?? "")]).toEqual(["succeeded", ["", ""]]);
     batch = quarantined(join(lake, "quarantine"));
-    kept = await keptIn(lake);
+    kept = await keptIn((t) => readTable(lake, `silver.${t}`, "event_id"));
   });
   afterAll(() => rmSync(lake, { recursive: true, force: true }));
 
@@ -436,9 +458,7 @@ onSpark("the same corpus on Spark", () => {
     });
     expect([s.status, s.layers.map((l) => l.error ?? "")]).toEqual(["succeeded", ["", ""]]);
     batch = quarantined(zones.quarantine);
-    const exported = join(work, "export");
-    await sparkServer().request("export_tables", { zones, target: exported });
-    kept = await keptIn(exported);
+    kept = await keptIn(deltaRows(zones.silver));
   }, 1_800_000);
   afterAll(async () => {
     await stopSpark();
