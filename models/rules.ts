@@ -172,35 +172,44 @@ export function valueTierSql(spent: string, orders: string): string {
 /** A decimal literal that stays DECIMAL in both engines (1 → 1.0). */
 const decimal = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
 
-export function churnProbabilitySql(days: string): string {
-  const r = CHURN_PROBABILITY_RULES;
+/** A CASE over `value`: the first step whose test holds gives its result, else `otherwise` (NULL stays NULL if asked). */
+function stepsSql(
+  value: string,
+  steps: readonly { test: string; result: number }[],
+  otherwise: number,
+  nullIsNull = false,
+): string {
   return [
     "CASE",
-    ...r.steps.map((s) => `  WHEN ${days} > ${s.daysAbove} THEN ${decimal(s.probability)}`),
-    `  WHEN ${days} IS NULL THEN NULL`,
-    `  ELSE ${decimal(r.otherwise)}`,
+    ...steps.map((s) => `  WHEN ${value} ${s.test} THEN ${decimal(s.result)}`),
+    ...(nullIsNull ? [`  WHEN ${value} IS NULL THEN NULL`] : []),
+    `  ELSE ${decimal(otherwise)}`,
     "END",
   ].join("\n");
+}
+
+export function churnProbabilitySql(days: string): string {
+  const r = CHURN_PROBABILITY_RULES;
+  const steps = r.steps.map((s) => ({ test: `> ${s.daysAbove}`, result: s.probability }));
+  return stepsSql(days, steps, r.otherwise, true);
 }
 
 export function recencyFactorSql(days: string): string {
   const r = CLV_FACTORS.recency;
-  return [
-    "CASE",
-    ...r.steps.map((s) => `  WHEN ${days} <= ${s.daysAtMost} THEN ${decimal(s.factor)}`),
-    `  ELSE ${decimal(r.otherwise)}`,
-    "END",
-  ].join("\n");
+  return stepsSql(
+    days,
+    r.steps.map((s) => ({ test: `<= ${s.daysAtMost}`, result: s.factor })),
+    r.otherwise,
+  );
 }
 
 export function frequencyFactorSql(orders: string): string {
   const r = CLV_FACTORS.frequency;
-  return [
-    "CASE",
-    ...r.steps.map((s) => `  WHEN ${orders} > ${s.ordersAbove} THEN ${decimal(s.factor)}`),
-    `  ELSE ${decimal(r.otherwise)}`,
-    "END",
-  ].join("\n");
+  return stepsSql(
+    orders,
+    r.steps.map((s) => ({ test: `> ${s.ordersAbove}`, result: s.factor })),
+    r.otherwise,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import {
   PAYLOAD_SCHEMAS,
   validateEvent,
   validatePayload,
-  valueSegment,
 } from "../../contracts";
 import { type Example, exampleFor, examples } from "./examples";
 
@@ -523,20 +522,5 @@ describe("property: enumerations", () => {
       ),
       { numRuns: 200 },
     );
-  });
-});
-
-describe("valueSegment (seed 000 real-time tiers)", () => {
-  it.each([
-    [5000.01, 21, "VIP"],
-    [5000, 21, "Premium"],
-    [9000, 20, "Premium"],
-    [2000.01, 11, "Premium"],
-    [2000, 11, "Regular"],
-    [500.01, 6, "Regular"],
-    [500.01, 5, "New"],
-    [0, 0, "New"],
-  ])("spent %d over %d orders is %s", (spent, orders, segment) => {
-    expect(valueSegment(spent, orders)).toBe(segment);
   });
 });
