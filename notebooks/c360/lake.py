@@ -91,6 +91,12 @@ def has_delta_log(dbutils, path):
 _registered = {}
 
 
+def registered_at(spark, table, where):
+    """Records that this session registered `table` at `where` (attach_lake, or a model's CREATE OR REPLACE TABLE
+    … LOCATION): the next attach_lake trusts it instead of reading the table's Delta log (DESCRIBE DETAIL)."""
+    _registered[(spark.sparkContext.applicationId, table)] = where
+
+
 def attach_lake(spark, dbutils, lake_root, tables=None):
     """Registers every Delta table of the layer zones in the session catalog (external tables at their lake
     location), replacing a registration that points elsewhere: the lake, not the metastore, holds the tables.
@@ -120,11 +126,11 @@ def attach_lake(spark, dbutils, lake_root, tables=None):
                     continue
                 current = spark.sql(f"DESCRIBE DETAIL {table}").first()["location"]
                 if current.rstrip("/") == qualified(spark, where):
-                    _registered[key] = where
+                    registered_at(spark, table, where)
                     continue
                 spark.sql(f"DROP TABLE {table}")
             spark.sql(f"CREATE TABLE {table} USING DELTA LOCATION '{where}'")
-            _registered[key] = where
+            registered_at(spark, table, where)
     for schema, present in schemas.items():
         for t in spark.sql(f"SHOW TABLES IN {schema}").collect():
             if not t.isTemporary and t.tableName not in present and not t.tableName.startswith("_"):

@@ -5,7 +5,7 @@ from .control import record_loaded, record_run, register_control
 from .erasure import blank_landing_lines, purge_quarantine, register_erasure
 from .lake import attach_lake
 from .landing import register_landing
-from .materialize import run_model, sql_string
+from .materialize import run_model, sorted_write, sql_string
 from .models import catalog_tables, check_contracts, load_models, repo_root, with_views
 from .session import configure
 from .vocabulary import LAYERS
@@ -28,7 +28,8 @@ def export_json_lines(spark, model, params, lake_root):
 
 
 def optimize(spark, model):
-    """Gold tables: compact and co-locate by the model's @zorder columns."""
+    """Gold tables not written in their final layout (see materialize.sorted_write): compact and co-locate by the
+    model's @zorder columns."""
     zorder = f" ZORDER BY ({', '.join(model['zorder'])})" if model["zorder"] else ""
     spark.sql(f"OPTIMIZE {model.get('table', model['id'])}{zorder}")
 
@@ -69,7 +70,7 @@ def run_layer(spark, dbutils, layer, lake_root, params, root=None, models_dir=No
             summary["status"] = "failed"
             summary["error"] = f"{model['id']}: fail expectation(s) not met: {', '.join(failed)}"
             break
-        if layer == "gold":
+        if layer == "gold" and not sorted_write(model):
             optimize(spark, model)
         if model.get("export") == "jsonl":
             export_json_lines(spark, model, params, lake_root)

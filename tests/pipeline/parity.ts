@@ -86,9 +86,13 @@ function tables(root: string): Map<string, string[]> {
  * checkpoint's live files, then every later commit's add and remove actions in order. Deletion vectors and column
  * mapping (which the runtime does not enable) would make the files alone wrong: they fail here instead.
  */
-export async function deltaFiles(table: string, db: DuckDBConnection): Promise<string[]> {
+export async function deltaFiles(
+  table: string,
+  db: DuckDBConnection,
+): Promise<{ files: string[]; schema: string }> {
   const log = join(table, "_delta_log");
   const live = new Set<string>();
+  let schema = "";
   let from = -1;
   const last = join(log, "_last_checkpoint");
   if (existsSync(last)) {
@@ -102,6 +106,10 @@ export async function deltaFiles(table: string, db: DuckDBConnection): Promise<s
       if (r.dv) throw new Error(`${table}: deletion vectors are not read here`);
       live.add(String(r.path));
     }
+    const meta = await db.runAndReadAll(
+      `SELECT "metaData".schemaString AS s FROM read_parquet('${file}') WHERE "metaData" IS NOT NULL`,
+    );
+    schema = String(meta.getRowObjectsJson()[0]?.s ?? "");
     from = version;
   }
   const commits = readdirSync(log)
@@ -112,31 +120,58 @@ export async function deltaFiles(table: string, db: DuckDBConnection): Promise<s
       const a = JSON.parse(line) as {
         add?: { path: string; deletionVector?: unknown };
         remove?: { path: string };
-        metaData?: { configuration?: Record<string, string> };
+        metaData?: { configuration?: Record<string, string>; schemaString?: string };
       };
+      if (a.metaData?.schemaString) schema = a.metaData.schemaString;
       if (a.add?.deletionVector) throw new Error(`${table}: deletion vectors are not read here`);
       const mapping = a.metaData?.configuration?.["delta.columnMapping.mode"];
       if (mapping && mapping !== "none") throw new Error(`${table}: column mapping is not read here`);
       if (a.add) live.add(a.add.path);
       if (a.remove) live.delete(a.remove.path);
     }
-  return [...live].map((p) => join(table, decodeURIComponent(p))).sort();
+  return { files: [...live].map((p) => join(table, decodeURIComponent(p))).sort(), schema };
+}
+
+/** DuckDB's type for a Delta schema field's type (nested types as a list: the comparison only asks "other"). */
+function duckType(t: unknown): string {
+  if (typeof t !== "string") return "VARCHAR[]";
+  const simple: Record<string, string> = {
+    string: "VARCHAR",
+    long: "BIGINT",
+    integer: "INTEGER",
+    short: "SMALLINT",
+    byte: "TINYINT",
+    double: "DOUBLE",
+    float: "FLOAT",
+    boolean: "BOOLEAN",
+    date: "DATE",
+    timestamp: "TIMESTAMPTZ",
+    timestamp_ntz: "TIMESTAMP",
+    binary: "BLOB",
+  };
+  return simple[t] ?? (/^decimal\(\d+,\s*\d+\)$/.test(t) ? t.toUpperCase() : "VARCHAR[]");
+}
+
+/** A relation for a Delta table: its files, or (a table with no rows has no file) no rows of its logged schema. */
+function deltaRelation({ files, schema }: { files: string[]; schema: string }): string {
+  if (files.length > 0)
+    return `read_parquet([${files.map((f) => `'${f}'`).join(", ")}], union_by_name = true)`;
+  const fields = (JSON.parse(schema) as { fields: { name: string; type: unknown }[] }).fields;
+  return `(SELECT ${fields.map((f) => `CAST(NULL AS ${duckType(f.type)}) AS "${f.name}"`).join(", ")} WHERE false)`;
 }
 
 /** The Delta tables of a Spark lake's layer zones (one root per zone) as `<layer>.<table>` → current files. */
 async function deltaTables(
   zones: Record<string, string>,
   db: DuckDBConnection,
-): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   for (const layer of ["bronze", "silver", "gold"]) {
     const root = zones[layer]!;
     if (!existsSync(root)) continue;
     for (const t of readdirSync(root).sort())
-      if (existsSync(join(root, t, "_delta_log"))) {
-        const files = await deltaFiles(join(root, t), db);
-        if (files.length > 0) out.set(`${layer}.${t}`, files);
-      }
+      if (existsSync(join(root, t, "_delta_log")))
+        out.set(`${layer}.${t}`, deltaRelation(await deltaFiles(join(root, t), db)));
   }
   return out;
 }
@@ -168,7 +203,7 @@ export async function compareTables(
         continue;
       }
       await c.run(`CREATE OR REPLACE VIEW d AS SELECT * FROM read_parquet(${list(d)}, union_by_name = true)`);
-      await c.run(`CREATE OR REPLACE VIEW s AS SELECT * FROM read_parquet(${list(s)}, union_by_name = true)`);
+      await c.run(`CREATE OR REPLACE VIEW s AS SELECT * FROM ${s}`);
       const types = async (v: string) =>
         new Map(
           (await q(`SELECT column_name, column_type FROM (DESCRIBE ${v})`)).map((r) => [
