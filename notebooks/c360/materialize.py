@@ -145,7 +145,7 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
     if kind == "full" or (kind == "incremental" and not exists):
         # A full gold table is written in @zorder order (a range-partitioned sort: each file holds one key range,
         # the layout ZORDER BY gives one column) instead of a second pass, OPTIMIZE, rewriting it after every run.
-        order = f" ORDER BY {', '.join(model['zorder'])}" if sorted_write(model) else ""
+        order = f" ORDER BY {', '.join(model['zorder'])}" if sorted_write(model) and model["zorder"] else ""
         spark.sql(f"CREATE OR REPLACE TABLE {target} USING DELTA LOCATION '{where}' AS SELECT * FROM __stage_ok{order}")
         registered_at(spark, target, where)
         summary["rowsWritten"] = kept

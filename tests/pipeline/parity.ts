@@ -4,6 +4,7 @@
  * decimals (by value), dates, timestamps (as instants) and booleans; DOUBLE columns (the type a model gives them)
  * to 10 significant digits. Columns stamped with the run's wall-clock time are left out.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -271,8 +272,20 @@ function normalize(v: unknown): unknown {
 }
 
 /**
+ * A quarantine record's key as both engines compute it (quarantineKeySql, pipeline/core/expectations.ts): sha256 of
+ * stage | table | source file | line | record text.
+ */
+function recordKey(rec: Record<string, unknown>): string {
+  const text = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+  const parts = [rec.stage, rec.table, text(rec.source_file), text(rec.line_no), text(rec.record)];
+  return createHash("sha256").update(parts.join("|")).digest("hex");
+}
+
+/**
  * Every quarantine record of a lake's quarantine zone (`<root>`), as sorted canonical JSON strings: the record's
- * own JSON (a silver row) normalized, the raw lines of bronze kept as they are.
+ * own JSON (a silver row) normalized, the raw lines of bronze kept as they are. A silver row's text is each
+ * engine's own JSON (number and timestamp spellings differ), so its record_key, a hash of that text, differs too:
+ * it is checked against the record it keys instead (a wrong key shows as `wrong: <key>`).
  */
 export function quarantineRecords(root: string): string[] {
   const out: string[] = [];
@@ -284,8 +297,11 @@ export function quarantineRecords(root: string): string[] {
       else if (e.name.endsWith(".jsonl"))
         for (const line of readFileSync(p, "utf8").split("\n").filter(Boolean)) {
           const rec = JSON.parse(line) as Record<string, unknown>;
-          if (rec.stage !== "bronze" && typeof rec.record === "string")
+          if (rec.stage !== "bronze" && typeof rec.record === "string") {
+            rec.record_key =
+              rec.record_key === recordKey(rec) ? "sha256 of the record" : `wrong: ${String(rec.record_key)}`;
             rec.record = normalize(JSON.parse(rec.record));
+          }
           out.push(JSON.stringify(normalize(rec)));
         }
     }

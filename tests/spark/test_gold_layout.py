@@ -32,6 +32,18 @@ def test_a_full_gold_table_is_written_in_zorder_order_in_one_commit(spark, zones
     assert keys == sorted(keys) and len(keys) == 100
 
 
+def test_a_full_gold_table_without_zorder_is_written_as_selected(spark, zones, tmp_path):
+    spark.conf.set("c360.zone_roots", json.dumps(zones))
+    lake_root = lake_paths(spark)
+    path = tmp_path / "plain_t.sql"
+    path.write_text("-- @materialized full\nSELECT id AS n FROM range(3)", encoding="utf-8")
+    model = parse_model("gold", str(path))
+    attach_lake(spark, dbutils(), lake_root)
+    summary, _ = run_model(spark, dbutils(), lake_root, model, {"load_id": "L1", "run_at": "2024-05-01T00:00:00Z"}, 0)
+    assert summary["rowsWritten"] == 3
+    assert sorted(r.n for r in spark.read.format("delta").load(location(lake_root, "gold", "plain_t")).collect()) == [0, 1, 2]
+
+
 def test_attach_lake_trusts_a_table_the_session_created_at_its_location(spark, zones, tmp_path, monkeypatch):
     spark.conf.set("c360.zone_roots", json.dumps(zones))
     lake_root = lake_paths(spark)
