@@ -357,7 +357,7 @@ const deltaRows =
     const db = await DuckDBInstance.create(":memory:");
     const c = await db.connect();
     try {
-      const files = await deltaFiles(join(silverRoot, table), c);
+      const { files } = await deltaFiles(join(silverRoot, table), c);
       if (files.length === 0) return [];
       const list = files.map((f) => `'${f}'`).join(", ");
       return (
