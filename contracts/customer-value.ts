@@ -19,6 +19,12 @@ export const CHURN_PROBABILITY_RULES = {
 } as const;
 
 /**
+ * gold.churn_features.is_churn_risk: the customer is in the highest churn-probability step (more than its days
+ * without an order); false for a customer without orders.
+ */
+export const CHURN_RISK_DAYS_ABOVE = CHURN_PROBABILITY_RULES.steps[0].daysAbove;
+
+/**
  * Seed 001's calculate_customer_lifetime_value factors (gold.customer_lifetime_value.factor_clv = net spend ×
  * recency × frequency): recency by days since the last order (the first step it is at most), frequency by completed
  * orders (the first step it exceeds).

@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { CHURN_PROBABILITY_RULES, CLV_FACTORS } from "../contracts/customer-value";
+import { CHURN_PROBABILITY_RULES, CHURN_RISK_DAYS_ABOVE, CLV_FACTORS } from "../contracts/customer-value";
 import { IDENTITY_RULES } from "../contracts/identity";
 import { allSchemaDocuments } from "../contracts/json-schema";
 import {
@@ -194,6 +194,10 @@ export function churnProbabilitySql(days: string): string {
   return stepsSql(days, steps, r.otherwise, true);
 }
 
+export function churnRiskSql(days: string): string {
+  return `coalesce(${days} > ${CHURN_RISK_DAYS_ABOVE}, false)`;
+}
+
 export function recencyFactorSql(days: string): string {
   const r = CLV_FACTORS.recency;
   return stepsSql(
@@ -350,6 +354,7 @@ export const BLOCKS: Record<string, () => string> = {
   identity_settings: identitySettingsSql,
   churn_probability_clv: () => churnProbabilitySql("f.days_since_last_order"),
   churn_probability_features: () => churnProbabilitySql("c.days_since_last_order"),
+  churn_risk: () => churnRiskSql("c.days_since_last_order"),
   recency_factor: () => recencyFactorSql("b.days_since_last_order"),
   frequency_factor: () => frequencyFactorSql("b.total_orders"),
   envelope_violations: envelopeViolationsSql,

@@ -70,7 +70,10 @@ SELECT
     END
     -- generated:end churn_probability_features
   AS DECIMAL(3, 2)) AS churn_probability,
-  coalesce(c.days_since_last_order > 90, false) AS is_churn_risk,
+  -- generated:begin churn_risk (models/rules.ts; regenerate with npm run models:build)
+  coalesce(c.days_since_last_order > 90, false)
+  -- generated:end churn_risk
+  AS is_churn_risk,
   c.as_of_date,
   c.load_id
 FROM gold.customer_360 AS c
