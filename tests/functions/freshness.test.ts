@@ -53,6 +53,7 @@ describe("the data age keeps being reported when ingestion stops", () => {
   beforeAll(async () => {
     jest.spyOn(app, "http").mockImplementation(() => undefined);
     jest.spyOn(app, "setup").mockImplementation(() => undefined);
+    jest.spyOn(app, "storageQueue").mockImplementation(() => undefined);
     jest.spyOn(app, "eventHub").mockImplementation((name, options) => {
       registered.set(name, options.handler as unknown as BatchHandler);
     });
