@@ -339,7 +339,7 @@ export function identitySettingsSql(): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Blocks in model files.
 
-export const BLOCKS: Record<string, () => string> = {
+export const BLOCKS: Record<string, (modelText: string) => string> = {
   ...FRAGMENT_BLOCKS,
   phone_normalization: phoneNormalizationSql,
   email_normalized: () => emailNormalizedSql("r.pm['email']"),
@@ -370,12 +370,24 @@ export const BLOCKS: Record<string, () => string> = {
 
 const BLOCK = /^([ \t]*)-- generated:begin ([a-z_]+)[^\n]*\n[\s\S]*?^[ \t]*-- generated:end \2[^\n]*$/gm;
 
-/** The model text with every generated block rendered anew (indentation kept). */
+/**
+ * The model text with every generated block rendered anew (indentation kept). A block may read the model's text
+ * (the latest-version block reads its drop rules, some of them generated): rendered until nothing changes.
+ */
 export function renderBlocks(text: string): string {
+  for (let pass = 0; pass < 5; pass++) {
+    const next = renderOnce(text);
+    if (next === text) return text;
+    text = next;
+  }
+  throw new Error("generated blocks do not settle: a block depends on itself");
+}
+
+function renderOnce(text: string): string {
   return text.replace(BLOCK, (_all, indent: string, name: string) => {
     const render = BLOCKS[name];
     if (!render) throw new Error(`unknown generated block ${name}`);
-    const body = render()
+    const body = render(text)
       .split("\n")
       .map((l) => (l === "" ? "" : indent + l))
       .join("\n");

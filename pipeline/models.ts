@@ -68,7 +68,11 @@ const list = (v: string | undefined): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export function parseModel(layer: Layer, name: string, path: string, text: string): Model {
+/** A model file's annotations: its `@expect` rules in order, and every other `@key value`. */
+export function parseAnnotations(
+  path: string,
+  text: string,
+): { meta: Map<string, string>; expectations: Expectation[] } {
   const meta = new Map<string, string>();
   const expectations: Expectation[] = [];
   for (const line of text.split("\n")) {
@@ -86,6 +90,11 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
       });
     } else meta.set(key, value.trim());
   }
+  return { meta, expectations };
+}
+
+export function parseModel(layer: Layer, name: string, path: string, text: string): Model {
+  const { meta, expectations } = parseAnnotations(path, text);
   const materialized = (meta.get("materialized") ?? "full") as Materialization;
   if (!["full", "incremental", "scd2", "view"].includes(materialized))
     throw new Error(`${path}: unknown materialization ${materialized}`);

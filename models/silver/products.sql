@@ -54,7 +54,7 @@ versioned_keys AS (
 ),
 
 latest AS (
-  -- The latest version of each key (rows without a key stay apart).
+  -- The latest valid version of each key (rows without a key stay apart; invalid versions stay for the quarantine).
   SELECT n.*, 1 AS version_rank
   FROM renamed AS n
   WHERE coalesce(n.product_id, n.event_id) IS NULL
@@ -63,9 +63,9 @@ latest AS (
   SELECT * FROM (
     SELECT
       n.*,
-      row_number() OVER (
-        PARTITION BY coalesce(n.product_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
-      ) AS version_rank
+      CASE WHEN (coalesce((product_id IS NOT NULL AND product_name IS NOT NULL), false) AND coalesce((price >= 0), false) AND coalesce((occurred_at IS NOT NULL), false)) THEN row_number() OVER (
+        PARTITION BY coalesce(n.product_id, n.event_id), (coalesce((product_id IS NOT NULL AND product_name IS NOT NULL), false) AND coalesce((price >= 0), false) AND coalesce((occurred_at IS NOT NULL), false)) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
+      ) ELSE 1 END AS version_rank
     FROM renamed AS n
     WHERE coalesce(n.product_id, n.event_id) IN (SELECT k.version_key FROM versioned_keys AS k)
   ) AS v

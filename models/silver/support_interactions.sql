@@ -123,7 +123,7 @@ versioned_keys AS (
 ),
 
 latest AS (
-  -- The latest version of each key (rows without a key stay apart).
+  -- The latest valid version of each key (rows without a key stay apart; invalid versions stay for the quarantine).
   SELECT n.*, 1 AS version_rank
   FROM renamed AS n
   WHERE coalesce(n.interaction_id, n.event_id) IS NULL
@@ -132,9 +132,9 @@ latest AS (
   SELECT * FROM (
     SELECT
       n.*,
-      row_number() OVER (
-        PARTITION BY coalesce(n.interaction_id, n.event_id) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
-      ) AS version_rank
+      CASE WHEN (coalesce((NOT array_contains(split(contract_violations, ','), 'missing_required_field')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'wrong_type')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'invalid_timestamp')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'out_of_range')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'invalid_enum_value')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'invalid_format')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'string_too_long')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'string_too_short')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'unknown_event_type')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'unknown_source')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'invalid_schema_version')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'unknown_schema_version')), false) AND coalesce((occurred_at IS NOT NULL), false)) THEN row_number() OVER (
+        PARTITION BY coalesce(n.interaction_id, n.event_id), (coalesce((NOT array_contains(split(contract_violations, ','), 'missing_required_field')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'wrong_type')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'invalid_timestamp')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'out_of_range')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'invalid_enum_value')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'invalid_format')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'string_too_long')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'string_too_short')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'unknown_event_type')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'unknown_source')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'invalid_schema_version')), false) AND coalesce((NOT array_contains(split(contract_violations, ','), 'unknown_schema_version')), false) AND coalesce((occurred_at IS NOT NULL), false)) ORDER BY n.occurred_at DESC NULLS LAST, n.event_id DESC
+      ) ELSE 1 END AS version_rank
     FROM renamed AS n
     WHERE coalesce(n.interaction_id, n.event_id) IN (SELECT k.version_key FROM versioned_keys AS k)
   ) AS v

@@ -11,7 +11,7 @@ export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 /** A row passes a rule only when its condition is TRUE (NULL fails). */
 export const passes = (e: Expectation): string => `coalesce((${e.condition}), false)`;
 export const allPass = (rules: Expectation[]): string => rules.map(passes).join(" AND ");
-export const dropRules = (model: Model): Expectation[] =>
+export const dropRules = (model: Pick<Model, "expectations">): Expectation[] =>
   model.expectations.filter((e) => e.action === "drop");
 
 /** Names of the `fail` rules some row broke: the layer stops. */
