@@ -47,7 +47,12 @@ END;
 CREATE OR REPLACE MACRO element_at(a, i) AS list_extract(a, i);
 CREATE OR REPLACE MACRO split(s, p) AS string_split_regex(s, p);
 CREATE OR REPLACE MACRO array_join(a, d) AS array_to_string(list_filter(a, lambda x: x IS NOT NULL), d);
-CREATE OR REPLACE MACRO array_except(a, b) AS list_distinct(list_filter(a, lambda x: NOT list_contains(b, x)));
+-- b is bound once, as the one element of [b], so the inner lambda reads it as a value: written inline in the lambda
+-- (list_contains(b, x)) it was evaluated again for every element of every row — for a constant split('…', ',') list
+-- of known fields that cost ~18 CPU-s per million records in the silver rescued-fields blocks.
+CREATE OR REPLACE MACRO array_except(a, b) AS CASE WHEN a IS NOT NULL THEN
+  list_distinct(flatten(list_transform([b], lambda bb: list_filter(a, lambda x: NOT list_contains(bb, x)))))
+END;
 CREATE OR REPLACE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT));
 CREATE OR REPLACE MACRO explode(a) AS unnest(a);
 -- Spark's collect_list leaves NULLs out and gives [] for a group of NULLs; the order is unspecified in both engines
