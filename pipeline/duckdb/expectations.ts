@@ -72,13 +72,14 @@ export async function quarantine(
         FROM read_json([${earlier.map(sqlString).join(", ")}], format = 'newline_delimited',
           columns = {stage: 'VARCHAR', "table": 'VARCHAR', source_file: 'VARCHAR', line_no: 'BIGINT', record: 'VARCHAR'}))`);
   // Two rows of one run with the same key (an exact redelivery inside one file) are one record.
-  const rows = `SELECT * EXCLUDE (__n) FROM (SELECT *, row_number() OVER (PARTITION BY record_key ORDER BY source_file, line_no) AS __n FROM __quarantine) WHERE __n = 1`;
-  if ((await db.count(rows)) > 0) {
+  await db.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS SELECT * EXCLUDE (__n) FROM (SELECT *,
+      row_number() OVER (PARTITION BY record_key ORDER BY source_file, line_no) AS __n FROM __quarantine) WHERE __n = 1`);
+  if ((await db.count("SELECT * FROM __quarantine")) > 0) {
     const dir = join(db.lakeDir, ...quarantineDir(model, rc.runAt));
     mkdirSync(dir, { recursive: true });
     const file = join(dir, quarantineFile(rc.loadId, readdirSync(dir)));
     await db.exec(
-      `COPY (${rows} ORDER BY source_file, line_no, record) TO ${sqlString(file + ".tmp")} (FORMAT JSON)`,
+      `COPY (SELECT * FROM __quarantine ORDER BY source_file, line_no, record) TO ${sqlString(file + ".tmp")} (FORMAT JSON)`,
     );
     renameSync(file + ".tmp", file);
   }

@@ -7,16 +7,15 @@ import type { AnyEvent } from "../../contracts";
 import type { ErasureRecord } from "../../functions/src/core/customers";
 import { eraseCustomer } from "../../functions/src/core/customers";
 import { cosmosPart } from "../../functions/src/core/person-export";
-import { triggerMetadataFor } from "../../functions/src/core/positions";
-import { type BatchSummary, processBatch, type ProcessorDeps } from "../../functions/src/core/processor";
+import type { BatchSummary, ProcessorDeps } from "../../functions/src/core/processor";
 import { profileKey } from "../../functions/src/core/profile";
 import { ProfileStore } from "../../functions/src/core/profile-store";
 import { deleteCustomer } from "../../functions/src/functions/deleteCustomer";
 import { getCustomer } from "../../functions/src/functions/getCustomer";
 import { getCustomerSegments } from "../../functions/src/functions/getCustomerSegments";
-import { deliver, LocalEventHub } from "../../functions/src/local/hub";
+import { LocalEventHub } from "../../functions/src/local/hub";
 import { syntheticEvents } from "../../functions/src/local/synthetic";
-import { type Fixture, fixture, storeState, total } from "./helpers";
+import { type Fixture, fixture, sendNew, storeState, total } from "./helpers";
 import { bodyJson, context, request } from "./http-helpers";
 
 let f: Fixture;
@@ -38,30 +37,9 @@ function eventsOf(customerId: string, count: number, seed: number): AnyEvent[] {
 
 const profileEvents = (events: AnyEvent[]) => events.filter((e) => profileKey(e) !== undefined).length;
 
-/** Appends events to the hub and delivers only the new ones: through the registered handlers, or
- * straight to processBatch with the given deps (to inject a store). */
-async function send(events: AnyEvent[], deps?: ProcessorDeps): Promise<BatchSummary[]> {
-  const seen = new Map(
-    hub.partitionsWithMessages().map((p) => [`${p.stream.hubName}/${p.partitionId}`, p.messages.length]),
-  );
-  hub.send(events);
-  const summaries: BatchSummary[] = [];
-  for (const { stream, partitionId, messages } of hub.partitionsWithMessages()) {
-    const fresh = messages.slice(seen.get(`${stream.hubName}/${partitionId}`) ?? 0);
-    if (fresh.length === 0) continue;
-    summaries.push(
-      deps
-        ? await processBatch(
-            stream,
-            fresh.map((m) => m.body),
-            triggerMetadataFor(stream.hubName, partitionId, fresh),
-            deps,
-          )
-        : await deliver({ stream, partitionId, messages: fresh }),
-    );
-  }
-  return summaries;
-}
+/** Appends events to the hub and delivers only the new ones (sendNew). */
+const send = (events: AnyEvent[], deps?: ProcessorDeps): Promise<BatchSummary[]> =>
+  sendNew(hub, events, deps);
 
 const get = (id: string) => getCustomer(request("GET", "x", { params: { id } }), context("getCustomer"));
 

@@ -7,7 +7,8 @@ import { createHttpsServer } from "@vercel/cosmosdb-server";
 
 import type { Dependencies } from "../../functions/src/core/dependencies";
 import { setDependencies } from "../../functions/src/core/dependencies";
-import { type BatchSummary } from "../../functions/src/core/processor";
+import { triggerMetadataFor } from "../../functions/src/core/positions";
+import { type BatchSummary, processBatch, type ProcessorDeps } from "../../functions/src/core/processor";
 import { comparableProfile, type CustomerProfileDocument } from "../../functions/src/core/profile";
 import { localDependencies } from "../../functions/src/local/driver";
 import { deliver, type Delivery, type LocalEventHub } from "../../functions/src/local/hub";
@@ -96,9 +97,14 @@ export async function deliverAll(queues: Delivery[][]): Promise<BatchSummary[]> 
 
 /**
  * Sends events to a hub kept for the whole test file and delivers only the new ones (one hub per file: sequence
- * numbers, hence batch ids and landing file names, never repeat).
+ * numbers, hence batch ids and landing file names, never repeat): through the registered handlers, or straight to
+ * processBatch with `deps` (to inject a store).
  */
-export async function sendNew(hub: LocalEventHub, events: readonly unknown[]): Promise<BatchSummary[]> {
+export async function sendNew(
+  hub: LocalEventHub,
+  events: readonly unknown[],
+  deps?: ProcessorDeps,
+): Promise<BatchSummary[]> {
   const seen = new Map(
     hub.partitionsWithMessages().map((p) => [`${p.stream.hubName}/${p.partitionId}`, p.messages.length]),
   );
@@ -106,7 +112,17 @@ export async function sendNew(hub: LocalEventHub, events: readonly unknown[]): P
   const summaries: BatchSummary[] = [];
   for (const { stream, partitionId, messages } of hub.partitionsWithMessages()) {
     const fresh = messages.slice(seen.get(`${stream.hubName}/${partitionId}`) ?? 0);
-    if (fresh.length > 0) summaries.push(await deliver({ stream, partitionId, messages: fresh }));
+    if (fresh.length === 0) continue;
+    summaries.push(
+      deps
+        ? await processBatch(
+            stream,
+            fresh.map((m) => m.body),
+            triggerMetadataFor(stream.hubName, partitionId, fresh),
+            deps,
+          )
+        : await deliver({ stream, partitionId, messages: fresh }),
+    );
   }
   return summaries;
 }

@@ -228,9 +228,13 @@ function isoExtreme(values: readonly string[], which: "min" | "max"): string | n
 const errorMessage = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
-/** What to keep of a message whose processing threw: its bytes or text as received, else the value. */
+/**
+ * What to keep of a message whose processing threw: its bytes or text as received (with the value it parsed to,
+ * for the record's ids), else the value.
+ */
 function bodyOf(message: unknown): QuarantinedBody {
   const decoded = decodeMessage(message);
+  if (decoded.ok && decoded.raw && "text" in decoded.raw) return { ...decoded.raw, value: decoded.value };
   if (decoded.raw) return decoded.raw;
   return { parsed: message };
 }

@@ -3,7 +3,7 @@
  * kept with its reason, the rules it broke and its position in the hub, so it can be inspected,
  * fixed and replayed. Files: `quarantine/realtime/<stream>/ingest_date=YYYY-MM-DD/<batch id>.jsonl`.
  */
-import { parseJsonBounded, reasonCode, UNPARSEABLE_CODE } from "../../../contracts";
+import { reasonCode, UNPARSEABLE_CODE } from "../../../contracts";
 import type { EventPosition } from "./positions";
 
 /** Reasons beyond the contract's violation codes. */
@@ -38,19 +38,15 @@ export interface QuarantineRecord {
 }
 
 /** What is kept of a rejected message: the parsed event, or its raw text or bytes. */
-export type QuarantinedBody = { parsed: unknown } | { text: string } | { base64: string };
+export type QuarantinedBody =
+  | { parsed: unknown }
+  /** The text as received, and `value` when it parsed (within the bounds): the record's ids are read from it. */
+  | { text: string; value?: unknown }
+  | { base64: string };
 
-/**
- * The JSON object a body holds, for its ids: the parsed value, or the text as received when it is a JSON
- * object within the bounds (a batch parked whole, retries_exhausted, keeps its messages' text).
- */
+/** The JSON object a body holds, for its ids: the parsed value, or the parsed value of the text as received. */
 function objectOf(body: QuarantinedBody): Record<string, unknown> | undefined {
-  let value: unknown;
-  if ("parsed" in body) value = body.parsed;
-  else if ("text" in body) {
-    const parsed = parseJsonBounded(body.text);
-    value = parsed.ok ? parsed.value : undefined;
-  }
+  const value = "parsed" in body ? body.parsed : "text" in body ? body.value : undefined;
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
