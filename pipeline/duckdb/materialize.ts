@@ -12,6 +12,7 @@ import type { Model } from "../models";
 import { erasedRows, eraseRows, noteErasedLanding } from "./erasure";
 import { checkExpectations, quarantine } from "./expectations";
 import { type DuckDbSession, ident, parquetFiles, sqlString, tableScan } from "./session";
+import { dropStage, installStage, stageScan, streamStage } from "./stage";
 
 /**
  * Parquet writer options per layer. Bronze rows are mostly unique long strings (the raw record, the payload):
@@ -48,6 +49,10 @@ export async function runModel(
 ): Promise<ModelRunResult> {
   if (model.materialized === "view") throw new Error(`${model.id} is a view: defineView, not runModel`);
   const target = `${model.layer}.${model.name}`;
+  const exists = await db.relationExists(target);
+  // Straight from the stage to Parquet (a full model, or an incremental one's first run): nothing to merge with.
+  const straight = model.materialized !== "scd2" && (model.materialized === "full" || !exists);
+  if (straight && !erasedRows(db, model)) return runStreamed(db, model, rc, exists);
   await db.exec(`CREATE OR REPLACE TEMP TABLE __stage AS ${model.sql}`);
   const rowsIn = await db.count("SELECT * FROM __stage");
   const stageTypes = await db.columnTypes("__stage");
@@ -73,19 +78,10 @@ export async function runModel(
     await db.exec(`DELETE FROM __stage WHERE NOT (${allPass(drops)})`);
   }
 
-  const exists = await db.relationExists(target);
-  // MERGE with updates needs one source row per key (Delta raises otherwise); insert-only MERGE does not.
-  if (model.materialized === "incremental" && model.updateWhen) {
-    const keys = model.uniqueKey.map(ident).join(", ");
-    const dup = await db.count(`SELECT ${keys} FROM __stage GROUP BY ${keys} HAVING count(*) > 1`);
-    if (dup > 0)
-      throw new Error(
-        `${target}: the model returned ${dup} duplicate keys (${keys}); MERGE needs one row per key`,
-      );
-  }
+  await checkOneRowPerKey(db, model, "__stage");
   let rowsWritten: number;
   const erase = (rel: string) => eraseRows(db, model, rel);
-  if (model.materialized !== "scd2" && (model.materialized === "full" || !exists)) {
+  if (straight) {
     // Straight from the stage to Parquet: no intermediate copy of the table.
     await erase("__stage");
     rowsWritten = await db.count("SELECT * FROM __stage");
@@ -141,6 +137,57 @@ export async function runModel(
   const rowsOut = await db.count(`SELECT * FROM ${target}`);
   if (model.exportFormat === "jsonl") await exportJsonLines(db, model, target, rc.loadId);
   return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
+}
+
+/**
+ * The straight-write path with the stage streamed to Parquet (stage.ts): the model's rows are written once, split by
+ * the drop rules; the failing part goes to the quarantine and the passing part becomes the table's files as written.
+ * Same results as the in-memory path (which erasure runs and MERGE/SCD2 keep), without holding the stage in memory.
+ */
+async function runStreamed(
+  db: DuckDbSession,
+  model: Model,
+  rc: RunContext,
+  exists: boolean,
+): Promise<ModelRunResult> {
+  const options = parquetOptions(model.layer);
+  const stage = await streamStage(db, model, options);
+  try {
+    await db.exec(
+      `CREATE OR REPLACE TEMP VIEW __stage AS ${stageScan(stage, [...stage.passed, ...stage.failed])}`,
+    );
+    const rowsIn = await db.count("SELECT * FROM __stage");
+    const expectations = await checkExpectations(db, model, "__stage");
+    const failedExpectations = failedRules(expectations);
+    if (failedExpectations.length > 0)
+      return { rowsIn, rowsOut: 0, rowsWritten: 0, quarantined: 0, expectations, failedExpectations };
+    const quarantined =
+      stage.failed.length > 0
+        ? await quarantine(db, model, rc, stageScan(stage, stage.failed), [...stage.types.keys()])
+        : 0;
+    await db.exec(`CREATE OR REPLACE TEMP VIEW __stage AS ${stageScan(stage, stage.passed)}`);
+    await checkOneRowPerKey(db, model, "__stage");
+    const rowsWritten = await db.count("SELECT * FROM __stage");
+    await db.exec("DROP VIEW __stage");
+    await installStage(db, stage, model.layer, model.name, exists, options);
+    const target = `${model.layer}.${model.name}`;
+    if (model.exportFormat === "jsonl") await exportJsonLines(db, model, target, rc.loadId);
+    return { rowsIn, rowsOut: rowsWritten, rowsWritten, quarantined, expectations, failedExpectations };
+  } finally {
+    await db.exec("DROP VIEW IF EXISTS __stage");
+    dropStage(stage);
+  }
+}
+
+/** MERGE with updates needs one source row per key (Delta raises otherwise); insert-only MERGE does not. */
+async function checkOneRowPerKey(db: DuckDbSession, model: Model, stage: string): Promise<void> {
+  if (model.materialized !== "incremental" || !model.updateWhen) return;
+  const keys = model.uniqueKey.map(ident).join(", ");
+  const dup = await db.count(`SELECT ${keys} FROM ${stage} GROUP BY ${keys} HAVING count(*) > 1`);
+  if (dup > 0)
+    throw new Error(
+      `${model.layer}.${model.name}: the model returned ${dup} duplicate keys (${keys}); MERGE needs one row per key`,
+    );
 }
 
 /**

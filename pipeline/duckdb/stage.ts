@@ -1,0 +1,107 @@
+/**
+ * A model's stage streamed to Parquet: on the straight-write path (a full model, or the first run of an incremental
+ * one, with nobody to erase) the model's SELECT goes to Parquet in one pass, split by the model's drop rules into the
+ * rows that pass (the table's new files, moved into place as they are) and the rows that fail (what the quarantine
+ * reads). Nothing holds the whole stage in memory: a temp table of tens of millions of wide rows spilled past the
+ * memory limit and was read back twice more (quarantine, write); see docs/pipeline.md (2026-12-06, 10M orders).
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+import { allPass, dropRules } from "../core/expectations";
+import type { Model } from "../models";
+import { type DuckDbSession, ident, sqlString, tableScan } from "./session";
+
+/** The column the stage is split by; a partition folder name, never written into the files. */
+const PASS = "__pass";
+
+export interface StreamedStage {
+  /** Where the stage's files are: `<dir>/__pass=true/*.parquet`, `<dir>/__pass=false/*.parquet`. */
+  dir: string;
+  passed: string[];
+  failed: string[];
+  /** The stage's columns and types (also when it has no rows). */
+  types: Map<string, string>;
+}
+
+/** Work folder of one model's stage (under control/, beside DuckDB's spill folder). */
+const stageDir = (db: DuckDbSession, model: Model): string => join(db.lakeDir, "control", "_stage", model.id);
+
+/**
+ * Writes the model's SELECT to its stage folder with `options` (the table's Parquet options), split by whether each
+ * row passes every drop rule (a model without drop rules: every row passes).
+ */
+export async function streamStage(db: DuckDbSession, model: Model, options: string): Promise<StreamedStage> {
+  const dir = stageDir(db, model);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const drops = dropRules(model);
+  const pass = drops.length > 0 ? allPass(drops) : "true";
+  const types = await db.columnTypes(`(${model.sql})`);
+  await db.exec(
+    `COPY (SELECT *, (${pass}) AS ${PASS} FROM (${model.sql})) TO ${sqlString(dir)} (${options}, PARTITION_BY (${PASS}))`,
+  );
+  return {
+    dir,
+    passed: parquetIn(join(dir, `${PASS}=true`)),
+    failed: parquetIn(join(dir, `${PASS}=false`)),
+    types,
+  };
+}
+
+/**
+ * `files` as a SELECT with the stage's columns; a typed empty relation when there are none (COPY writes no file for
+ * a partition without rows).
+ */
+export function stageScan(stage: StreamedStage, files: string[]): string {
+  // hive_partitioning off: the files' folder names (__pass=…) are not a column of the stage.
+  if (files.length > 0)
+    return `SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}], hive_partitioning = false)`;
+  const typed = [...stage.types].map(([c, t]) => `CAST(NULL AS ${t}) AS ${ident(c)}`).join(", ");
+  return `SELECT ${typed} WHERE false`;
+}
+
+/**
+ * Makes the stage's passing files the table `<layer>.<name>`: its earlier files are removed, the new ones moved in
+ * (renamed: readers never see half a file) and the view re-pointed at them. A stage without passing rows writes an
+ * empty file with the table's columns, so the table exists and downstream models can read it.
+ */
+export async function installStage(
+  db: DuckDbSession,
+  stage: StreamedStage,
+  layer: string,
+  name: string,
+  exists: boolean,
+  options: string,
+): Promise<void> {
+  const target = `${layer}.${name}`;
+  const dir = db.tableDir(layer, name);
+  mkdirSync(dir, { recursive: true });
+  let files = stage.passed;
+  if (files.length === 0) {
+    const empty = join(stage.dir, "empty.parquet");
+    await db.exec(`COPY (${stageScan(stage, [])}) TO ${sqlString(empty)} (${options})`);
+    files = [empty];
+  }
+  if (exists) await db.dropRelation(target);
+  for (const f of readdirSync(dir)) if (f.endsWith(".parquet")) rmSync(join(dir, f));
+  const installed = files.map((f, i) => {
+    const to = join(dir, `part-${String(i).padStart(5, "0")}.parquet`);
+    renameSync(f, to);
+    return to;
+  });
+  await db.exec(`CREATE OR REPLACE VIEW ${target} AS ${tableScan(installed)}`);
+}
+
+/** Removes the stage's folder (what installStage did not move). */
+export function dropStage(stage: StreamedStage): void {
+  rmSync(stage.dir, { recursive: true, force: true });
+}
+
+function parquetIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".parquet"))
+    .sort()
+    .map((f) => join(dir, f));
+}
