@@ -11,6 +11,8 @@
  *   -- @compare record_hash                 scd2: column whose change opens a new version
  *   -- @erase_by customer_id                rows whose column holds an erased customer id are deleted
  *   -- @zorder customer_key                 Databricks OPTIMIZE ... ZORDER BY (gold)
+ *   -- @stage_cte renamed                   DuckDB: this CTE is written to Parquet once and scanned where it is
+ *                                          read, not held in memory (pipeline/duckdb/staged-cte.ts)
  *   -- @export jsonl                        also write the table as JSON lines to <layer>/_exports/<name>/load_id=<id>/
  *                                          (exportPath in contracts/lake-layout.ts), for readers without a Delta
  *                                          reader: the profile traits sync (docs/functions.md)
@@ -50,6 +52,11 @@ export interface Model {
   zorder: string[];
   inputs: string[];
   expectations: Expectation[];
+  /**
+   * `@stage_cte <name>[, <name>]`: CTEs the DuckDB engine writes to Parquet once and scans wherever the model reads
+   * them, instead of holding them in memory (pipeline/duckdb/staged-cte.ts); Spark ignores it.
+   */
+  stageCtes: string[];
   /** `@export jsonl`: the table is also written as JSON lines per load (exportPath). */
   exportFormat?: "jsonl";
   /**
@@ -113,6 +120,7 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
     zorder: list(meta.get("zorder")),
     inputs: list(meta.get("inputs")),
     expectations,
+    stageCtes: list(meta.get("stage_cte")),
   };
   const exportFormat = meta.get("export");
   if (exportFormat !== undefined) {

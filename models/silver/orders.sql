@@ -4,6 +4,7 @@
 -- @unique_key order_id
 -- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
 -- @erase_by customer_id
+-- @stage_cte renamed
 -- @inputs silver.event_deliveries, run_context
 -- generated:begin contract_rules_order (models/rules.ts; regenerate with npm run models:build)
 -- @expect drop missing_required_field contract_missing_required_field: NOT array_contains(split(contract_violations, ','), 'missing_required_field')

@@ -131,7 +131,7 @@ async function runOnLanding(
     // A rejected prefetch is awaited (and thrown) with the next batch; never left unhandled.
     next?.catch(() => undefined);
     const keysNew = inTable !== undefined && !batches[part]!.some((f) => inTable.has(f.rel));
-    const b = await runModel(db, model, rc, part, keysNew);
+    const b = await runModel(db, model, rc, { part, keysNew, last: part === batches.length - 1 });
     r = r ? mergeResults(r, b) : b;
     if (b.failedExpectations.length > 0) break;
   }

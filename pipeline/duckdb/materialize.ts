@@ -13,6 +13,7 @@ import { erasedRows, eraseRows, noteErasedLanding } from "./erasure";
 import { checkExpectations, quarantine } from "./expectations";
 import { type DuckDbSession, ident, parquetFiles, sqlString, tableScan } from "./session";
 import { dropStage, installStage, stageScan, streamStage } from "./stage";
+import { dropStagedCtes, stageCtes } from "./staged-cte";
 
 /**
  * Parquet writer options per layer. Bronze rows are mostly unique long strings (the raw record, the payload):
@@ -27,6 +28,13 @@ function parquetOptions(layer: string): string {
     : `FORMAT PARQUET, ${rowGroup}`;
 }
 
+/** Where a run of a landing model is among its batches. */
+export interface LandingBatch {
+  part: number;
+  keysNew: boolean;
+  last: boolean;
+}
+
 /**
  * A view model: defined over the relations it reads (the run's window and erasure tables included), inlined
  * into each reader's plan, so filters such as a reader's event type reach the Parquet scans.
@@ -37,17 +45,33 @@ export async function defineView(db: DuckDbSession, model: Model): Promise<void>
 
 /**
  * Runs one model: stage its SELECT, check expectations, quarantine, materialize, write Parquet.
- * `keysNew`: the caller knows no staged key is in the table yet (see runOnLanding), so an insert-only MERGE skips
- * its anti-join against the table.
+ * `batch`: one of several landing batches (see runOnLanding). `keysNew`: the caller knows no staged key is in the
+ * table yet, so an insert-only MERGE skips its anti-join against the table. Only the last batch counts the table's
+ * rows (rowsOut): counting after every batch re-read a table that grew with each one.
  */
 export async function runModel(
   db: DuckDbSession,
   model: Model,
   rc: RunContext,
-  part = 0,
-  keysNew = false,
+  batch: LandingBatch = { part: 0, keysNew: false, last: true },
 ): Promise<ModelRunResult> {
   if (model.materialized === "view") throw new Error(`${model.id} is a view: defineView, not runModel`);
+  const cteDir = join(db.lakeDir, "control", "_stage", `${model.id}.ctes`);
+  try {
+    return await materializeModel(db, await stageCtes(db, model, cteDir), rc, batch);
+  } finally {
+    dropStagedCtes(cteDir);
+  }
+}
+
+/** runModel once the model's `@stage_cte` CTEs are on disk (stageCtes): `model.sql` reads them from there. */
+async function materializeModel(
+  db: DuckDbSession,
+  model: Model,
+  rc: RunContext,
+  batch: LandingBatch,
+): Promise<ModelRunResult> {
+  const { part, keysNew } = batch;
   const target = `${model.layer}.${model.name}`;
   const exists = await db.relationExists(target);
   // Straight from the stage to Parquet (a full model, or an incremental one's first run): nothing to merge with.
@@ -134,7 +158,7 @@ export async function runModel(
     await writeTable(db, model.layer, model.name, target, true);
   }
   await db.exec("DROP TABLE IF EXISTS __stage");
-  const rowsOut = await db.count(`SELECT * FROM ${target}`);
+  const rowsOut = batch.last ? await db.count(`SELECT * FROM ${target}`) : 0;
   if (model.exportFormat === "jsonl") await exportJsonLines(db, model, target, rc.loadId);
   return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
 }
