@@ -12,7 +12,7 @@ import type { Model } from "../models";
 import { erasedRows, eraseRows, noteErasedLanding } from "./erasure";
 import { checkExpectations, quarantine } from "./expectations";
 import { type DuckDbSession, ident, parquetFiles, sqlString, tableScan } from "./session";
-import { dropStage, installStage, stageScan, streamStage } from "./stage";
+import { dropStage, type InstallMode, installStage, stageScan, streamStage } from "./stage";
 import { dropStagedCtes, stageCtes } from "./staged-cte";
 
 /**
@@ -76,7 +76,10 @@ async function materializeModel(
   const exists = await db.relationExists(target);
   // Straight from the stage to Parquet (a full model, or an incremental one's first run): nothing to merge with.
   const straight = model.materialized !== "scd2" && (model.materialized === "full" || !exists);
-  if (straight && !erasedRows(db, model)) return runStreamed(db, model, rc, exists);
+  // An insert-only model's batch whose keys are all new (see runOnLanding) appends its rows as they are.
+  const appendNew = exists && keysNew && model.materialized === "incremental" && !model.updateWhen;
+  if ((straight || appendNew) && !erasedRows(db, model))
+    return runStreamed(db, model, rc, straight ? (exists ? "replace" : "create") : "append", batch.last);
   await db.exec(`CREATE OR REPLACE TEMP TABLE __stage AS ${model.sql}`);
   const rowsIn = await db.count("SELECT * FROM __stage");
   const stageTypes = await db.columnTypes("__stage");
@@ -164,15 +167,17 @@ async function materializeModel(
 }
 
 /**
- * The straight-write path with the stage streamed to Parquet (stage.ts): the model's rows are written once, split by
- * the drop rules; the failing part goes to the quarantine and the passing part becomes the table's files as written.
+ * The straight-write path (and an insert-only batch of new keys) with the stage streamed to Parquet (stage.ts): the
+ * model's rows are written once, split by the drop rules; the failing part goes to the quarantine and the passing
+ * part becomes the table's files as written (`create`/`replace`), or more of its files (`append`).
  * Same results as the in-memory path (which erasure runs and MERGE/SCD2 keep), without holding the stage in memory.
  */
 async function runStreamed(
   db: DuckDbSession,
   model: Model,
   rc: RunContext,
-  exists: boolean,
+  mode: InstallMode,
+  countRows: boolean,
 ): Promise<ModelRunResult> {
   const options = parquetOptions(model.layer);
   const stage = await streamStage(db, model, options);
@@ -193,10 +198,16 @@ async function runStreamed(
     await checkOneRowPerKey(db, model, "__stage");
     const rowsWritten = await db.count("SELECT * FROM __stage");
     await db.exec("DROP VIEW __stage");
-    await installStage(db, stage, model.layer, model.name, exists, options);
     const target = `${model.layer}.${model.name}`;
+    // An append without rows still writes a file when the model gained a column (the in-memory path's rule).
+    const gained =
+      mode === "append" && rowsWritten === 0 && (await newColumns(db, target, stage.types)).length > 0;
+    if (mode !== "append" || rowsWritten > 0 || gained)
+      await installStage(db, stage, model.layer, model.name, mode, options, rc.loadId);
     if (model.exportFormat === "jsonl") await exportJsonLines(db, model, target, rc.loadId);
-    return { rowsIn, rowsOut: rowsWritten, rowsWritten, quarantined, expectations, failedExpectations };
+    const rowsOut =
+      mode !== "append" ? rowsWritten : countRows ? await db.count(`SELECT * FROM ${target}`) : 0;
+    return { rowsIn, rowsOut, rowsWritten, quarantined, expectations, failedExpectations };
   } finally {
     await db.exec("DROP VIEW IF EXISTS __stage");
     dropStage(stage);

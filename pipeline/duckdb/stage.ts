@@ -10,7 +10,7 @@ import { join } from "node:path";
 
 import { allPass, dropRules } from "../core/expectations";
 import type { Model } from "../models";
-import { type DuckDbSession, ident, sqlString, tableScan } from "./session";
+import { type DuckDbSession, ident, parquetFiles, sqlString, tableScan } from "./session";
 
 /** The column the stage is split by; a partition folder name, never written into the files. */
 const PASS = "__pass";
@@ -61,18 +61,23 @@ export function stageScan(stage: StreamedStage, files: string[]): string {
   return `SELECT ${typed} WHERE false`;
 }
 
+/** create: a new table; replace: the stage's files replace the table's; append: they are added to them. */
+export type InstallMode = "create" | "replace" | "append";
+
 /**
- * Makes the stage's passing files the table `<layer>.<name>`: its earlier files are removed, the new ones moved in
- * (renamed: readers never see half a file) and the view re-pointed at them. A stage without passing rows writes an
- * empty file with the table's columns, so the table exists and downstream models can read it.
+ * Makes the stage's passing files the table `<layer>.<name>`'s (mode): earlier files are removed unless appending,
+ * the new ones moved in (renamed: readers never see half a file) and the view re-pointed at all of the table's
+ * files. A stage without passing rows writes an empty file with the stage's columns, so the table exists (or gains
+ * its new columns) and downstream models can read it.
  */
 export async function installStage(
   db: DuckDbSession,
   stage: StreamedStage,
   layer: string,
   name: string,
-  exists: boolean,
+  mode: InstallMode,
   options: string,
+  loadId: string,
 ): Promise<void> {
   const target = `${layer}.${name}`;
   const dir = db.tableDir(layer, name);
@@ -83,14 +88,12 @@ export async function installStage(
     await db.exec(`COPY (${stageScan(stage, [])}) TO ${sqlString(empty)} (${options})`);
     files = [empty];
   }
-  if (exists) await db.dropRelation(target);
-  for (const f of readdirSync(dir)) if (f.endsWith(".parquet")) rmSync(join(dir, f));
-  const installed = files.map((f, i) => {
-    const to = join(dir, `part-${String(i).padStart(5, "0")}.parquet`);
-    renameSync(f, to);
-    return to;
-  });
-  await db.exec(`CREATE OR REPLACE VIEW ${target} AS ${tableScan(installed)}`);
+  if (mode === "replace") await db.dropRelation(target);
+  if (mode !== "append") for (const f of readdirSync(dir)) if (f.endsWith(".parquet")) rmSync(join(dir, f));
+  // Appended files are named by load and time, after the table's first file (part-00000…) in name order.
+  const stem = mode === "append" ? `part-${loadId}-${Date.now()}-` : "part-";
+  files.forEach((f, i) => renameSync(f, join(dir, `${stem}${String(i).padStart(5, "0")}.parquet`)));
+  await db.exec(`CREATE OR REPLACE VIEW ${target} AS ${tableScan(parquetFiles(dir))}`);
 }
 
 /** Removes the stage's folder (what installStage did not move). */

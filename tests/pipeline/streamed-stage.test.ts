@@ -136,6 +136,32 @@ describe("streamed stage (straight-write path)", () => {
     }
   });
 
+  test("an insert-only landing batch of new keys appends its passing rows as more files, as the in-memory path", async () => {
+    const insertOnly = model(MODEL.replace("-- @update_when s.version > t.version\n", ""));
+    const results = [];
+    const tables = [];
+    for (const erased of [[], ["nobody"]]) {
+      const db = await session(ROWS, erased);
+      try {
+        await runModel(db, insertOnly, rc, { part: 0, keysNew: true, last: false });
+        await setInput(db, [
+          ["w7", "c7", "seven", 3, 1],
+          ["w8", "c8", "eight", -3, 1],
+        ]);
+        results.push(await runModel(db, insertOnly, rc, { part: 1, keysNew: true, last: true }));
+        tables.push(await tableRows(db));
+        expect(readdirSync(join(db.lakeDir, "silver", "widgets"))).toHaveLength(2);
+        expect(quarantined(db.lakeDir).map((q) => q.line_no).sort()).toEqual([2, 3, 4]);
+      } finally {
+        db.close();
+      }
+    }
+    expect(results[0]).toEqual(results[1]);
+    expect(results[0]).toMatchObject({ rowsIn: 2, rowsOut: 3, rowsWritten: 1, quarantined: 1 });
+    expect(tables[0]).toEqual(tables[1]);
+    expect(tables[0]!.map((r) => r.widget_id)).toEqual(["w1", "w2", "w7"]);
+  });
+
   test("nothing passes, or no rows at all: an empty table with the model's columns", async () => {
     for (const rows of [[["w3", "c3", "three", -1, 1]] as Widget[], [] as Widget[]]) {
       const db = await session(rows);
