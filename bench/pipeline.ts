@@ -211,7 +211,7 @@ async function point(
         throw new Error(`pipeline failed: ${run.value.layers.map((l) => l.error).join("; ")}`);
       runs.push(run);
       log(
-        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s, peak RSS ${run.peakRssMb} MiB ${JSON.stringify(layerSeconds(run.value))}`,
+        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s, peak RSS ${run.peakRssMb} MiB (${run.startRssMb} MiB at its start) ${JSON.stringify(layerSeconds(run.value))}`,
       );
     }
     // The median run's layer times (for an even count, the faster of the two middle runs).
@@ -242,6 +242,8 @@ async function point(
         unitName: "events",
         extra: {
           peak_rss_mib: Math.max(...runs.map((r) => r.peakRssMb)),
+          // What the bench process already held when the peak run began (earlier points, the generator's data).
+          rss_at_start_mib: [...runs].sort((a, b) => b.peakRssMb - a.peakRssMb)[0]!.startRssMb,
           ...spread,
           ...layers,
           slowest_models: slowestModels(mid.value),

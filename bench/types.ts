@@ -80,12 +80,15 @@ export interface Measured<T> {
   ms: number;
   cpuS: number;
   peakRssMb: number;
+  /** The process's RSS when the measurement began: what earlier work (other points, generated data) left held. */
+  startRssMb: number;
   value: T;
 }
 
 /** Runs `fn` once and measures it (`Measured`); RSS is sampled every `sampleMs`. */
 export async function measure<T>(fn: () => Promise<T>, sampleMs = 25): Promise<Measured<T>> {
-  let peak = process.memoryUsage().rss;
+  const start = process.memoryUsage().rss;
+  let peak = start;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), sampleMs);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -96,6 +99,7 @@ export async function measure<T>(fn: () => Promise<T>, sampleMs = 25): Promise<M
       ms: performance.now() - t0,
       cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
       peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+      startRssMb: Math.round(start / 2 ** 20),
       value,
     };
   } finally {
