@@ -151,7 +151,11 @@ describe("streamed stage (straight-write path)", () => {
         results.push(await runModel(db, insertOnly, rc, { part: 1, keysNew: true, last: true }));
         tables.push(await tableRows(db));
         expect(readdirSync(join(db.lakeDir, "silver", "widgets"))).toHaveLength(2);
-        expect(quarantined(db.lakeDir).map((q) => q.line_no).sort()).toEqual([2, 3, 4]);
+        expect(
+          quarantined(db.lakeDir)
+            .map((q) => q.line_no)
+            .sort(),
+        ).toEqual([2, 3, 4]);
       } finally {
         db.close();
       }
