@@ -37,9 +37,11 @@ export async function streamStage(db: DuckDbSession, model: Model, options: stri
   mkdirSync(dir, { recursive: true });
   const drops = dropRules(model);
   const pass = drops.length > 0 ? allPass(drops) : "true";
-  const types = await db.columnTypes(`(${model.sql})`);
+  // The model's text on lines of its own: a comment on its last line must not swallow the closing parenthesis.
+  const select = `(\n${model.sql}\n)`;
+  const types = await db.columnTypes(select);
   await db.exec(
-    `COPY (SELECT *, (${pass}) AS ${PASS} FROM (${model.sql})) TO ${sqlString(dir)} (${options}, PARTITION_BY (${PASS}))`,
+    `COPY (SELECT *, (${pass}) AS ${PASS} FROM ${select}) TO ${sqlString(dir)} (${options}, PARTITION_BY (${PASS}))`,
   );
   return {
     dir,

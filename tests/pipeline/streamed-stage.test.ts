@@ -115,6 +115,16 @@ describe("streamed stage (straight-write path)", () => {
     }
   });
 
+  test("a model whose text ends in a comment line streams too", async () => {
+    const db = await session(ROWS);
+    try {
+      const r = await runModel(db, model(`${MODEL}\n-- the end`), rc);
+      expect(r).toMatchObject({ rowsIn: 4, rowsOut: 2, quarantined: 2 });
+    } finally {
+      db.close();
+    }
+  });
+
   test("a second run merges into the streamed table (update when newer, insert new keys)", async () => {
     const db = await session(ROWS);
     try {
