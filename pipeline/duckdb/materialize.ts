@@ -12,7 +12,7 @@ import type { Model } from "../models";
 import { erasedRows, eraseRows, noteErasedLanding } from "./erasure";
 import { checkExpectations, quarantine } from "./expectations";
 import { type DuckDbSession, ident, parquetFiles, sqlString, tableScan } from "./session";
-import { dropStage, type InstallMode, installStage, stageScan, streamStage } from "./stage";
+import { dropStage, type InstallMode, installStage, stageDir, stageScan, streamStage } from "./stage";
 import { dropStagedCtes, stageCtes } from "./staged-cte";
 
 /**
@@ -56,7 +56,7 @@ export async function runModel(
   batch: LandingBatch = { part: 0, keysNew: false, last: true },
 ): Promise<ModelRunResult> {
   if (model.materialized === "view") throw new Error(`${model.id} is a view: defineView, not runModel`);
-  const cteDir = join(db.lakeDir, "control", "_stage", `${model.id}.ctes`);
+  const cteDir = stageDir(db, `${model.id}.ctes`);
   try {
     return await materializeModel(db, await stageCtes(db, model, cteDir), rc, batch);
   } finally {

@@ -5,7 +5,7 @@
  * reads). Nothing holds the whole stage in memory: a temp table of tens of millions of wide rows spilled past the
  * memory limit and was read back twice more (quarantine, write); see docs/pipeline.md (2026-12-06, 10M orders).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { allPass, dropRules } from "../core/expectations";
@@ -24,15 +24,16 @@ export interface StreamedStage {
   types: Map<string, string>;
 }
 
-/** Work folder of one model's stage (under control/, beside DuckDB's spill folder). */
-const stageDir = (db: DuckDbSession, model: Model): string => join(db.lakeDir, "control", "_stage", model.id);
+/** A model run's work folder `name` (under control/_stage, beside DuckDB's spill folder). */
+export const stageDir = (db: DuckDbSession, name: string): string =>
+  join(db.lakeDir, "control", "_stage", name);
 
 /**
  * Writes the model's SELECT to its stage folder with `options` (the table's Parquet options), split by whether each
  * row passes every drop rule (a model without drop rules: every row passes).
  */
 export async function streamStage(db: DuckDbSession, model: Model, options: string): Promise<StreamedStage> {
-  const dir = stageDir(db, model);
+  const dir = stageDir(db, model.id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const drops = dropRules(model);
@@ -45,8 +46,8 @@ export async function streamStage(db: DuckDbSession, model: Model, options: stri
   );
   return {
     dir,
-    passed: parquetIn(join(dir, `${PASS}=true`)),
-    failed: parquetIn(join(dir, `${PASS}=false`)),
+    passed: parquetFiles(join(dir, `${PASS}=true`)),
+    failed: parquetFiles(join(dir, `${PASS}=false`)),
     types,
   };
 }
@@ -101,12 +102,4 @@ export async function installStage(
 /** Removes the stage's folder (what installStage did not move). */
 export function dropStage(stage: StreamedStage): void {
   rmSync(stage.dir, { recursive: true, force: true });
-}
-
-function parquetIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".parquet"))
-    .sort()
-    .map((f) => join(dir, f));
 }
