@@ -13,6 +13,8 @@
  *   -- @zorder customer_key                 Databricks OPTIMIZE ... ZORDER BY (gold)
  *   -- @stage_cte renamed                   DuckDB: this CTE is written to Parquet once and scanned where it is
  *                                          read, not held in memory (pipeline/duckdb/staged-cte.ts)
+ *   -- @slice events.visitor_key            the rows depend only on the CTE's rows of one visitor_key: DuckDB may
+ *                                          compute a large model in slices of it (pipeline/duckdb/sliced.ts)
  *   -- @export jsonl                        also write the table as JSON lines to <layer>/_exports/<name>/load_id=<id>/
  *                                          (exportPath in contracts/lake-layout.ts), for readers without a Delta
  *                                          reader: the profile traits sync (docs/functions.md)
@@ -57,6 +59,11 @@ export interface Model {
    * them, instead of holding them in memory (pipeline/duckdb/staged-cte.ts); Spark ignores it.
    */
   stageCtes: string[];
+  /**
+   * `@slice <cte>.<column>`: each output row depends only on rows of the CTE that share the column, so DuckDB may
+   * compute the model one slice of the CTE at a time (pipeline/duckdb/sliced.ts); Spark ignores it.
+   */
+  slice?: { cte: string; column: string };
   /** `@export jsonl`: the table is also written as JSON lines per load (exportPath). */
   exportFormat?: "jsonl";
   /**
@@ -122,6 +129,12 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
     expectations,
     stageCtes: list(meta.get("stage_cte")),
   };
+  const slice = meta.get("slice");
+  if (slice !== undefined) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(slice);
+    if (!m) throw new Error(`${path}: @slice takes <cte>.<column>, got ${slice}`);
+    model.slice = { cte: m[1]!, column: m[2]! };
+  }
   const exportFormat = meta.get("export");
   if (exportFormat !== undefined) {
     if (exportFormat !== "jsonl") throw new Error(`${path}: unknown @export ${exportFormat} (only jsonl)`);

@@ -124,16 +124,21 @@ async function runOnLanding(
     : undefined;
   let r: ModelRunResult | undefined;
   let next: Promise<void> | undefined = prefetchLanding(db, batches[0]!, 0);
-  for (const [part] of batches.entries()) {
-    await next;
-    await useLanding(db, part);
-    next = part + 1 < batches.length ? prefetchLanding(db, batches[part + 1]!, part + 1) : undefined;
-    // A rejected prefetch is awaited (and thrown) with the next batch; never left unhandled.
-    next?.catch(() => undefined);
-    const keysNew = inTable !== undefined && !batches[part]!.some((f) => inTable.has(f.rel));
-    const b = await runModel(db, model, rc, { part, keysNew, last: part === batches.length - 1 });
-    r = r ? mergeResults(r, b) : b;
-    if (b.failedExpectations.length > 0) break;
+  try {
+    for (const [part] of batches.entries()) {
+      await next;
+      await useLanding(db, part);
+      next = part + 1 < batches.length ? prefetchLanding(db, batches[part + 1]!, part + 1) : undefined;
+      // A rejected prefetch is awaited (and thrown) with the next batch; never left unhandled.
+      next?.catch(() => undefined);
+      const keysNew = inTable !== undefined && !batches[part]!.some((f) => inTable.has(f.rel));
+      const b = await runModel(db, model, rc, { part, keysNew, last: part === batches.length - 1 });
+      r = r ? mergeResults(r, b) : b;
+      if (b.failedExpectations.length > 0) break;
+    }
+  } finally {
+    // Appended batches leave the table's view as it was (installStage): one re-point for all of them.
+    await db.pointTableView(model.layer, model.name);
   }
   await next;
   await dropLandingPrefetch(db, batches.length);

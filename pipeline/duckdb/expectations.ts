@@ -1,5 +1,5 @@
 /** Expectations and quarantine on DuckDB (semantics in ../core/expectations.ts). */
-import { existsSync, mkdirSync, readdirSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 import {
@@ -65,12 +65,10 @@ export async function quarantine(
       FROM (${rowsSql}) AS s)`);
   const failed = await db.count("SELECT * FROM __quarantine");
   const tableDir = join(db.lakeDir, ...quarantineDir(model, rc.runAt).slice(0, -1));
-  const earlier = quarantineFiles(tableDir);
-  if (failed > 0 && earlier.length > 0)
-    await db.exec(`DELETE FROM __quarantine WHERE record_key IN (
-        SELECT ${quarantineKeySql("stage", '"table"', "source_file", "line_no", "record")}
-        FROM read_json([${earlier.map(sqlString).join(", ")}], format = 'newline_delimited',
-          columns = {stage: 'VARCHAR', "table": 'VARCHAR', source_file: 'VARCHAR', line_no: 'BIGINT', record: 'VARCHAR'}))`);
+  if (failed > 0) {
+    const keys = await earlierQuarantineKeys(db, tableDir);
+    if (keys) await db.exec(`DELETE FROM __quarantine WHERE record_key IN (SELECT record_key FROM ${keys})`);
+  }
   // Two rows of one run with the same key (an exact redelivery inside one file) are one record.
   await db.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS SELECT * EXCLUDE (__n) FROM (SELECT *,
       row_number() OVER (PARTITION BY record_key ORDER BY source_file, line_no) AS __n FROM __quarantine) WHERE __n = 1`);
@@ -82,9 +80,63 @@ export async function quarantine(
       `COPY (SELECT * FROM __quarantine ORDER BY source_file, line_no, record) TO ${sqlString(file + ".tmp")} (FORMAT JSON)`,
     );
     renameSync(file + ".tmp", file);
+    await noteQuarantineFile(db, tableDir, file, "__quarantine");
   }
   await db.exec("DROP TABLE __quarantine");
   return failed;
+}
+
+/**
+ * The keys of a table's quarantine files, read once per session: `tableDir`'s files are loaded into a temp table the
+ * first time, and later only the files not read yet. Before, every quarantine write re-read every earlier file of its
+ * table: quadratic in the number of writes (86 landing batches at 10M orders) and growing with the lake's age. A file
+ * that changed or went away since it was read (an erasure rewrites the quarantine) makes it read them all again.
+ * Returns the temp table's name, or undefined while the table has no quarantine files.
+ */
+async function earlierQuarantineKeys(db: DuckDbSession, tableDir: string): Promise<string | undefined> {
+  const files = quarantineFiles(tableDir);
+  if (files.length === 0) return undefined;
+  const caches = keyCaches.get(db) ?? new Map<string, KeyCache>();
+  keyCaches.set(db, caches);
+  let cache = caches.get(tableDir);
+  const stale = cache && [...cache.read].some(([f, sig]) => fileSignature(f) !== sig);
+  if (!cache || stale) {
+    cache = { table: cache?.table ?? `__quarantine_keys_${caches.size}`, read: new Map() };
+    caches.set(tableDir, cache);
+    await db.exec(`CREATE OR REPLACE TEMP TABLE ${cache.table} (record_key VARCHAR)`);
+  }
+  const unread = files.filter((f) => !cache.read.has(f));
+  if (unread.length > 0)
+    await db.exec(`INSERT INTO ${cache.table}
+        SELECT ${quarantineKeySql("stage", '"table"', "source_file", "line_no", "record")}
+        FROM read_json([${unread.map(sqlString).join(", ")}], format = 'newline_delimited',
+          columns = {stage: 'VARCHAR', "table": 'VARCHAR', source_file: 'VARCHAR', line_no: 'BIGINT', record: 'VARCHAR'})`);
+  for (const f of unread) cache.read.set(f, fileSignature(f));
+  return cache.table;
+}
+
+/** Adds a quarantine file this session wrote (its rows are in `relation`, with record_key) to its table's keys. */
+async function noteQuarantineFile(db: DuckDbSession, tableDir: string, file: string, relation: string) {
+  const cache = keyCaches.get(db)?.get(tableDir);
+  if (!cache) return; // the table's first file: read from disk by the next write
+  await db.exec(`INSERT INTO ${cache.table} SELECT record_key FROM ${relation}`);
+  cache.read.set(file, fileSignature(file));
+}
+
+interface KeyCache {
+  /** The temp table holding the keys. */
+  table: string;
+  /** The files whose keys it holds, each with its size and modification time when read. */
+  read: Map<string, string>;
+}
+
+/** Per session: per quarantine table folder, the keys read so far. */
+const keyCaches = new WeakMap<DuckDbSession, Map<string, KeyCache>>();
+
+function fileSignature(file: string): string {
+  if (!existsSync(file)) return "gone";
+  const st = statSync(file);
+  return `${st.size}:${st.mtimeMs}`;
 }
 
 /** Every quarantine file of a table (all ingest_date folders). */

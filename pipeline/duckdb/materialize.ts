@@ -11,7 +11,8 @@ import type { ModelRunResult, RunContext } from "../core/types";
 import type { Model } from "../models";
 import { erasedRows, eraseRows, noteErasedLanding } from "./erasure";
 import { checkExpectations, quarantine } from "./expectations";
-import { type DuckDbSession, ident, parquetFiles, sqlString, tableScan } from "./session";
+import { type DuckDbSession, ident, sqlString } from "./session";
+import { sliceModel } from "./sliced";
 import { dropStage, type InstallMode, installStage, stageDir, stageScan, streamStage } from "./stage";
 import { dropStagedCtes, stageCtes } from "./staged-cte";
 
@@ -78,9 +79,21 @@ async function materializeModel(
   const straight = model.materialized !== "scd2" && (model.materialized === "full" || !exists);
   // An insert-only model's batch whose keys are all new (see runOnLanding) appends its rows as they are.
   const appendNew = exists && keysNew && model.materialized === "incremental" && !model.updateWhen;
+  const slices = await sliceModel(db, model);
   if ((straight || appendNew) && !erasedRows(db, model))
-    return runStreamed(db, model, rc, straight ? (exists ? "replace" : "create") : "append", batch.last);
-  await db.exec(`CREATE OR REPLACE TEMP TABLE __stage AS ${model.sql}`);
+    return runStreamed(
+      db,
+      model,
+      slices,
+      rc,
+      straight ? (exists ? "replace" : "create") : "append",
+      batch.last,
+    );
+  // A later landing batch reads the table: its view has to show what the earlier batches appended (installStage
+  // leaves the view as it was when appending; runOnLanding re-points it once, after the last batch).
+  if (part > 0 && exists) await db.pointTableView(model.layer, model.name);
+  await db.exec(`CREATE OR REPLACE TEMP TABLE __stage AS ${slices[0]}`);
+  for (const slice of slices.slice(1)) await db.exec(`INSERT INTO __stage ${slice}`);
   const rowsIn = await db.count("SELECT * FROM __stage");
   const stageTypes = await db.columnTypes("__stage");
   const cols = [...stageTypes.keys()];
@@ -175,12 +188,13 @@ async function materializeModel(
 async function runStreamed(
   db: DuckDbSession,
   model: Model,
+  slices: string[],
   rc: RunContext,
   mode: InstallMode,
   countRows: boolean,
 ): Promise<ModelRunResult> {
   const options = parquetOptions(model.layer);
-  const stage = await streamStage(db, model, options);
+  const stage = await streamStage(db, model, options, slices);
   try {
     await db.exec(
       `CREATE OR REPLACE TEMP VIEW __stage AS ${stageScan(stage, [...stage.passed, ...stage.failed])}`,
@@ -204,6 +218,9 @@ async function runStreamed(
       mode === "append" && rowsWritten === 0 && (await newColumns(db, target, stage.types)).length > 0;
     if (mode !== "append" || rowsWritten > 0 || gained)
       await installStage(db, stage, model.layer, model.name, mode, options, rc.loadId);
+    // Appending one landing batch of several leaves the view as it was (installStage): re-pointed to read the table.
+    if (mode === "append" && (countRows || model.exportFormat !== undefined))
+      await db.pointTableView(model.layer, model.name);
     if (model.exportFormat === "jsonl") await exportJsonLines(db, model, target, rc.loadId);
     const rowsOut =
       mode !== "append" ? rowsWritten : countRows ? await db.count(`SELECT * FROM ${target}`) : 0;
@@ -340,7 +357,7 @@ async function appendTable(
   const file = join(dir, `part-${loadId}-${Date.now()}.parquet`);
   await db.exec(`COPY (SELECT * FROM ${source}) TO ${sqlString(file + ".tmp")} (${parquetOptions(layer)})`);
   renameSync(file + ".tmp", file);
-  await db.exec(`CREATE OR REPLACE VIEW ${layer}.${name} AS ${tableScan(parquetFiles(dir))}`);
+  await db.pointTableView(layer, name);
 }
 
 /**

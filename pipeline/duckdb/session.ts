@@ -124,12 +124,18 @@ export class DuckDbSession {
     for (const layer of layers) {
       const dir = join(this.lakeDir, layer);
       if (!existsSync(dir)) continue;
-      for (const table of readdirSync(dir).sort()) {
-        const files = parquetFiles(join(dir, table));
-        if (files.length === 0 || !/^[a-z_][a-z0-9_]*$/.test(table)) continue;
-        await this.exec(`CREATE OR REPLACE VIEW ${layer}.${table} AS ${tableScan(files)}`);
-      }
+      for (const table of readdirSync(dir).sort())
+        if (/^[a-z_][a-z0-9_]*$/.test(table)) await this.pointTableView(layer, table);
     }
+  }
+
+  /**
+   * (Re)defines the view `<layer>.<name>` over every Parquet file in the table's folder; nothing when it has none.
+   * Binding it reads each file's schema (union_by_name), so its cost grows with the table's file count.
+   */
+  async pointTableView(layer: string, name: string): Promise<void> {
+    const files = parquetFiles(this.tableDir(layer, name));
+    if (files.length > 0) await this.exec(`CREATE OR REPLACE VIEW ${layer}.${name} AS ${tableScan(files)}`);
   }
 
   async relationExists(id: string): Promise<boolean> {

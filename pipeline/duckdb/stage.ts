@@ -10,13 +10,13 @@ import { join } from "node:path";
 
 import { allPass, dropRules } from "../core/expectations";
 import type { Model } from "../models";
-import { type DuckDbSession, ident, parquetFiles, sqlString, tableScan } from "./session";
+import { type DuckDbSession, ident, parquetFiles, sqlString } from "./session";
 
 /** The column the stage is split by; a partition folder name, never written into the files. */
 const PASS = "__pass";
 
 export interface StreamedStage {
-  /** Where the stage's files are: `<dir>/__pass=true/*.parquet`, `<dir>/__pass=false/*.parquet`. */
+  /** Where the stage's files are: `<dir>/__pass=true/*.parquet`, `<dir>/__pass=false/*.parquet` (per slice: `<dir>/slice-<i>/…`). */
   dir: string;
   passed: string[];
   failed: string[];
@@ -30,24 +30,32 @@ export const stageDir = (db: DuckDbSession, name: string): string =>
 
 /**
  * Writes the model's SELECT to its stage folder with `options` (the table's Parquet options), split by whether each
- * row passes every drop rule (a model without drop rules: every row passes).
+ * row passes every drop rule (a model without drop rules: every row passes). `slices`: the SELECT as one statement
+ * per slice (sliceModel), written one after the other into the same stage.
  */
-export async function streamStage(db: DuckDbSession, model: Model, options: string): Promise<StreamedStage> {
+export async function streamStage(
+  db: DuckDbSession,
+  model: Model,
+  options: string,
+  slices: string[],
+): Promise<StreamedStage> {
   const dir = stageDir(db, model.id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const drops = dropRules(model);
   const pass = drops.length > 0 ? allPass(drops) : "true";
   // The model's text on lines of its own: a comment on its last line must not swallow the closing parenthesis.
-  const select = `(\n${model.sql}\n)`;
-  const types = await db.columnTypes(select);
-  await db.exec(
-    `COPY (SELECT *, (${pass}) AS ${PASS} FROM ${select}) TO ${sqlString(dir)} (${options}, PARTITION_BY (${PASS}))`,
-  );
+  const select = (sql: string) => `(\n${sql}\n)`;
+  const types = await db.columnTypes(select(slices[0]!));
+  const parts = slices.map((_, i) => (slices.length > 1 ? join(dir, `slice-${i}`) : dir));
+  for (const [i, sql] of slices.entries())
+    await db.exec(
+      `COPY (SELECT *, (${pass}) AS ${PASS} FROM ${select(sql)}) TO ${sqlString(parts[i]!)} (${options}, PARTITION_BY (${PASS}))`,
+    );
   return {
     dir,
-    passed: parquetFiles(join(dir, `${PASS}=true`)),
-    failed: parquetFiles(join(dir, `${PASS}=false`)),
+    passed: parts.flatMap((p) => parquetFiles(join(p, `${PASS}=true`))),
+    failed: parts.flatMap((p) => parquetFiles(join(p, `${PASS}=false`))),
     types,
   };
 }
@@ -70,7 +78,9 @@ export type InstallMode = "create" | "replace" | "append";
 /**
  * Makes the stage's passing files the table `<layer>.<name>`'s (mode): earlier files are removed unless appending,
  * the new ones moved in (renamed: readers never see half a file) and the view re-pointed at all of the table's
- * files. A stage without passing rows writes an empty file with the stage's columns, so the table exists (or gains
+ * files — except when appending: an append is one landing batch of several, and binding the view reads every file's
+ * schema, so re-pointing it after each of 86 batches was quadratic in the table's file count. The caller re-points
+ * it when it reads the table (runStreamed on the last batch, runOnLanding after the loop). A stage without passing rows writes an empty file with the stage's columns, so the table exists (or gains
  * its new columns) and downstream models can read it.
  */
 export async function installStage(
@@ -96,7 +106,7 @@ export async function installStage(
   // Appended files are named by load and time, after the table's first file (part-00000…) in name order.
   const stem = mode === "append" ? `part-${loadId}-${Date.now()}-` : "part-";
   files.forEach((f, i) => renameSync(f, join(dir, `${stem}${String(i).padStart(5, "0")}.parquet`)));
-  await db.exec(`CREATE OR REPLACE VIEW ${target} AS ${tableScan(parquetFiles(dir))}`);
+  if (mode !== "append") await db.pointTableView(layer, name);
 }
 
 /** Removes the stage's folder (what installStage did not move). */

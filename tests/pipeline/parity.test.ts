@@ -79,6 +79,9 @@ const counts = (s: PipelineSummary) =>
 
 describe("engine parity: DuckDB and Spark on the same generated input", () => {
   beforeAll(async () => {
+    // DuckDB computes silver.sessions in several slices of visitors here (pipeline/duckdb/sliced.ts; 16M events a
+    // slice by default), Spark in one pass: parity holds for the sliced path too.
+    process.env.C360_DUCKDB_SLICE_ROWS = "1000";
     const manifest = await generate({
       out: join(work, "_gen"),
       lakeDir: duckLake,
@@ -97,6 +100,7 @@ describe("engine parity: DuckDB and Spark on the same generated input", () => {
   });
 
   afterAll(async () => {
+    delete process.env.C360_DUCKDB_SLICE_ROWS;
     await stopSpark();
     rmSync(work, { recursive: true, force: true });
   });

@@ -1,0 +1,43 @@
+/**
+ * `@slice <cte>.<column>`: the model's rows depend only on input rows that share `column` of its CTE `cte` (silver.
+ * sessions: a visitor's events make that visitor's sessions). DuckDB then computes a large model one slice of that
+ * CTE at a time — the rows whose `hash(column)` falls in the slice — and the stage is the union of the slices. A
+ * window or aggregation over tens of millions of rows sorted past the memory limit and spilled (silver.sessions at
+ * 10M orders: two window sorts over 30M events); a slice fits. Each slice scans the CTE's input again, so a model is
+ * sliced only when the CTE holds more than C360_DUCKDB_SLICE_ROWS rows (16M by default, sized for the default 3 GB
+ * memory limit). Spark ignores the annotation: its shuffle partitions do this. See docs/pipeline.md (2026-12-06).
+ */
+import type { Model } from "../models";
+import type { DuckDbSession } from "./session";
+import { topLevelCtes } from "./staged-cte";
+
+const DEFAULT_SLICE_ROWS = 16_000_000;
+
+/** The model's SELECT as one statement per slice (just `model.sql` when it is not sliced). */
+export async function sliceModel(db: DuckDbSession, model: Model): Promise<string[]> {
+  if (!model.slice) return [model.sql];
+  const { cte: name, column } = model.slice;
+  const cte = topLevelCtes(model.sql).find((c) => c.name === name);
+  if (!cte)
+    throw new Error(
+      `${model.path}: @slice ${name}.${column}: ${name} is not a CTE of the model's top-level WITH`,
+    );
+  const rows = await db.count(`${model.sql.slice(0, cte.close + 1)} SELECT * FROM ${name}`);
+  const slices = Math.ceil(rows / sliceRows());
+  if (slices <= 1) return [model.sql];
+  const body = model.sql.slice(cte.open + 1, cte.close);
+  return Array.from(
+    { length: slices },
+    (_, i) =>
+      `${model.sql.slice(0, cte.open + 1)}SELECT * FROM (${body}\n) AS __slice WHERE hash(__slice.${column}) % ${slices} = ${i}${model.sql.slice(cte.close)}`,
+  );
+}
+
+function sliceRows(): number {
+  const v = Number(process.env.C360_DUCKDB_SLICE_ROWS ?? DEFAULT_SLICE_ROWS);
+  if (!Number.isInteger(v) || v < 1)
+    throw new Error(
+      `C360_DUCKDB_SLICE_ROWS must be a positive whole number of rows, got ${process.env.C360_DUCKDB_SLICE_ROWS}`,
+    );
+  return v;
+}
