@@ -56,6 +56,33 @@ export function parquetFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** DuckDB's memory limit for a run: C360_DUCKDB_MEMORY, 3GB by default (DuckDB's spelling: 3GB, 500MB, 2GiB). */
+export function memoryLimit(): string {
+  return process.env.C360_DUCKDB_MEMORY ?? "3GB";
+}
+
+const UNITS: Record<string, number> = {
+  "": 1,
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  KIB: 2 ** 10,
+  MIB: 2 ** 20,
+  GIB: 2 ** 30,
+  TIB: 2 ** 40,
+};
+
+/** memoryLimit() in bytes, read as DuckDB reads it (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024). */
+export function memoryLimitBytes(): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(memoryLimit());
+  const unit = m ? UNITS[m[2]!.toUpperCase()] : undefined;
+  if (!m || unit === undefined)
+    throw new Error(`C360_DUCKDB_MEMORY must be a size such as 3GB, 500MB or 2GiB, got ${memoryLimit()}`);
+  return Number(m[1]) * unit;
+}
+
 export class DuckDbSession {
   /** Erasure requests of this run (registerErasure); with none, the per-model erase statements are skipped. */
   erasures = 0;
@@ -77,7 +104,7 @@ export class DuckDbSession {
       // Bounded memory: beyond this DuckDB spills to control/_duckdb_tmp (benchmark goal: peak RSS ≤ 4 GiB at 1M
       // orders; measured 1.8–2.3 GiB there, 4.0–5.0 GiB at 10M). At 2 GB the 3M-row behavioural-events stage spilled
       // (+4 s at 1M); C360_DUCKDB_MEMORY=2GB trades that time for ~1 GiB less at 10M.
-      memory_limit: process.env.C360_DUCKDB_MEMORY ?? "3GB",
+      memory_limit: memoryLimit(),
     });
     const conn = await instance.connect();
     const session = new DuckDbSession(instance, conn, root);

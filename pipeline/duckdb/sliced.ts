@@ -4,14 +4,16 @@
  * CTE at a time — the rows whose `hash(column)` falls in the slice — and the stage is the union of the slices. A
  * window or aggregation over tens of millions of rows sorted past the memory limit and spilled (silver.sessions at
  * 10M orders: two window sorts over 30M events); a slice fits. Each slice scans the CTE's input again, so a model is
- * sliced only when the CTE holds more than C360_DUCKDB_SLICE_ROWS rows (16M by default, sized for the default 3 GB
- * memory limit). Spark ignores the annotation: its shuffle partitions do this. See docs/pipeline.md (2026-12-06).
+ * sliced only when the CTE holds more than C360_DUCKDB_SLICE_ROWS rows (by default 16M per 3 GB of DuckDB's memory
+ * limit, C360_DUCKDB_MEMORY: 16M at the default 3GB, 2.7M at 500MB). Spark ignores the annotation: its shuffle
+ * partitions do this. See docs/pipeline.md (2026-12-06).
  */
 import type { Model } from "../models";
-import type { DuckDbSession } from "./session";
+import { type DuckDbSession, memoryLimitBytes } from "./session";
 import { topLevelCtes } from "./staged-cte";
 
-const DEFAULT_SLICE_ROWS = 16_000_000;
+/** Rows a slice may hold per byte of memory limit: 16M rows fit the default 3 GB (measured on silver.sessions). */
+const SLICE_ROWS_PER_BYTE = 16_000_000 / 3e9;
 
 /** The model's SELECT as one statement per slice (just `model.sql` when it is not sliced). */
 export async function sliceModel(db: DuckDbSession, model: Model): Promise<string[]> {
@@ -34,7 +36,9 @@ export async function sliceModel(db: DuckDbSession, model: Model): Promise<strin
 }
 
 function sliceRows(): number {
-  const v = Number(process.env.C360_DUCKDB_SLICE_ROWS ?? DEFAULT_SLICE_ROWS);
+  const set = process.env.C360_DUCKDB_SLICE_ROWS;
+  if (set === undefined) return Math.max(1, Math.floor(memoryLimitBytes() * SLICE_ROWS_PER_BYTE));
+  const v = Number(set);
   if (!Number.isInteger(v) || v < 1)
     throw new Error(
       `C360_DUCKDB_SLICE_ROWS must be a positive whole number of rows, got ${process.env.C360_DUCKDB_SLICE_ROWS}`,
