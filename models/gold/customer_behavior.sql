@@ -9,56 +9,67 @@ WITH identity AS (
   SELECT i.source_customer_id, i.customer_key FROM silver.customer_identity AS i
 ),
 
-daily AS (
+event_days AS (
   SELECT
     i.customer_key,
     e.event_date AS activity_date,
     count(*) AS events,
-    0 AS sessions,
     count(*) FILTER (WHERE e.action = 'PAGE_VIEW') AS page_views,
     count(*) FILTER (WHERE e.action = 'PRODUCT_VIEW') AS product_views,
     count(*) FILTER (WHERE e.action = 'CART_ADD') AS cart_adds,
-    count(*) FILTER (WHERE e.action = 'CHECKOUT') AS checkouts,
-    0 AS orders,
-    CAST(0 AS DECIMAL(18, 2)) AS revenue,
-    0 AS support_interactions
+    count(*) FILTER (WHERE e.action = 'CHECKOUT') AS checkouts
   FROM silver.behavioral_events AS e
   INNER JOIN identity AS i ON i.source_customer_id = e.customer_id
   GROUP BY i.customer_key, e.event_date
-  UNION ALL
-  SELECT i.customer_key, s.session_date, 0, count(*), 0, 0, 0, 0, 0, CAST(0 AS DECIMAL(18, 2)), 0
+),
+
+session_days AS (
+  SELECT i.customer_key, s.session_date AS activity_date, count(*) AS sessions
   FROM silver.sessions AS s
   INNER JOIN identity AS i ON i.source_customer_id = s.customer_id
   GROUP BY i.customer_key, s.session_date
-  UNION ALL
+),
+
+order_days AS (
   SELECT
-    i.customer_key, o.order_date, 0, 0, 0, 0, 0, 0,
-    count(*) FILTER (WHERE o.transaction_type = 'PURCHASE' AND o.status = 'COMPLETED'),
-    CAST(coalesce(sum(CASE WHEN o.transaction_type = 'PURCHASE' AND o.status = 'COMPLETED' THEN o.total_amount END), 0) AS DECIMAL(18, 2)),
-    0
+    i.customer_key,
+    o.order_date AS activity_date,
+    count(*) FILTER (WHERE o.transaction_type = 'PURCHASE' AND o.status = 'COMPLETED') AS orders,
+    sum(CASE WHEN o.transaction_type = 'PURCHASE' AND o.status = 'COMPLETED' THEN o.total_amount END) AS revenue
   FROM silver.orders AS o
   INNER JOIN identity AS i ON i.source_customer_id = o.customer_id
   GROUP BY i.customer_key, o.order_date
-  UNION ALL
-  SELECT i.customer_key, s.interaction_date, 0, 0, 0, 0, 0, 0, 0, CAST(0 AS DECIMAL(18, 2)), count(*)
+),
+
+support_days AS (
+  SELECT i.customer_key, s.interaction_date AS activity_date, count(*) AS support_interactions
   FROM silver.support_interactions AS s
   INNER JOIN identity AS i ON i.source_customer_id = s.customer_id
   GROUP BY i.customer_key, s.interaction_date
 )
 
+-- One row per customer and day with any activity: the four daily aggregates joined on their key. (Their union
+-- summed again per customer-day held ten aggregate states for each of 10M groups at 10M orders: 2.5× the time and
+-- twice the memory of the joins.)
 SELECT
-  d.customer_key,
-  d.activity_date,
-  CAST(sum(d.events) AS BIGINT) AS events,
-  CAST(sum(d.sessions) AS BIGINT) AS sessions,
-  CAST(sum(d.page_views) AS BIGINT) AS page_views,
-  CAST(sum(d.product_views) AS BIGINT) AS product_views,
-  CAST(sum(d.cart_adds) AS BIGINT) AS cart_adds,
-  CAST(sum(d.checkouts) AS BIGINT) AS checkouts,
-  CAST(sum(d.orders) AS BIGINT) AS orders,
-  CAST(sum(d.revenue) AS DECIMAL(18, 2)) AS revenue,
-  CAST(sum(d.support_interactions) AS BIGINT) AS support_interactions,
-  max(rc.load_id) AS load_id
-FROM daily AS d
+  coalesce(ev.customer_key, se.customer_key, od.customer_key, su.customer_key) AS customer_key,
+  coalesce(ev.activity_date, se.activity_date, od.activity_date, su.activity_date) AS activity_date,
+  CAST(coalesce(ev.events, 0) AS BIGINT) AS events,
+  CAST(coalesce(se.sessions, 0) AS BIGINT) AS sessions,
+  CAST(coalesce(ev.page_views, 0) AS BIGINT) AS page_views,
+  CAST(coalesce(ev.product_views, 0) AS BIGINT) AS product_views,
+  CAST(coalesce(ev.cart_adds, 0) AS BIGINT) AS cart_adds,
+  CAST(coalesce(ev.checkouts, 0) AS BIGINT) AS checkouts,
+  CAST(coalesce(od.orders, 0) AS BIGINT) AS orders,
+  CAST(coalesce(od.revenue, 0) AS DECIMAL(18, 2)) AS revenue,
+  CAST(coalesce(su.support_interactions, 0) AS BIGINT) AS support_interactions,
+  rc.load_id
+FROM event_days AS ev
+FULL OUTER JOIN session_days AS se ON se.customer_key = ev.customer_key AND se.activity_date = ev.activity_date
+FULL OUTER JOIN order_days AS od
+  ON od.customer_key = coalesce(ev.customer_key, se.customer_key)
+  AND od.activity_date = coalesce(ev.activity_date, se.activity_date)
+FULL OUTER JOIN support_days AS su
+  ON su.customer_key = coalesce(ev.customer_key, se.customer_key, od.customer_key)
+  AND su.activity_date = coalesce(ev.activity_date, se.activity_date, od.activity_date)
 CROSS JOIN run_context AS rc
-GROUP BY d.customer_key, d.activity_date
