@@ -8,7 +8,10 @@
 -- @inputs silver.customer_identity, silver.orders, silver.order_items, silver.behavioral_events, gold.marketing_consent, run_context
 -- @expect fail out_of_range affinity_in_range: affinity_score BETWEEN 0 AND 1
 WITH identity AS (
-  SELECT i.source_customer_id, i.customer_key FROM silver.customer_identity AS i
+  -- Only customers with marketing consent, from the start: every later step computes their rows alone.
+  SELECT i.source_customer_id, i.customer_key
+  FROM silver.customer_identity AS i
+  INNER JOIN gold.marketing_consent AS mc ON mc.customer_key = i.customer_key AND mc.has_marketing_consent
 ),
 
 purchases AS (
@@ -92,6 +95,5 @@ SELECT
   rc.as_of_date,
   rc.load_id
 FROM scored AS s
-INNER JOIN gold.marketing_consent AS mc ON mc.customer_key = s.customer_key AND mc.has_marketing_consent
 CROSS JOIN run_context AS rc
 LEFT JOIN top_product AS t ON t.customer_key = s.customer_key AND t.category = s.category
