@@ -9,7 +9,10 @@
  * 10M only with --with-10m or C360_BENCH_PIPELINE_10M=1 (~10 minutes to generate and ~14 to run here, ~40 GB of disk).
  * The 0.1M and 1M points run C360_BENCH_PIPELINE_RUNS times (default 3) over the same landing files, each on a
  * fresh lake, and report the median with the spread: on this shared 2-core machine the same run varies by ±15%
- * from minute to minute, more than most code changes are worth. The 10M point runs once.
+ * from minute to minute, more than most code changes are worth. The 10M point runs once, between two runs of the 1M
+ * point's files (its lake is kept until then): its growth (growth_vs_peer) is its time over theirs, measured at the
+ * same time, where the 1M point's median was measured 20 minutes earlier. `npm run bench` runs Node with
+ * --expose-gc: every measured run starts after a full collection, so its peak RSS is not on top of earlier garbage.
  * Spark: the same landing files, bronze → gold, with the Databricks runtime on local Spark (local[2], Delta; see
  * pipeline/spark/), once per point after the DuckDB runs, on a fresh lake; reported as its own result against the
  * DuckDB median, with the Spark session's start-up (paid once per process) measured apart and peak RSS of the
@@ -35,6 +38,11 @@ interface Point {
   runs: number;
   /** Also run once on Spark (local[2]). */
   spark: boolean;
+  /** Keep the point's lake for a later point's peer runs (the caller removes it). */
+  keep?: boolean;
+  /** A smaller point's lake, run again right before and right after this point's run: the growth against it is
+   * measured at the same time of day, not 20 minutes apart (the host drifts ±15% in that time). */
+  peer?: { label: string; lake: string };
 }
 
 /** Resident set size of a process and all its descendants (Linux /proc), MiB; 0 when gone. */
@@ -171,11 +179,23 @@ async function baseline(lake: string): Promise<number> {
   }
 }
 
+/** One bronze → gold run on DuckDB over `lake`'s landing files, on a fresh lake. */
+async function duckRun(lake: string): Promise<Measured<PipelineSummary>> {
+  resetLake(lake);
+  const run = await measure(
+    () => runPipeline({ lakeDir: lake, loadId: "bench", windowEnd: "2025-04-15" }),
+    50,
+  );
+  if (run.value.status !== "succeeded")
+    throw new Error(`pipeline failed: ${run.value.layers.map((l) => l.error).join("; ")}`);
+  return run;
+}
+
 async function point(
   p: Point,
   log: (l: string) => void,
   report: (r: BenchResult) => void,
-): Promise<BenchResult[]> {
+): Promise<{ results: BenchResult[]; lake: string }> {
   const lake = mkdtempSync(join(tmpdir(), "c360-bench-pipeline-"));
   try {
     const customers = Math.max(1000, Math.round(p.orders / 10));
@@ -200,20 +220,30 @@ async function point(
       landingAll: true,
     });
     log(`pipeline ${p.label}: generated in ${seconds(performance.now() - g0)} s; running bronze → gold`);
+    const peerRun = async (when: string): Promise<number> => {
+      const run = await duckRun(p.peer!.lake);
+      log(`pipeline ${p.label}: peer ${p.peer!.label} run ${when}: ${seconds(run.ms)} s`);
+      return run.ms;
+    };
+    const peerMs: number[] = p.peer ? [await peerRun("before")] : [];
     const runs: Measured<PipelineSummary>[] = [];
     for (let i = 0; i < p.runs; i++) {
-      resetLake(lake);
-      const run = await measure(
-        () => runPipeline({ lakeDir: lake, loadId: "bench", windowEnd: "2025-04-15" }),
-        50,
-      );
-      if (run.value.status !== "succeeded")
-        throw new Error(`pipeline failed: ${run.value.layers.map((l) => l.error).join("; ")}`);
+      const run = await duckRun(lake);
       runs.push(run);
       log(
         `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s, peak RSS ${run.peakRssMb} MiB (${run.startRssMb} MiB at its start) ${JSON.stringify(layerSeconds(run.value))}`,
       );
     }
+    if (p.peer) peerMs.push(await peerRun("after"));
+    const growth: Record<string, number | string> = p.peer
+      ? {
+          peer_runs_s: `${p.peer.label}: ${peerMs.map(seconds).join(" / ")}`,
+          growth_vs_peer: +(
+            median(runs.map((r) => r.ms)) /
+            (peerMs.reduce((a, b) => a + b, 0) / peerMs.length)
+          ).toFixed(2),
+        }
+      : {};
     // The median run's layer times (for an even count, the faster of the two middle runs).
     const byTime = [...runs].sort((a, b) => a.ms - b.ms);
     const mid = byTime[Math.floor((byTime.length - 1) / 2)]!;
@@ -245,6 +275,7 @@ async function point(
           // What the bench process already held when the peak run began (earlier points, the generator's data).
           rss_at_start_mib: [...runs].sort((a, b) => b.peakRssMb - a.peakRssMb)[0]!.startRssMb,
           ...spread,
+          ...growth,
           ...layers,
           slowest_models: slowestModels(mid.value),
           goal: "≤ 60 s and ≤ 4 GiB at 1M orders; 10M ≤ 10× the 1M time at ≤ 4 GiB",
@@ -258,35 +289,47 @@ async function point(
         unitName: "orders",
         extra: { peak_rss_mib: Math.max(...bases.map((b) => b.peakRssMb)), customers_found: bases[0]!.value },
       },
-      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables.`,
+      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables.${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time.` : ""}`,
     };
     report(duck);
-    if (!p.spark) return [duck];
+    if (!p.spark) return { results: [duck], lake };
     const spark = await sparkRun(p, lake, median(runs.map((r) => r.ms)), events, log);
     report(spark);
-    return [duck, spark];
+    return { results: [duck, spark], lake };
   } finally {
-    rmSync(lake, { recursive: true, force: true });
+    if (!p.keep) rmSync(lake, { recursive: true, force: true });
   }
 }
 
 export async function bench(options: BenchOptions): Promise<BenchResult[]> {
   const repeat = Math.max(1, Number(process.env.C360_BENCH_PIPELINE_RUNS ?? 3));
   const spark = process.env.C360_BENCH_PIPELINE_SPARK !== "0";
+  const with10m = process.env[WITH_10M_ENV] === "1";
   const sizes: { orders: number; runs: number; spark: boolean }[] = [
     { orders: 100_000, runs: repeat, spark },
     { orders: 1_000_000, runs: repeat, spark },
-    ...(process.env[WITH_10M_ENV] === "1" ? [{ orders: 10_000_000, runs: 1, spark: false }] : []),
+    ...(with10m ? [{ orders: 10_000_000, runs: 1, spark: false }] : []),
   ];
   const points: Point[] = sizes.map(({ orders, runs, spark: withSpark }) => {
     const n = Math.max(1000, Math.round(orders * options.scale));
     return { label: `${n.toLocaleString("en-US")} orders`, orders: n, runs, spark: withSpark };
   });
+  // The 10M point's growth is measured against the 1M point's landing files, run again next to it.
+  if (with10m) points[1]!.keep = true;
   const results: BenchResult[] = [];
+  const kept: string[] = [];
   try {
-    for (const p of points) results.push(...(await point(p, options.log, (r) => options.onResult?.(r))));
+    for (const p of points) {
+      const { results: r, lake } = await point(p, options.log, (x) => options.onResult?.(x));
+      results.push(...r);
+      if (p.keep) {
+        kept.push(lake);
+        points[points.indexOf(p) + 1]!.peer = { label: p.label, lake };
+      }
+    }
   } finally {
     await stopSpark();
+    for (const lake of kept) rmSync(lake, { recursive: true, force: true });
   }
   return results;
 }

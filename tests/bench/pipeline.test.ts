@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { resetLake, slowestModels } from "../../bench/pipeline";
+import { bench, resetLake, slowestModels } from "../../bench/pipeline";
 
 describe("pipeline bench: repeated runs", () => {
   let lake: string;
@@ -55,4 +55,40 @@ describe("pipeline bench: where the time goes", () => {
       "silver.behavioral_events 21 s; bronze.events 19.4 s; silver.orders 8 s",
     );
   });
+});
+
+describe("pipeline bench: the 10M point's growth", () => {
+  const env = ["C360_BENCH_PIPELINE_10M", "C360_BENCH_PIPELINE_RUNS", "C360_BENCH_PIPELINE_SPARK"];
+  afterEach(() => env.forEach((k) => delete process.env[k]));
+
+  it("is measured against the 1M point's files run right before and right after it, whose lake then goes", async () => {
+    Object.assign(process.env, {
+      C360_BENCH_PIPELINE_10M: "1",
+      C360_BENCH_PIPELINE_RUNS: "1",
+      C360_BENCH_PIPELINE_SPARK: "0",
+    });
+    const lakes = () => readdirSync(tmpdir()).filter((d) => d.startsWith("c360-bench-pipeline-"));
+    const before = lakes();
+    const lines: string[] = [];
+    // Scale 0.002: the points are 1,000 (0.1M, at its floor), 2,000 (1M) and 20,000 (10M) orders.
+    const results = await bench({ scale: 0.002, log: (l) => lines.push(l) });
+    expect(results.map((r) => r.name)).toEqual([
+      "bronze→gold, 1,000 orders",
+      "bronze→gold, 2,000 orders",
+      "bronze→gold, 20,000 orders",
+    ]);
+    const [small, peer, big] = results.map((r) => r.candidate.extra ?? {});
+    expect([small!.growth_vs_peer, peer!.growth_vs_peer]).toEqual([undefined, undefined]);
+    const peerRuns = lines.filter((l) => l.startsWith("pipeline 20,000 orders: peer 2,000 orders run"));
+    expect(peerRuns.map((l) => l.split(":")[1])).toEqual([
+      " peer 2,000 orders run before",
+      " peer 2,000 orders run after",
+    ]);
+    const seconds = peerRuns.map((l) => Number(/: ([\d.]+) s$/.exec(l)![1]));
+    expect(big!.peer_runs_s).toBe(`2,000 orders: ${seconds.join(" / ")}`);
+    // The logged seconds are rounded to 0.1 s: the ratio from them is within a few percent of the reported one.
+    const fromLog = results[2]!.candidate.medianMs / 1000 / ((seconds[0]! + seconds[1]!) / 2);
+    expect(Math.abs(Number(big!.growth_vs_peer) / fromLog - 1)).toBeLessThan(0.1);
+    expect(lakes()).toEqual(before);
+  }, 300_000);
 });
