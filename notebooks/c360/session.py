@@ -17,6 +17,10 @@ RUN_CONFS = {
     # silver.customers (sha2 over concat_ws, null-safe comparisons) it ran for over 20 minutes before the first task.
     # Off, the same plan optimizes in seconds; it only infers extra filters, so results do not change.
     "spark.sql.constraintPropagation.enabled": "false",
+    # On by default (Databricks and Spark 3.5), and required: without it a localCheckpoint keeps its plan's attribute
+    # ids, and gold.customer_journey's two checkpointed CTEs carrying identity's customer_key (c360/ctes.py) could
+    # not be told apart in one join (analysis error). A cluster or notebook that turned it off is set back.
+    "spark.sql.adaptive.enabled": "true",
 }
 
 

@@ -30,8 +30,11 @@ def bronze_rows(spark, zones):
 def test_a_run_sets_the_job_clusters_session_confs(spark, zones):
     use_zones(spark, zones)
     spark.conf.set("spark.sql.ansi.enabled", "false")
+    spark.conf.set("spark.sql.adaptive.enabled", "false")
     run_notebook(spark, dbutils(load_id="L0"), "bronze")
     assert {k: spark.conf.get(k) for k in RUN_CONFS} == RUN_CONFS
+    # Adaptive execution turned off by a cluster or an earlier notebook is set back (see c360/session.py).
+    assert spark.conf.get("spark.sql.adaptive.enabled") == "true"
 
 
 def test_bronze_over_zone_roots_without_the_zone_name_in_the_path(spark, zones):
