@@ -197,6 +197,12 @@ async function point(
   report: (r: BenchResult) => void,
 ): Promise<{ results: BenchResult[]; lake: string }> {
   const lake = mkdtempSync(join(tmpdir(), "c360-bench-pipeline-"));
+  // A kept lake is handed to the caller only when the point succeeds; a failed point's lake goes here.
+  let handedOver = false;
+  const done = (results: BenchResult[]) => {
+    handedOver = p.keep === true;
+    return { results, lake };
+  };
   try {
     const customers = Math.max(1000, Math.round(p.orders / 10));
     const counts = {
@@ -292,12 +298,12 @@ async function point(
       note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables.${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time.` : ""}`,
     };
     report(duck);
-    if (!p.spark) return { results: [duck], lake };
+    if (!p.spark) return done([duck]);
     const spark = await sparkRun(p, lake, median(runs.map((r) => r.ms)), events, log);
     report(spark);
-    return { results: [duck, spark], lake };
+    return done([duck, spark]);
   } finally {
-    if (!p.keep) rmSync(lake, { recursive: true, force: true });
+    if (!handedOver) rmSync(lake, { recursive: true, force: true });
   }
 }
 
