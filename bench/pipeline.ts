@@ -11,8 +11,9 @@
  * fresh lake, and report the median with the spread: on this shared 2-core machine the same run varies by ±15%
  * from minute to minute, more than most code changes are worth. The 10M point runs once, between two runs of the 1M
  * point's files (its lake is kept until then): its growth (growth_vs_peer) is its time over theirs, measured at the
- * same time, where the 1M point's median was measured 20 minutes earlier. `npm run bench` runs Node with
- * --expose-gc: every measured run starts after a full collection, so its peak RSS is not on top of earlier garbage.
+ * same time, where the 1M point's median was measured 20 minutes earlier. Each DuckDB run runs its layers in
+ * processes of their own, as `c360 pipeline run` does (duckRun): its time is the layers' own, their start-up is
+ * reported apart, and its peak RSS is the largest layer process's plus the bench process's.
  * Spark: the same landing files, bronze → gold, with the Databricks runtime on local Spark (local[2], Delta; see
  * pipeline/spark/), once per point after the DuckDB runs, on a fresh lake; reported as its own result against the
  * DuckDB median, with the Spark session's start-up (paid once per process) measured apart and peak RSS of the
@@ -179,17 +180,49 @@ async function baseline(lake: string): Promise<number> {
   }
 }
 
-/** One bronze → gold run on DuckDB over `lake`'s landing files, on a fresh lake. */
-async function duckRun(lake: string): Promise<Measured<PipelineSummary>> {
+/** A DuckDB run of the bench: its time, start-up and memory (see duckRun). */
+interface DuckRun {
+  /** The layers' own time (their durationMs, summed). */
+  ms: number;
+  /** The layer processes' start-up, summed: the same at every scale, so not in `ms`. */
+  startupMs: number;
+  /** The largest layer process's peak plus this process's peak meanwhile. */
+  peakRssMb: number;
+  /** Each layer process's peak, e.g. "bronze 2,651 / silver 3,329 / gold 3,500". */
+  layerPeaks: string;
+  /** This (the bench's) process's RSS at the run's start. */
+  startRssMb: number;
+  value: PipelineSummary;
+}
+
+/**
+ * One bronze → gold run on DuckDB over `lake`'s landing files, on a fresh lake, each layer in a process of its own
+ * as `c360 pipeline run` and the local Data Factory run it (RunParams.isolate). The run's time is its layers' own:
+ * the layer processes' start-up (Node, tsx, the modules: about a second each, at every scale) is reported apart, so
+ * it neither weighs on the small points nor flattens the growth between points. Its peak RSS counts the largest
+ * layer process and this process (idle meanwhile, but holding the earlier points' leftovers) together.
+ */
+async function duckRun(lake: string): Promise<DuckRun> {
   resetLake(lake);
   const run = await measure(
-    () => runPipeline({ lakeDir: lake, loadId: "bench", windowEnd: "2025-04-15" }),
+    () => runPipeline({ lakeDir: lake, loadId: "bench", windowEnd: "2025-04-15", isolate: true }),
     50,
   );
-  if (run.value.status !== "succeeded")
-    throw new Error(`pipeline failed: ${run.value.layers.map((l) => l.error).join("; ")}`);
-  return run;
+  const summary = run.value;
+  if (summary.status !== "succeeded")
+    throw new Error(`pipeline failed: ${summary.layers.map((l) => l.error).join("; ")}`);
+  const peaks = summary.layers.map((l) => l.process!.peakRssMb);
+  return {
+    ms: summary.layers.reduce((t, l) => t + l.durationMs, 0),
+    startupMs: summary.layers.reduce((t, l) => t + l.process!.startupMs, 0),
+    peakRssMb: run.peakRssMb + Math.max(...peaks),
+    layerPeaks: summary.layers.map((l, i) => `${l.layer} ${peaks[i]!.toLocaleString("en-US")}`).join(" / "),
+    startRssMb: run.startRssMb,
+    value: summary,
+  };
 }
+
+const peakRun = (runs: DuckRun[]): DuckRun => [...runs].sort((a, b) => b.peakRssMb - a.peakRssMb)[0]!;
 
 async function point(
   p: Point,
@@ -232,12 +265,12 @@ async function point(
       return run.ms;
     };
     const peerMs: number[] = p.peer ? [await peerRun("before")] : [];
-    const runs: Measured<PipelineSummary>[] = [];
+    const runs: DuckRun[] = [];
     for (let i = 0; i < p.runs; i++) {
       const run = await duckRun(lake);
       runs.push(run);
       log(
-        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s, peak RSS ${run.peakRssMb} MiB (${run.startRssMb} MiB at its start) ${JSON.stringify(layerSeconds(run.value))}`,
+        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s (+ ${seconds(run.startupMs)} s layer process start-up), peak RSS ${run.peakRssMb} MiB (layer processes: ${run.layerPeaks}; bench process ${run.startRssMb} MiB at the start) ${JSON.stringify(layerSeconds(run.value))}`,
       );
     }
     if (p.peer) peerMs.push(await peerRun("after"));
@@ -278,8 +311,11 @@ async function point(
         unitName: "events",
         extra: {
           peak_rss_mib: Math.max(...runs.map((r) => r.peakRssMb)),
-          // What the bench process already held when the peak run began (earlier points, the generator's data).
-          rss_at_start_mib: [...runs].sort((a, b) => b.peakRssMb - a.peakRssMb)[0]!.startRssMb,
+          // The peak run's parts: each layer process's peak, and what the bench process held (earlier points, the
+          // generator's data) when it began.
+          layer_peak_rss_mib: peakRun(runs).layerPeaks,
+          bench_process_rss_mib: peakRun(runs).startRssMb,
+          layer_startup_s: seconds(median(runs.map((r) => r.startupMs))),
           ...spread,
           ...growth,
           ...layers,
@@ -295,7 +331,7 @@ async function point(
         unitName: "orders",
         extra: { peak_rss_mib: Math.max(...bases.map((b) => b.peakRssMb)), customers_found: bases[0]!.value },
       },
-      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables.${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time.` : ""}`,
+      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables. Each run's layers run in processes of their own (as \`c360 pipeline run\` runs them): the time is the layers' own, their start-up is layer_startup_s; peak_rss_mib is the largest layer process's peak plus the bench process's RSS (layer_peak_rss_mib, bench_process_rss_mib).${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time.` : ""}`,
     };
     report(duck);
     if (!p.spark) return done([duck]);

@@ -27,6 +27,7 @@ export function registerStart(program: Command): void {
         seed: Number(opts.seed),
         lakeDir: opts.lake,
         outDir: opts.out,
+        isolateLayers: true,
         log: (line) => {
           if (tty) process.stdout.write("\r\x1b[K");
           console.log(line);

@@ -33,6 +33,8 @@ export interface EndToEndOptions {
   startDate?: string;
   /** Always start fresh Azurite and Cosmos servers, ignoring configured endpoints (isolated runs, tests). */
   forceLocalServices?: boolean;
+  /** Each layer notebook in a process of its own (`npm start` does; RunParams.isolate). */
+  isolateLayers?: boolean;
   log?: (line: string) => void;
   /** Progress of long steps (fraction 0..1). */
   onProgress?: (step: string, fraction: number, detail: string) => void;
@@ -190,6 +192,7 @@ export async function runEndToEnd(options: EndToEndOptions = {}): Promise<EndToE
           lakeDir,
           pipeline: "P_C360_Master",
           parameters: { windowStart: "", windowEnd: "" },
+          isolateLayers: options.isolateLayers,
           // The queue message of Sync_Profile_Traits runs the sync here, as its queue trigger does in Azure.
           traitsSync: async (message) => {
             const { summary } = await runTraitsSyncLocally(

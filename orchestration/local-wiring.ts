@@ -77,6 +77,7 @@ export function layerNotebookRunner(
   lakeDir: string,
   onLayer?: (summary: LayerSummary) => void,
   onProgress?: (e: ProgressEvent) => void,
+  isolate = false,
 ): NotebookRunner {
   return async (req) => {
     const file = notebookFileFor(req.notebookPath);
@@ -100,6 +101,7 @@ export function layerNotebookRunner(
       windowEnd: p.window_end || undefined,
       environment: p.environment || undefined,
       onProgress,
+      isolate,
     });
     onLayer?.(summary);
     if (summary.status === "failed") throw new Error(summary.error ?? `${layer} layer failed`);
@@ -197,6 +199,8 @@ export interface LocalRunOptions {
   timeScale?: number;
   onEvent?: (e: ExecutorEvent) => void;
   onProgress?: (e: ProgressEvent) => void;
+  /** Each layer notebook in a process of its own, as each is its own job task on Databricks (RunParams.isolate). */
+  isolateLayers?: boolean;
   /** Consumer of the traits-sync queue (npm start runs the sync here); without it messages are only kept. */
   traitsSync?: TraitsSyncConsumer;
 }
@@ -216,7 +220,12 @@ export async function runAdfLocally(options: LocalRunOptions): Promise<LocalRunR
   const layers: LayerSummary[] = [];
   const alerts: RecordedAlert[] = [];
   const notebooks: NotebookRequest[] = [];
-  const runLayerNotebook = layerNotebookRunner(options.lakeDir, (s) => layers.push(s), options.onProgress);
+  const runLayerNotebook = layerNotebookRunner(
+    options.lakeDir,
+    (s) => layers.push(s),
+    options.onProgress,
+    options.isolateLayers,
+  );
   const adf = new LocalDataFactory({
     factory,
     globalParameters: globals,

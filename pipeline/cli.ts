@@ -52,8 +52,19 @@ export function registerPipeline(program: Command): void {
     .option("--window <start/end>", "ingest-date window, e.g. 2024-05-01/2024-05-02 (end exclusive)")
     .option("--lake <dir>", "lake directory (default: C360_LAKE_DIR or ./lake)")
     .option("--load-id <id>", "load id stamped on the rows (default: load_<timestamp>)")
+    .option(
+      "--in-process",
+      "duckdb: run the layers in this process instead of one process each (as Databricks runs each layer as its own task)",
+    )
     .action(
-      async (opts: { engine: string; layer?: string; window?: string; lake?: string; loadId?: string }) => {
+      async (opts: {
+        engine: string;
+        layer?: string;
+        window?: string;
+        lake?: string;
+        loadId?: string;
+        inProcess?: boolean;
+      }) => {
         if (!(ENGINES as readonly string[]).includes(opts.engine))
           throw new Error(`--engine must be one of ${ENGINES.join(", ")}`);
         if (opts.layer && !(LAYERS as readonly string[]).includes(opts.layer))
@@ -66,6 +77,7 @@ export function registerPipeline(program: Command): void {
           windowStart: windowStart || undefined,
           windowEnd: windowEnd || undefined,
           layers: opts.layer ? [opts.layer as Layer] : undefined,
+          isolate: !opts.inProcess,
           onProgress: (e) => {
             if (e.phase === "start")
               process.stderr.write(`[${e.layer} ${e.index}/${e.total}] ${e.model} ...`);

@@ -9,6 +9,7 @@ import { checkLoadId, defaultLoadId, runContext } from "./core/params";
 import type { LayerSummary, PipelineSummary, ProgressEvent } from "./core/summary";
 import { runDuckDbLayer } from "./duckdb/engine";
 import { type ExportStepSummary, runDuckDbExports } from "./duckdb/export";
+import { runLayerProcess } from "./duckdb/layer-process";
 import { type Layer, LAYERS, loadModels } from "./models";
 import { runSparkLayer, type ZoneRoots } from "./spark/engine";
 
@@ -35,6 +36,12 @@ export interface RunParams {
   onProgress?: (e: ProgressEvent) => void;
   /** Directory of the SQL models (default: the repository's models/); tests point it at variants. */
   modelsDir?: string;
+  /**
+   * DuckDB only: run each layer in a process of its own, as Databricks runs each layer notebook as its own job task
+   * (pipeline/duckdb/layer-process.ts): a layer's peak memory does not come on top of what the earlier layers left
+   * resident. `c360 pipeline run`, the local ADF run and the benchmark do; in process by default.
+   */
+  isolate?: boolean;
 }
 
 export async function runLayer(layer: Layer, params: RunParams = {}): Promise<LayerSummary> {
@@ -42,6 +49,13 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
   checkLoadId(params.loadId);
   const started = Date.now();
   const loadId = params.loadId ?? defaultLoadId();
+  if (params.isolate && (params.engine ?? "duckdb") === "duckdb") {
+    const { lakeDir, windowStart, windowEnd, environment, modelsDir } = params;
+    return runLayerProcess(
+      { layer, params: { lakeDir, loadId, windowStart, windowEnd, environment, modelsDir } },
+      params.onProgress,
+    );
+  }
   const summary: LayerSummary = {
     layer,
     loadId,

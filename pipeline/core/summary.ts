@@ -38,6 +38,9 @@ export interface LayerSummary {
   /** Gold: the load's data-quality score per silver table (gold.data_quality_scores; BATCH_DATA_QUALITY). */
   dataQuality?: DataQualityScore[];
   durationMs: number;
+  /** A layer run in its own process (RunParams.isolate): that process's start-up before the run (Node, tsx, the
+   * modules; not in durationMs) and its peak resident memory, sampled every 100 ms. */
+  process?: { startupMs: number; peakRssMb: number };
 }
 
 /** One row of gold.data_quality_scores as the run summary carries it (dimensions 0–1, NULL when not measured). */

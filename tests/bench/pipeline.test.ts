@@ -90,5 +90,13 @@ describe("pipeline bench: the 10M point's growth", () => {
     const fromLog = results[2]!.candidate.medianMs / 1000 / ((seconds[0]! + seconds[1]!) / 2);
     expect(Math.abs(Number(big!.growth_vs_peer) / fromLog - 1)).toBeLessThan(0.1);
     expect(lakes()).toEqual(before);
+    // Each run's layers ran in processes of their own: their peaks, their start-up, the bench process's share.
+    const layerPeaks = String(big!.layer_peak_rss_mib);
+    expect(layerPeaks).toMatch(/^bronze [\d,]+ \/ silver [\d,]+ \/ gold [\d,]+$/);
+    const largest = Math.max(
+      ...layerPeaks.split(" / ").map((p) => Number(p.split(" ")[1]!.replace(/,/g, ""))),
+    );
+    expect(big!.peak_rss_mib).toBe(largest + Number(big!.bench_process_rss_mib));
+    expect(Number(big!.layer_startup_s)).toBeGreaterThan(0);
   }, 300_000);
 });

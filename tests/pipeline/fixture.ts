@@ -1,5 +1,5 @@
 /** Small hand-built landing data set for the pipeline's golden tests (values chosen so results are checkable by hand). */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -332,4 +332,33 @@ export async function readTable(
     c.closeSync();
     db.closeSync();
   }
+}
+
+/** Every table of the lake (bronze, silver, gold), each as its rows in a stable order, without `omit` columns. */
+export async function lakeTables(lake: string, omit: string[]): Promise<Record<string, unknown[]>> {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  const out: Record<string, unknown[]> = {};
+  try {
+    await c.run("SET TimeZone = 'UTC'");
+    for (const layer of ["bronze", "silver", "gold"]) {
+      const dir = join(lake, layer);
+      for (const table of existsSync(dir) ? readdirSync(dir).sort() : []) {
+        if (!readdirSync(join(dir, table)).some((f) => f.endsWith(".parquet"))) continue;
+        const scan = `read_parquet('${join(dir, table, "*.parquet")}', union_by_name = true)`;
+        const cols = (await c.runAndReadAll(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${scan})`))
+          .getRowObjectsJson()
+          .map((r) => String(r.column_name))
+          .filter((col) => !omit.includes(col));
+        const list = cols.map((col) => `"${col}"`).join(", ");
+        out[`${layer}.${table}`] = (
+          await c.runAndReadAll(`SELECT ${list} FROM ${scan} ORDER BY ALL`)
+        ).getRowObjectsJson();
+      }
+    }
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+  return out;
 }

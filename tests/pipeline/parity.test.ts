@@ -79,7 +79,7 @@ const counts = (s: PipelineSummary) =>
 
 describe("engine parity: DuckDB and Spark on the same generated input", () => {
   beforeAll(async () => {
-    // DuckDB computes silver.sessions in several slices of visitors here (pipeline/duckdb/sliced.ts; 16M events a
+    // DuckDB computes silver.sessions in several slices of visitors here (pipeline/duckdb/sliced.ts; 8M events a
     // slice by default), Spark in one pass: parity holds for the sliced path too.
     process.env.C360_DUCKDB_SLICE_ROWS = "1000";
     const manifest = await generate({

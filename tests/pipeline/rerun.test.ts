@@ -6,10 +6,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-import { DuckDBInstance } from "@duckdb/node-api";
-
 import { runPipeline } from "../../pipeline";
-import { readTable, tempLake, writeDay1, writeDay2 } from "./fixture";
+import { lakeTables, readTable, tempLake, writeDay1, writeDay2 } from "./fixture";
 
 jest.setTimeout(120_000);
 
@@ -17,35 +15,6 @@ jest.setTimeout(120_000);
 const CLOCK = ["computed_at"];
 /** ... and the load that computed it (a new load id stamps it on what it recomputes). */
 const LOAD = ["load_id"];
-
-/** Every table of the lake (bronze, silver, gold), each as its rows in a stable order, without `omit` columns. */
-async function lakeTables(lake: string, omit: string[]): Promise<Record<string, unknown[]>> {
-  const db = await DuckDBInstance.create(":memory:");
-  const c = await db.connect();
-  const out: Record<string, unknown[]> = {};
-  try {
-    await c.run("SET TimeZone = 'UTC'");
-    for (const layer of ["bronze", "silver", "gold"]) {
-      const dir = join(lake, layer);
-      for (const table of existsSync(dir) ? readdirSync(dir).sort() : []) {
-        if (!readdirSync(join(dir, table)).some((f) => f.endsWith(".parquet"))) continue;
-        const scan = `read_parquet('${join(dir, table, "*.parquet")}', union_by_name = true)`;
-        const cols = (await c.runAndReadAll(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${scan})`))
-          .getRowObjectsJson()
-          .map((r) => String(r.column_name))
-          .filter((col) => !omit.includes(col));
-        const list = cols.map((col) => `"${col}"`).join(", ");
-        out[`${layer}.${table}`] = (
-          await c.runAndReadAll(`SELECT ${list} FROM ${scan} ORDER BY ALL`)
-        ).getRowObjectsJson();
-      }
-    }
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-  return out;
-}
 
 /** Every quarantine line of the lake (any layer, table, day and load). */
 function quarantineLines(lake: string): string[] {
