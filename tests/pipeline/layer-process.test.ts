@@ -1,10 +1,12 @@
 /**
  * A layer in a process of its own (RunParams.isolate, pipeline/duckdb/layer-process.ts): the same tables, quarantine
  * and summary as in process, its progress forwarded, its start-up and peak memory reported; a layer process that
- * dies says how.
+ * dies says how, and one whose parent goes away stops.
  */
+import { fork } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 import { type ProgressEvent, runPipeline } from "../../pipeline";
 import { runLayerProcess } from "../../pipeline/duckdb/layer-process";
@@ -79,4 +81,15 @@ test("a layer process that dies before its summary fails the layer with its exit
   );
   expect(s).toMatchObject({ layer: "silver", loadId: "L9", status: "failed", models: [] });
   expect(s.error).toBe("layer process exited (code 3) before its summary: out of memory while sorting");
+});
+
+test("a layer process whose parent goes away before sending its layer stops", async () => {
+  const child = fork(join(__dirname, "../../pipeline/duckdb/layer-process-main.ts"), [], {
+    execArgv: ["--import", pathToFileURL(require.resolve("tsx")).href],
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
+  });
+  await new Promise((ready) => child.once("message", ready));
+  const exit = new Promise((done) => child.once("exit", (code) => done(code)));
+  child.disconnect();
+  expect(await exit).toBe(1);
 });
