@@ -1,7 +1,7 @@
 /**
- * A layer in a process of its own (RunParams.isolate, pipeline/duckdb/layer-process.ts): the same tables, quarantine
- * and summary as in process, its progress forwarded, its start-up and peak memory reported; a layer process that
- * dies says how, and one whose parent goes away stops.
+ * A layer in a process of its own (RunParams.isolate, pipeline/duckdb/layer-process.ts): the same tables and
+ * summary (quarantine counts included) as in process, its progress forwarded, its start-up and peak memory
+ * reported; a layer process that dies says how, and one whose parent goes away stops.
  */
 import { fork } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
