@@ -10,6 +10,7 @@ import {
   localWebHandler,
   type RecordedAlert,
 } from "../../orchestration/local-wiring";
+import type { LayerSummary } from "../../pipeline";
 
 const req = (method: string, url: string, body: string | null = null): WebRequest => ({
   method,
@@ -91,4 +92,25 @@ describe("local wiring of the executor", () => {
       }),
     ).rejects.toThrow("no local runner for notebook /c360/notebooks/platinum");
   });
+
+  it("runs a layer notebook in a process of its own when asked to, as a Databricks job task runs", async () => {
+    const request = {
+      notebookPath: "/c360/notebooks/bronze",
+      baseParameters: { load_id: "L1", window_end: "2025-01-02" },
+      linkedService: { name: "Ls", type: "AzureDatabricks", typeProperties: {} },
+      pipelineName: "P",
+      pipelineRunId: "r",
+      activityName: "A",
+      attempt: 1,
+    };
+    const layers: LayerSummary[] = [];
+    await layerNotebookRunner(lake, (s) => layers.push(s))(request);
+    await layerNotebookRunner(lake, (s) => layers.push(s), undefined, true)(request);
+    expect(layers.map((l) => [l.layer, l.loadId, l.status])).toEqual([
+      ["bronze", "L1", "succeeded"],
+      ["bronze", "L1", "succeeded"],
+    ]);
+    expect(layers[0]!.process).toBeUndefined();
+    expect(layers[1]!.process!.peakRssMb).toBeGreaterThan(0);
+  }, 60_000);
 });
