@@ -44,6 +44,10 @@ export const LAYER_ENV: Partial<Record<Layer, Record<string, string>>> = {
 
 const STDERR_TAIL = 4000;
 
+/** The layer process's entry, and the Node options that load it (TypeScript, through tsx's loader). */
+export const LAYER_PROCESS_MAIN = join(__dirname, "layer-process-main.ts");
+export const TSX_EXEC_ARGV = ["--import", pathToFileURL(require.resolve("tsx")).href];
+
 /**
  * Runs `request` in a forked layer process. Resolves with its summary; `process.startupMs` is the time from the
  * fork until the process had loaded the pipeline and was ready. A process that dies before its summary gives a
@@ -52,11 +56,11 @@ const STDERR_TAIL = 4000;
 export function runLayerProcess(
   request: LayerRequest,
   onProgress?: (e: ProgressEvent) => void,
-  entry = join(__dirname, "layer-process-main.ts"),
+  entry = LAYER_PROCESS_MAIN,
 ): Promise<LayerSummary> {
   const started = Date.now();
   const child = fork(entry, [], {
-    execArgv: ["--import", pathToFileURL(require.resolve("tsx")).href],
+    execArgv: TSX_EXEC_ARGV,
     env: { ...process.env, ...LAYER_ENV[request.layer] },
     stdio: ["ignore", "inherit", "pipe", "ipc"],
   });

@@ -6,10 +6,9 @@
 import { fork } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 
 import { type ProgressEvent, runPipeline } from "../../pipeline";
-import { runLayerProcess } from "../../pipeline/duckdb/layer-process";
+import { LAYER_PROCESS_MAIN, runLayerProcess, TSX_EXEC_ARGV } from "../../pipeline/duckdb/layer-process";
 import { lakeTables, tempLake, writeDay1 } from "./fixture";
 
 jest.setTimeout(120_000);
@@ -84,8 +83,8 @@ test("a layer process that dies before its summary fails the layer with its exit
 });
 
 test("a layer process whose parent goes away before sending its layer stops", async () => {
-  const child = fork(join(__dirname, "../../pipeline/duckdb/layer-process-main.ts"), [], {
-    execArgv: ["--import", pathToFileURL(require.resolve("tsx")).href],
+  const child = fork(LAYER_PROCESS_MAIN, [], {
+    execArgv: TSX_EXEC_ARGV,
     stdio: ["ignore", "ignore", "ignore", "ipc"],
   });
   await new Promise((ready) => child.once("message", ready));
