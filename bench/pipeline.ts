@@ -16,10 +16,11 @@
  * reported apart, and its peak RSS is the largest layer process's plus the bench process's.
  * Spark: the same landing files, bronze → gold, with the Databricks runtime on local Spark (local[2], Delta; see
  * pipeline/spark/), once per point after the DuckDB runs, on a fresh lake; reported as its own result against the
- * DuckDB median, with the Spark session's start-up (paid once per process) measured apart and peak RSS of the
+ * DuckDB median, with the Spark session's start-up (a session per point, stopped after its run) measured apart and peak RSS of the
  * Python + JVM processes. Off with C360_BENCH_PIPELINE_SPARK=0; not at the 10M point.
  * Run alone: `npx tsx bench/pipeline.ts [--scale s] [--with-10m]`.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,8 +73,9 @@ export function treeRssMb(root: number): number {
 }
 
 /**
- * Spark's side of a point: one bronze → gold run on the shared local session, over the same landing files. A
- * failure (start-up or run) is reported as this result's error: the DuckDB results and later points still count.
+ * Spark's side of a point: one bronze → gold run on a local session of its own, over the same landing files, stopped
+ * afterwards. A failure (start-up or run) is reported as this result's error: the DuckDB results and later points
+ * still count.
  */
 async function sparkRun(
   p: Point,
@@ -100,7 +102,7 @@ async function sparkRun(
       units: events,
       unitName: "events",
     },
-    note: "One Spark run: the session start-up (JVM, Spark, Delta; paid once per process, before the first point's run) is reported apart (spark_startup_s) and not in the run time; the ratio is Spark's time over DuckDB's on this 2-core machine. peak_rss_mib: the Spark process tree (Python driver, JVM, Python workers; RSS summed, so pages the forked workers share count more than once).",
+    note: "One Spark run: the session start-up (JVM, Spark, Delta; paid by each point's run, before it) is reported apart (spark_startup_s) and not in the run time; the ratio is Spark's time over DuckDB's on this 2-core machine. The session is stopped after the run, so no DuckDB run shares the machine with an idle JVM. peak_rss_mib: the Spark process tree (Python driver, JVM, Python workers; RSS summed, so pages the forked workers share count more than once).",
   };
   const server = sparkServer();
   let peak = 0;
@@ -118,7 +120,7 @@ async function sparkRun(
     const ms = performance.now() - t0;
     if (summary.status !== "succeeded")
       throw new Error(`Spark pipeline failed: ${summary.layers.map((l) => l.error).join("; ")}`);
-    const startup = `Spark start-up ${seconds(server.startupMs!)} s, paid once`;
+    const startup = `Spark start-up ${seconds(server.startupMs!)} s, paid before the run`;
     log(
       `pipeline ${p.label}: Spark local[2] ${seconds(ms)} s (${startup}), peak RSS ${peak} MiB ${JSON.stringify(layerSeconds(summary))}`,
     );
@@ -135,6 +137,10 @@ async function sparkRun(
     log(`pipeline ${p.label}: Spark failed: ${result.error}`);
   } finally {
     clearInterval(timer);
+    // The session ends with the point's Spark run: an idle JVM holding its heap (GiBs after the 1M run) would take
+    // that memory from the page cache under the next point's DuckDB runs, the 10M point's 35 GB of reads and writes
+    // most of all.
+    await stopSpark();
   }
   return result;
 }
@@ -147,6 +153,15 @@ export function slowestModels(summary: PipelineSummary, n = 5): string {
     .slice(0, n)
     .map((m) => `${m.model} ${seconds(m.durationMs)} s`)
     .join("; ");
+}
+
+/** Writes the page cache's dirty pages back to disk (sync(1)); a no-op where there is no `sync` command. */
+function flushToDisk(): void {
+  try {
+    execFileSync("sync", { stdio: "ignore" });
+  } catch {
+    // no sync(1) here (Windows): nothing to wait for
+  }
 }
 
 /** Everything a run wrote (bronze, silver, gold, control, quarantine) removed; the landing files stay. */
@@ -258,6 +273,9 @@ async function point(
       startDate: "2025-01-01",
       landingAll: true,
     });
+    // The generator's files written back to disk before any run is timed: the kernel writes them back over the next
+    // minutes otherwise (20 GB at 10M orders), inside the first runs' time.
+    flushToDisk();
     log(`pipeline ${p.label}: generated in ${seconds(performance.now() - g0)} s; running bronze → gold`);
     const peerRun = async (when: string): Promise<number> => {
       const run = await duckRun(p.peer!.lake);
