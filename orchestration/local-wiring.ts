@@ -68,6 +68,15 @@ export interface RecordedAlert {
   body: Json;
 }
 
+export interface LayerNotebookOptions {
+  /** Called with each layer's summary, failed ones included. */
+  onLayer?: (summary: LayerSummary) => void;
+  /** The layer runs' progress events. */
+  onProgress?: (e: ProgressEvent) => void;
+  /** Each layer in a process of its own (RunParams.isolate), as a Databricks job task runs its notebook. */
+  isolate?: boolean;
+}
+
 /**
  * Maps `/c360/notebooks/bronze|silver|gold` to runLayer (a failed layer summary fails the activity) and
  * `/c360/notebooks/export` to the person export step (runExports, with the notebook's load_id); a job the step fails
@@ -75,9 +84,7 @@ export interface RecordedAlert {
  */
 export function layerNotebookRunner(
   lakeDir: string,
-  onLayer?: (summary: LayerSummary) => void,
-  onProgress?: (e: ProgressEvent) => void,
-  isolate = false,
+  { onLayer, onProgress, isolate = false }: LayerNotebookOptions = {},
 ): NotebookRunner {
   return async (req) => {
     const file = notebookFileFor(req.notebookPath);
@@ -220,12 +227,11 @@ export async function runAdfLocally(options: LocalRunOptions): Promise<LocalRunR
   const layers: LayerSummary[] = [];
   const alerts: RecordedAlert[] = [];
   const notebooks: NotebookRequest[] = [];
-  const runLayerNotebook = layerNotebookRunner(
-    options.lakeDir,
-    (s) => layers.push(s),
-    options.onProgress,
-    options.isolateLayers,
-  );
+  const runLayerNotebook = layerNotebookRunner(options.lakeDir, {
+    onLayer: (s) => layers.push(s),
+    onProgress: options.onProgress,
+    isolate: options.isolateLayers,
+  });
   const adf = new LocalDataFactory({
     factory,
     globalParameters: globals,

@@ -104,8 +104,8 @@ describe("local wiring of the executor", () => {
       attempt: 1,
     };
     const layers: LayerSummary[] = [];
-    await layerNotebookRunner(lake, (s) => layers.push(s))(request);
-    await layerNotebookRunner(lake, (s) => layers.push(s), undefined, true)(request);
+    await layerNotebookRunner(lake, { onLayer: (s) => layers.push(s) })(request);
+    await layerNotebookRunner(lake, { onLayer: (s) => layers.push(s), isolate: true })(request);
     expect(layers.map((l) => [l.layer, l.loadId, l.status])).toEqual([
       ["bronze", "L1", "succeeded"],
       ["bronze", "L1", "succeeded"],
