@@ -6,7 +6,12 @@
  */
 import { localLakeDir } from "../contracts";
 import { checkLoadId, defaultLoadId, runContext } from "./core/params";
-import type { LayerSummary, PipelineSummary, ProgressEvent } from "./core/summary";
+import {
+  type LayerSummary,
+  type PipelineSummary,
+  type ProgressEvent,
+  startLayerSummary,
+} from "./core/summary";
 import { runDuckDbLayer } from "./duckdb/engine";
 import { type ExportStepSummary, runDuckDbExports } from "./duckdb/export";
 import { runLayerProcess } from "./duckdb/layer-process";
@@ -56,15 +61,7 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
       params.onProgress,
     );
   }
-  const summary: LayerSummary = {
-    layer,
-    loadId,
-    windowStart: params.windowStart,
-    windowEnd: params.windowEnd,
-    status: "succeeded",
-    models: [],
-    durationMs: 0,
-  };
+  const summary = startLayerSummary(layer, { ...params, loadId });
   try {
     const rc = runContext({ ...params, loadId });
     const run = {

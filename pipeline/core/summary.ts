@@ -43,6 +43,23 @@ export interface LayerSummary {
   process?: { startupMs: number; peakRssMb: number };
 }
 
+/** A layer run's summary before it runs: succeeded, no models yet (runLayer fills it in; a layer process that dies
+ * before its own reports this one, failed). */
+export function startLayerSummary(
+  layer: Layer,
+  run: { loadId: string; windowStart?: string; windowEnd?: string },
+): LayerSummary {
+  return {
+    layer,
+    loadId: run.loadId,
+    windowStart: run.windowStart,
+    windowEnd: run.windowEnd,
+    status: "succeeded",
+    models: [],
+    durationMs: 0,
+  };
+}
+
 /** One row of gold.data_quality_scores as the run summary carries it (dimensions 0–1, NULL when not measured). */
 export interface DataQualityScore {
   table: string;

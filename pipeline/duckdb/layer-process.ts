@@ -17,7 +17,7 @@ import { fork } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-import type { LayerSummary, ProgressEvent } from "../core/summary";
+import { type LayerSummary, type ProgressEvent, startLayerSummary } from "../core/summary";
 import type { Layer } from "../models";
 
 /** What the parent sends the layer process: the layer and its serializable run parameters. */
@@ -79,13 +79,9 @@ export function runLayerProcess(
   child.send(request);
   return new Promise((resolve) => {
     const failed = (error: string): LayerSummary => ({
-      layer: request.layer,
-      loadId: request.params.loadId ?? "",
-      windowStart: request.params.windowStart,
-      windowEnd: request.params.windowEnd,
+      ...startLayerSummary(request.layer, { ...request.params, loadId: request.params.loadId ?? "" }),
       status: "failed",
       error,
-      models: [],
       durationMs: Date.now() - started,
     });
     child.on("error", (e) => resolve(failed(`layer process could not start: ${e.message}`)));
