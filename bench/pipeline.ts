@@ -16,8 +16,8 @@
  * reported apart, and its peak RSS is the largest layer process's plus the bench process's.
  * Spark: the same landing files, bronze → gold, with the Databricks runtime on local Spark (local[2], Delta; see
  * pipeline/spark/), once per point after the DuckDB runs, on a fresh lake; reported as its own result against the
- * DuckDB median, with the Spark session's start-up (a session per point, stopped after its run) measured apart and peak RSS of the
- * Python + JVM processes. Off with C360_BENCH_PIPELINE_SPARK=0; not at the 10M point.
+ * DuckDB median, with the Spark session's start-up (a session per point, stopped after its run) measured apart and
+ * peak RSS of the Python + JVM processes. Off with C360_BENCH_PIPELINE_SPARK=0; not at the 10M point.
  * Run alone: `npx tsx bench/pipeline.ts [--scale s] [--with-10m]`.
  */
 import { execFileSync } from "node:child_process";
