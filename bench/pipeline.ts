@@ -237,8 +237,6 @@ async function duckRun(lake: string): Promise<DuckRun> {
   };
 }
 
-const peakRun = (runs: DuckRun[]): DuckRun => [...runs].sort((a, b) => b.peakRssMb - a.peakRssMb)[0]!;
-
 async function point(
   p: Point,
   log: (l: string) => void,
@@ -304,6 +302,8 @@ async function point(
     // The median run's layer times (for an even count, the faster of the two middle runs).
     const byTime = [...runs].sort((a, b) => a.ms - b.ms);
     const mid = byTime[Math.floor((byTime.length - 1) / 2)]!;
+    // The run with the highest peak RSS: the point's peak, and that run's parts.
+    const peak = [...runs].sort((a, b) => b.peakRssMb - a.peakRssMb)[0]!;
     const layers = layerSeconds(mid.value);
     const spread: Record<string, number | string> =
       runs.length > 1
@@ -328,11 +328,11 @@ async function point(
         units: events,
         unitName: "events",
         extra: {
-          peak_rss_mib: Math.max(...runs.map((r) => r.peakRssMb)),
+          peak_rss_mib: peak.peakRssMb,
           // The peak run's parts: each layer process's peak, and what the bench process held meanwhile (earlier
           // points, the generator's data).
-          layer_peak_rss_mib: peakRun(runs).layerPeaks,
-          bench_process_rss_mib: peakRun(runs).benchRssMb,
+          layer_peak_rss_mib: peak.layerPeaks,
+          bench_process_rss_mib: peak.benchRssMb,
           layer_startup_s: seconds(median(runs.map((r) => r.startupMs))),
           ...spread,
           ...growth,

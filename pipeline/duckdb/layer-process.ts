@@ -25,7 +25,8 @@ export interface LayerRequest {
   layer: Layer;
   params: {
     lakeDir?: string;
-    loadId?: string;
+    /** Resolved by the parent (runLayer), so both processes stamp the same load. */
+    loadId: string;
     windowStart?: string;
     windowEnd?: string;
     environment?: string;
@@ -79,7 +80,7 @@ export function runLayerProcess(
   child.send(request);
   return new Promise((resolve) => {
     const failed = (error: string): LayerSummary => ({
-      ...startLayerSummary(request.layer, { ...request.params, loadId: request.params.loadId ?? "" }),
+      ...startLayerSummary(request.layer, request.params),
       status: "failed",
       error,
       durationMs: Date.now() - started,
