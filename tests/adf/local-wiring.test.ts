@@ -11,6 +11,7 @@ import {
   type RecordedAlert,
 } from "../../orchestration/local-wiring";
 import type { LayerSummary } from "../../pipeline";
+import { writeDay1 } from "../pipeline/fixture";
 
 const req = (method: string, url: string, body: string | null = null): WebRequest => ({
   method,
@@ -96,13 +97,14 @@ describe("local wiring of the executor", () => {
   it("runs a layer notebook in a process of its own when asked to, as a Databricks job task runs", async () => {
     const request = {
       notebookPath: "/c360/notebooks/bronze",
-      baseParameters: { load_id: "L1", window_end: "2025-01-02" },
+      baseParameters: { load_id: "L1", window_end: "2025-03-02" },
       linkedService: { name: "Ls", type: "AzureDatabricks", typeProperties: {} },
       pipelineName: "P",
       pipelineRunId: "r",
       activityName: "A",
       attempt: 1,
     };
+    writeDay1(lake);
     const layers: LayerSummary[] = [];
     await layerNotebookRunner(lake, { onLayer: (s) => layers.push(s) })(request);
     await layerNotebookRunner(lake, { onLayer: (s) => layers.push(s), isolate: true })(request);
@@ -110,6 +112,11 @@ describe("local wiring of the executor", () => {
       ["bronze", "L1", "succeeded"],
       ["bronze", "L1", "succeeded"],
     ]);
+    // The second run is a rerun of the same load: nothing new is written, and the table it reports is the same.
+    const rows = (l: LayerSummary) => l.models.map((m) => [m.model, m.rowsOut, m.rowsWritten]);
+    expect(rows(layers[0]!)[0]).toEqual(["bronze.events", expect.any(Number), expect.any(Number)]);
+    expect(rows(layers[0]!)[0]![1]).toBeGreaterThan(0);
+    expect(rows(layers[1]!)).toEqual(rows(layers[0]!).map(([model, rowsOut]) => [model, rowsOut, 0]));
     expect(layers[0]!.process).toBeUndefined();
     expect(layers[1]!.process!.peakRssMb).toBeGreaterThan(0);
   }, 60_000);

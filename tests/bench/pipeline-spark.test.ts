@@ -24,6 +24,10 @@ jest.mock("../../pipeline/spark/engine", () => ({
 }));
 
 import { bench } from "../../bench/pipeline";
+import { usePrivateTmpdir } from "./private-tmpdir";
+
+// The bench's lakes in a temporary folder of this file's own (see usePrivateTmpdir).
+usePrivateTmpdir();
 
 describe("pipeline bench: the Spark session", () => {
   const env = ["C360_BENCH_PIPELINE_RUNS", "C360_BENCH_PIPELINE_SPARK"];

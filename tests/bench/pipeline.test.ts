@@ -3,6 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { bench, resetLake, slowestModels } from "../../bench/pipeline";
+import { usePrivateTmpdir } from "./private-tmpdir";
+
+// The bench's lakes in a temporary folder of this file's own (see usePrivateTmpdir).
+usePrivateTmpdir();
 
 describe("pipeline bench: repeated runs", () => {
   let lake: string;
