@@ -10,7 +10,7 @@
  * Checkov comes from requirements-checkov.txt (.ci/run installs it into .local/checkov-venv).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -68,7 +68,7 @@ export function formatVerdict(v: Verdict): string {
   return lines.join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const command = new Command("infra:checkov")
     .option(
       "--stack <name>",
@@ -82,21 +82,26 @@ async function main(argv: string[]): Promise<number> {
   command.parse(argv, { from: "user" });
   const options = command.opts<{ stack: string[]; checkov: string; out?: string }>();
   const stacks = options.stack.length > 0 ? options.stack : ["dev", "prod"];
+  // The ARM templates and reports stay only with --out; otherwise they go with the temp folder once scanned.
   const dir = options.out ?? mkdtempSync(join(tmpdir(), "c360-checkov-"));
   mkdirSync(dir, { recursive: true });
-  const skips = readSkips();
-  let exitCode = 0;
-  for (const stack of stacks) {
-    const template = join(dir, `${stack}.arm.json`);
-    exportArm(stack, template);
-    const report = scan(options.checkov, template);
-    writeFileSync(join(dir, `${stack}.checkov.json`), JSON.stringify(report, null, 2));
-    const verdict = evaluate(stack, report, skips);
-    process.stdout.write(`${formatVerdict(verdict)}\n`);
-    if (verdict.failed.length > 0 || verdict.unusedSkips.length > 0 || verdict.parsingErrors > 0)
-      exitCode = 1;
+  try {
+    const skips = readSkips();
+    let exitCode = 0;
+    for (const stack of stacks) {
+      const template = join(dir, `${stack}.arm.json`);
+      exportArm(stack, template);
+      const report = scan(options.checkov, template);
+      writeFileSync(join(dir, `${stack}.checkov.json`), JSON.stringify(report, null, 2));
+      const verdict = evaluate(stack, report, skips);
+      process.stdout.write(`${formatVerdict(verdict)}\n`);
+      if (verdict.failed.length > 0 || verdict.unusedSkips.length > 0 || verdict.parsingErrors > 0)
+        exitCode = 1;
+    }
+    return exitCode;
+  } finally {
+    if (!options.out) rmSync(dir, { recursive: true, force: true });
   }
-  return exitCode;
 }
 
 if (require.main === module) {

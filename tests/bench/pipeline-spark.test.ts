@@ -24,7 +24,7 @@ jest.mock("../../pipeline/spark/engine", () => ({
 }));
 
 import { bench } from "../../bench/pipeline";
-import { usePrivateTmpdir } from "./private-tmpdir";
+import { usePrivateTmpdir } from "../support/private-tmpdir";
 
 // The bench's lakes in a temporary folder of this file's own (see usePrivateTmpdir).
 usePrivateTmpdir();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { bench, resetLake, slowestModels } from "../../bench/pipeline";
-import { usePrivateTmpdir } from "./private-tmpdir";
+import { usePrivateTmpdir } from "../support/private-tmpdir";
 
 // The bench's lakes in a temporary folder of this file's own (see usePrivateTmpdir).
 usePrivateTmpdir();

@@ -1,5 +1,5 @@
 /** Small hand-built landing data set for the pipeline's golden tests (values chosen so results are checkable by hand). */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -7,8 +7,17 @@ import { DuckDBInstance } from "@duckdb/node-api";
 
 type Json = Record<string, unknown>;
 
+/** The lakes tempLake made for the test file that imports this module: removed after its tests. */
+const lakes: string[] = [];
+afterAll(() => {
+  for (const lake of lakes.splice(0)) rmSync(lake, { recursive: true, force: true });
+});
+
+/** A fresh lake folder under the temp dir, removed after the importing test file's tests. */
 export function tempLake(): string {
-  return mkdtempSync(join(tmpdir(), "c360-pipeline-"));
+  const lake = mkdtempSync(join(tmpdir(), "c360-pipeline-"));
+  lakes.push(lake);
+  return lake;
 }
 
 export function writeLanding(
