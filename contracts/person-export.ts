@@ -6,10 +6,17 @@
  *   control/exports/<jobId>/request.json    {jobId, customerId, requestedAt}, written once by POST …/export
  *   control/exports/<jobId>/<store>.jsonl   the person's rows of one store (landing, quarantine, <layer>.<table>)
  *   control/exports/<jobId>/manifest.json   written last by the export step: the job is complete (or failed)
+ *
+ * A table store's row is the table's row as a JSON object, every column present (NULL as null); its timestamps are
+ * ISO 8601 in UTC with milliseconds, as JavaScript's toISOString() writes them (`2024-04-30T01:02:03.500Z`), on
+ * either engine (PERSON_EXPORT_TIMESTAMP).
  */
 export const PERSON_EXPORTS_PREFIX = "exports/";
 export const PERSON_EXPORT_REQUEST_FILE = "request.json";
 export const PERSON_EXPORT_MANIFEST_FILE = "manifest.json";
+
+/** The text of a timestamp in a table store (see above). */
+export const PERSON_EXPORT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The landing lines and batch quarantine records of the person; every other store is a table `<layer>.<table>`. */
 export const PERSON_EXPORT_FILE_STORES = ["landing", "quarantine"] as const;

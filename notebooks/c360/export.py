@@ -10,14 +10,17 @@ from datetime import datetime, timezone
 from .erasure import (expanded_requests_sql, landing_position_of, person_columns, person_rows_condition,
                       quarantine_files, quarantine_matcher, read_whole)
 from .lake import attach_lake, entry_name, is_dir, ls
+from .materialize import sql_string
 from .models import catalog_tables, load_models
-from .session import configure
+from .session import JSON_TIMESTAMP_FORMAT, configure
 from .vocabulary import LAYERS
 
 REQUEST_FILE = "request.json"
 MANIFEST_FILE = "manifest.json"
 JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 STORE = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
+# A table row as JSON: every column (NULL as null), timestamps as PERSON_EXPORT_TIMESTAMP (contracts/person-export.ts).
+EXPORT_JSON_OPTIONS = f"map('ignoreNullFields', 'false', 'timestampFormat', {sql_string(JSON_TIMESTAMP_FORMAT)})"
 
 
 def pending_jobs(folders):
@@ -120,7 +123,7 @@ def _export_job(spark, dbutils, lake_root, folder, request, identity, models, re
         if not by:
             continue
         rows = [json.loads(r[0]) for r in spark.sql(
-            f"SELECT to_json(struct(*), map('ignoreNullFields', 'false')) FROM {table} "
+            f"SELECT to_json(struct(*), {EXPORT_JSON_OPTIONS}) FROM {table} "
             f"WHERE {person_rows_condition(by, 'export_ids')}").collect()]
         if {"source_file", "line_no", "record_format"} <= set(columns):
             positions += [(r["source_file"], int(r["line_no"])) for r in rows

@@ -3,6 +3,7 @@ on the unique key, SCD2 versions), erase. Semantics as in pipeline/core/expectat
 from .ctes import register_ctes
 from .erasure import erased_rows_condition
 from .lake import entry_name, is_dir, location, ls, registered_at
+from .session import JSON_TIMESTAMP_FORMAT
 
 
 def sql_string(s):
@@ -72,7 +73,7 @@ def write_quarantine(spark, dbutils, lake_root, model, params, rows):
         return
     tmp = f"{folder}/_tmp_{params['load_id']}"
     (new.orderBy("source_file", "line_no", "record").coalesce(1).write.mode("overwrite")
-     .option("ignoreNullFields", "false").option("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX").json(tmp))
+     .option("ignoreNullFields", "false").option("timestampFormat", JSON_TIMESTAMP_FORMAT).json(tmp))
     parts = [e.path for e in ls(dbutils, tmp) if entry_name(e).startswith("part-")]
     name = quarantine_file(params["load_id"], [entry_name(e) for e in ls(dbutils, folder)])
     dbutils.fs.mv(parts[0], f"{folder}/{name}")

@@ -23,6 +23,10 @@ RUN_CONFS = {
     "spark.sql.adaptive.enabled": "true",
 }
 
+# Timestamps as JSON text (quarantine records, person exports): ISO 8601 in the session's time zone (UTC, so `Z`)
+# with milliseconds, as JavaScript's toISOString() writes them (PERSON_EXPORT_TIMESTAMP, contracts/person-export.ts).
+JSON_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"
+
 
 def configure(spark):
     for key, value in RUN_CONFS.items():

@@ -24,7 +24,7 @@ import {
 } from "../core/erasure";
 import { landingLinesAt, parseExportRequest, pendingJobs } from "../core/export";
 import { LAYERS, loadAllModels, type Model } from "../models";
-import { DuckDbSession, sqlString } from "./session";
+import { DuckDbSession, ident, sqlString } from "./session";
 
 export interface ExportStepSummary {
   /** The jobs this run finished, with their rows per store. */
@@ -100,6 +100,19 @@ export async function runDuckDbExports(
   return summary;
 }
 
+/**
+ * A table's columns as an export row holds them: timestamps as ISO 8601 UTC text with milliseconds
+ * (PERSON_EXPORT_TIMESTAMP, contracts/person-export.ts; the session's time zone is UTC), the rest as they are.
+ * DuckDB's own JSON text for a timestamp is `2024-04-30 01:02:03.5`, zone-less for TIMESTAMP columns.
+ */
+function exportColumns(types: ReadonlyMap<string, string>): string {
+  return [...types]
+    .map(([c, type]) =>
+      /^TIMESTAMP/.test(type) ? `strftime(${ident(c)}, '%Y-%m-%dT%H:%M:%S.%gZ') AS ${ident(c)}` : ident(c),
+    )
+    .join(", ");
+}
+
 async function exportJob(
   db: DuckDbSession,
   lakeDir: string,
@@ -121,12 +134,13 @@ async function exportJob(
   const stores: PersonExportManifest["stores"] = {};
   const positions: Array<[string, number]> = [];
   for (const relation of await lakeRelations(db)) {
-    const columns = [...(await db.columnTypes(relation)).keys()];
+    const types = await db.columnTypes(relation);
+    const columns = [...types.keys()];
     const by = personColumns(models.get(relation) ?? { eraseBy: [] }, columns);
     if (by.length === 0) continue;
     const where = personRowsCondition(by, "export_ids");
     const rows = await db.query<Record<string, unknown>>(
-      `SELECT to_json(t) AS j FROM (SELECT * FROM ${relation} WHERE ${where}) AS t`,
+      `SELECT to_json(t) AS j FROM (SELECT ${exportColumns(types)} FROM ${relation} WHERE ${where}) AS t`,
     );
     const docs = rows.map((r) => JSON.parse(String(r.j)) as Record<string, unknown>);
     // Landing lines are those of the person's bronze rows (the positions erasure blanks).

@@ -6,7 +6,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import type { PersonExportManifest } from "../../contracts";
+import { DuckDBInstance } from "@duckdb/node-api";
+
+import { PERSON_EXPORT_TIMESTAMP, type PersonExportManifest } from "../../contracts";
 import { runExports, runPipeline } from "../../pipeline";
 import { pendingJobs } from "../../pipeline/core/export";
 import { loadAllModels } from "../../pipeline/models";
@@ -34,6 +36,32 @@ const rowsOf = (lake: string, jobId: string, m: PersonExportManifest, store: str
         .map((l) => JSON.parse(l) as Record<string, unknown>)
     : [];
 };
+
+/** Query over the table's Parquet files (`{t}` in `sql`), on a DuckDB of its own in UTC. */
+async function queryTable(lake: string, table: string, sql: string): Promise<Record<string, unknown>[]> {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  try {
+    await c.run("SET TimeZone = 'UTC'");
+    const files = `read_parquet('${join(lake, ...table.split("."), "*.parquet")}', union_by_name = true)`;
+    return (await c.runAndReadAll(sql.replace("{t}", files))).getRowObjectsJson();
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+/** The table's timestamp-typed columns. */
+const timestampColumns = async (lake: string, table: string): Promise<string[]> =>
+  (await queryTable(lake, table, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {t})"))
+    .filter((r) => String(r.column_type).startsWith("TIMESTAMP"))
+    .map((r) => String(r.column_name));
+
+/** `column` of the table's rows matching `where`, as epoch milliseconds, sorted. */
+const epochMs = async (lake: string, table: string, column: string, where: string): Promise<number[]> =>
+  (await queryTable(lake, table, `SELECT epoch_ms(${column}) AS ms FROM {t} WHERE ${where} ORDER BY 1`)).map(
+    (r) => Number(r.ms),
+  );
 
 function landingText(lake: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -79,6 +107,24 @@ test("an export holds exactly what an erasure of the person then removes: every 
   expect(manifest).toMatchObject({ customerId: "C3", status: "complete", engine: "duckdb" });
   // C3 and the POS id the identity map resolves to the same customer.
   expect(manifest.sourceIds).toEqual(["C3", "POS-9"]);
+
+  // Timestamps in the table stores: ISO 8601 UTC with milliseconds, the instant the table holds (epoch_ms of the
+  // lake's own Parquet, read apart). Text columns keep what the source sent.
+  const tableStores = Object.keys(manifest.stores).filter((s) => s.includes(".") && manifest.stores[s]!.file);
+  const exportedTimestamps: string[] = [];
+  for (const t of tableStores) {
+    const columns = await timestampColumns(lake, t);
+    for (const r of rowsOf(lake, "job-c3", manifest, t))
+      for (const c of columns) if (r[c] !== null) exportedTimestamps.push(String(r[c]));
+  }
+  expect(exportedTimestamps.length).toBeGreaterThan(10);
+  expect(exportedTimestamps.filter((v) => !PERSON_EXPORT_TIMESTAMP.test(v))).toEqual([]);
+  const exportedValidFrom = rowsOf(lake, "job-c3", manifest, "silver.customers").map((r) =>
+    Date.parse(String(r.valid_from)),
+  );
+  expect(exportedValidFrom.sort()).toEqual(
+    await epochMs(lake, "silver.customers", "valid_from", "customer_id IN ('C3', 'POS-9')"),
+  );
 
   // Before the erasure: every table with the person's rows, the landing files, the quarantine.
   const models = new Map(loadAllModels().map((m) => [m.id, m]));

@@ -4,6 +4,8 @@ holds the person's rows under every source id the identity map resolves to them,
 rows and quarantined records, and nothing of anyone else."""
 import json
 import os
+import re
+from datetime import datetime
 
 from c360.export import pending_jobs
 from c360.notebook import run_export_notebook, run_notebook
@@ -62,6 +64,17 @@ def test_export_step_writes_every_store_of_the_person_and_nothing_else(spark, zo
     assert not spark.catalog.tableExists("gold.customer_contacts")
     assert sorted(r["loyalty_tier"] for r in lines(files["silver.customers.jsonl"])) == ["BRONZE", "GOLD"]
     assert sorted(r["event_id"] for r in lines(files["bronze.events.jsonl"])) == ["o1", "o3"]
+    # Timestamps as ISO 8601 UTC with milliseconds (PERSON_EXPORT_TIMESTAMP, contracts/person-export.ts: the DuckDB
+    # export's text too), the instant the table holds (its unix_millis).
+    stamps = [f.name for f in spark.table("bronze.events").schema.fields if f.dataType.typeName() == "timestamp"]
+    held = {r["event_id"]: r for r in spark.sql(
+        f"SELECT event_id, {', '.join(f'unix_millis({c}) AS {c}' for c in stamps)} FROM bronze.events").collect()}
+    exported = [(r[c], held[r["event_id"]][c]) for r in lines(files["bronze.events.jsonl"]) for c in stamps
+                if r[c] is not None]
+    assert len(exported) >= 4
+    for text, millis in exported:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", text), text
+        assert round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000) == millis, text
     assert [(r["line_no"], r["line"]) for r in lines(files["landing.jsonl"])] == [
         (1, envelope("o1", "C3")), (3, torn), (4, envelope("o3", "POS-9"))]
     assert all(r["source_file"] == f"landing/ecommerce/order/{DAY}/b1.jsonl" for r in lines(files["landing.jsonl"]))
