@@ -16,6 +16,7 @@ import { setDependencies } from "../../functions/src/core/dependencies";
 import { isErased } from "../../functions/src/core/profile-store";
 import { outboxOf } from "../../functions/src/core/realtime-changes";
 import { readTraitsDocument } from "../../functions/src/core/traits";
+import { syncProfileTraits } from "../../functions/src/core/traits-sync";
 import { getCustomer } from "../../functions/src/functions/getCustomer";
 import { localDependencies } from "../../functions/src/local/driver";
 import { LocalEventHub } from "../../functions/src/local/hub";
@@ -26,6 +27,7 @@ import { env, item, order, tempLake, writeLanding } from "../pipeline/fixture";
 import { deliverAll, type Fixture, fixture } from "./helpers";
 import { bodyJson, context, request } from "./http-helpers";
 import { minuteOf2026, purchaseEvents } from "./order-events";
+import { extractRow, writeExtract } from "./traits-helpers";
 
 jest.setTimeout(240_000);
 
@@ -44,13 +46,13 @@ describe("real-time path", () => {
   const id = "C000042";
   const minute = minuteOf2026;
 
-  /** A consent statement for the customer at minute `m` (the event reports it at the same instant). */
-  function statement(n: number, m: number, consent: Consent) {
+  /** A consent statement for the customer (`who`, default C000042) at minute `m` (reported at the same instant). */
+  function statement(n: number, m: number, consent: Consent, who = id) {
     const e = examples()["customer_profile@1.0"]!;
     e.eventId = `evt-cc-profile-${n}`;
-    e.customerId = id;
+    e.customerId = who;
     e.occurredAt = minute(m);
-    Object.assign(e.payload, { customerId: id, consent: { ...consent, updatedAt: minute(m) } });
+    Object.assign(e.payload, { customerId: who, consent: { ...consent, updatedAt: minute(m) } });
     return e;
   }
 
@@ -96,6 +98,38 @@ describe("real-time path", () => {
     expect(tiers(last)).toEqual([
       ["VIP", "Premium", { email: false, sms: true, push: false, updatedAt: minute(300) }],
     ]);
+  });
+
+  test("the person's consent: a withdrawal through one source id withholds the changes of another id of the same customer; a later grant through that id lets them flow", async () => {
+    const changes = fx.deps.changes as InMemoryChangePublisher;
+    const pos = "POS-42";
+    // A traits sync has resolved C000042 and POS-42 to one customer (identifier index, traits document).
+    await writeExtract(fx.deps.lake, "L1", [extractRow(id, { source_ids: [id, pos] })]);
+    await syncProfileTraits(
+      {
+        lake: fx.deps.lake,
+        profiles: fx.deps.store.container,
+        index: fx.deps.index!,
+        changes: new InMemoryChangePublisher(),
+        now: () => new Date(minute(2)),
+      },
+      "L1",
+    );
+    // POS-42 granted e-mail at minute 10; the same person withdrew through C000042 at minute 50
+    await deliver([statement(1, 10, { email: true, sms: false }, pos)]);
+    await deliver([statement(2, 50, { email: false, sms: false })]);
+    // six purchases of 100 on POS-42 (New → Regular): its own statement grants, the person's latest withdraws
+    await deliver(purchaseEvents(pos, "cc-pos", 6, 100, 60));
+    expect(changes.published).toEqual([]);
+    // POS-42 grants sms at minute 200, the latest statement now; five purchases of 300 (→ Premium) flow under it
+    await deliver([
+      statement(3, 200, { email: false, sms: true }, pos),
+      ...purchaseEvents(pos, "cc-pos", 5, 300, 201),
+    ]);
+    expect(tiers(changes.published)).toEqual([
+      ["Regular", "Premium", { email: false, sms: true, push: false, updatedAt: minute(200) }],
+    ]);
+    expect(changes.published[0]!.customerId).toBe(pos);
   });
 
   test.each([

@@ -25,8 +25,6 @@ export interface Dependencies extends ProcessorDeps {
   metrics?: MetricSink;
   /** Backoff while a last retry holds a batch that could be neither processed nor parked (functions/_eventHub.ts). */
   hold?: { baseDelayMs: number; maxDelayMs: number };
-  /** The identifier index (identity-index.ts); without it, ids are looked up as given. */
-  index?: IdentityIndex;
 }
 
 let current: Promise<Dependencies> | undefined;

@@ -12,7 +12,9 @@ import { enrich, type EnrichedEvent } from "./enrich";
 import type { IdIndex, IdKind } from "./id-index";
 import { alreadyApplied, type Position, recordApplied } from "./idempotency";
 import { identityHashesOf } from "./identity-hash";
+import type { IdentityIndex } from "./identity-index";
 import type { Lake } from "./lake";
+import { personStatement } from "./person-consent";
 import { mapPool } from "./pool";
 import { type EventPosition, readBatchPositions } from "./positions";
 import {
@@ -35,7 +37,7 @@ import {
   quarantineRecord,
 } from "./quarantine";
 import { indexQuarantineFile, recordIdentityHashes } from "./quarantine-index";
-import { flushOutbox, recordTierChange } from "./realtime-changes";
+import { changeToGate, flushOutbox, recordTierChange } from "./realtime-changes";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./retry";
 import type { StreamDefinition } from "./streams";
 import { type RecordOptions, validateRecord } from "./validate-record";
@@ -55,6 +57,12 @@ export interface ProcessorDeps {
   log?: (message: string) => void;
   /** Where value tier changes go (realtime-changes.ts); none means none are recorded. */
   changes?: ChangePublisher;
+  /**
+   * The identifier index (identity-index.ts): which customer an identifier was resolved to. Reads resolve ids through
+   * it, and a change is gated with the person's consent (person-consent.ts); without it, ids are taken as given and
+   * a change is gated with the profile's own consent.
+   */
+  index?: IdentityIndex;
 }
 
 export interface BatchSummary {
@@ -546,8 +554,13 @@ async function writeCustomer(
     }
     finalizeProfile(doc);
     const lastApplied = doc.idempotency.applied[doc.idempotency.applied.length - 1]?.id ?? "";
+    // The person's consent gates the change (person-consent.ts): read only when there is a change to gate.
+    const statement =
+      deps.changes && changeToGate(tierBefore, doc)
+        ? await withRetry(() => personStatement(deps, doc), retry)
+        : undefined;
     const fresh = deps.changes
-      ? recordTierChange(tierBefore, doc, lastApplied, deps.validation?.now ?? new Date())
+      ? recordTierChange(tierBefore, doc, lastApplied, deps.validation?.now ?? new Date(), statement)
       : undefined;
     try {
       await withRetry(() => deps.store.write(doc, stored?.etag), retry);

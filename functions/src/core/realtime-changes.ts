@@ -10,10 +10,12 @@
  * id. Entries whose marker this instance saw are dropped from the outbox on the customer's next write; at most
  * OUTBOX_LIMIT are kept.
  *
- * Consent (activationConsent in contracts/consent.ts, the traits sync's rule too): a tier change is recorded only when the merged profile's
- * latest consent statement gives marketing consent, with that consent per channel and its time. A withdrawal merged
- * by a batch also empties the outbox of what was not sent yet, and entries still pending carry the profile's current
- * consent: from that batch on nothing goes out under the withdrawn consent.
+ * Consent (activationConsent in contracts/consent.ts, the traits sync's rule too): a tier change is recorded only when the
+ * person's latest consent statement (person-consent.ts: among the profiles of the source ids resolved to the same
+ * customer, the merged profile's own included) gives marketing consent, with that consent per channel and its time.
+ * A withdrawal merged by a batch also empties the outbox of what was not sent yet, and entries still pending carry the
+ * person's current consent: from that batch on nothing goes out under the withdrawn consent. A withdrawal through
+ * another source id takes effect on this profile's next write.
  */
 import {
   activationConsent,
@@ -22,6 +24,7 @@ import {
 } from "../../../contracts";
 import { changeEvent, type ChangePublisher } from "./change-events";
 import type { Lake } from "./lake";
+import { type ConsentStatement, statementOf } from "./person-consent";
 import type { CustomerProfileDocument } from "./profile";
 
 export const OUTBOX_FIELD = "changeOutbox";
@@ -48,19 +51,26 @@ export function outboxOf(doc: CustomerProfileDocument): ProfileChangeEvent[] {
   return (doc as WithOutbox)[OUTBOX_FIELD] ?? [];
 }
 
+/** Whether the write of `doc` may record or carry a change, so that the person's consent must be known first. */
+export function changeToGate(tierBefore: string, doc: CustomerProfileDocument): boolean {
+  return doc.valueSegment !== tierBefore || outboxOf(doc).length > 0;
+}
+
 /**
- * Before the write of a merged profile: when the value tier moved from `tierBefore` and the profile has marketing
- * consent, the change goes in the outbox (with entries already confirmed sent dropped; without consent, every
- * pending entry is dropped too). Returns the ids just recorded.
+ * Before the write of a merged profile: when the value tier moved from `tierBefore` and the person has marketing
+ * consent (`statement`: the person's latest consent statement, person-consent.ts; the profile's own by default), the
+ * change goes in the outbox (with entries already confirmed sent dropped; without consent, every pending entry is
+ * dropped too). Returns the ids just recorded.
  */
 export function recordTierChange(
   tierBefore: string,
   doc: CustomerProfileDocument,
   causeEventId: string,
   now: Date,
+  statement: ConsentStatement = statementOf(doc),
 ): Set<string> {
-  // The profile's latest consent statement, timed as it took effect (its stamp; gold's consent_updated_at).
-  const consent = activationConsent(doc.consent, doc.fieldTimestamps.consent?.at);
+  // Timed as the statement took effect (its profile's stamp; gold's consent_updated_at).
+  const consent = activationConsent(statement.consent, statement.at);
   const pending: ProfileChangeEvent[] = consent
     ? outboxOf(doc)
         .filter((e) => !confirmed.has(e.eventId))
