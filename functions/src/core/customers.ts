@@ -7,6 +7,7 @@ import type { IdIndex } from "./id-index";
 import { identityHash, identityHashesOf, identityHashesOfProfile } from "./identity-hash";
 import type { IdentityIndex } from "./identity-index";
 import type { Lake } from "./lake";
+import { type ConsentStatement, statementOf } from "./person-consent";
 import type { CustomerProfileDocument } from "./profile";
 import { isErased, type ProfileStore, type StoredDocument } from "./profile-store";
 import type { QuarantineRecord } from "./quarantine";
@@ -27,11 +28,12 @@ export function publicProfile(doc: CustomerProfileDocument): Omit<CustomerProfil
 
 /**
  * The segments view. Preferred categories are personalization, a marketing use: shown only with marketing consent
- * (hasMarketingConsent, the batch path's rule too), judged on the profile's latest consent statement — so a
- * withdrawal applied by the next real-time batch empties them on the next read.
+ * (hasMarketingConsent, the batch path's rule too), judged on the person's latest consent statement (`statement`,
+ * person-consent.ts; the profile's own by default) — so a withdrawal applied by the next real-time batch, through
+ * any source id of the person, empties them on the next read.
  */
-export function segmentsOf(doc: CustomerProfileDocument) {
-  const marketingConsent = hasMarketingConsent(doc.consent);
+export function segmentsOf(doc: CustomerProfileDocument, statement: ConsentStatement = statementOf(doc)) {
+  const marketingConsent = hasMarketingConsent(statement.consent);
   return {
     customerId: doc.customerId,
     valueSegment: doc.valueSegment,

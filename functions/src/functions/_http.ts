@@ -40,14 +40,14 @@ export async function forCustomer(
   }
 }
 
-/** GET of one view of a stored profile; 404 problem+json when absent. */
+/** GET of one view of a stored profile (the view may read more through the dependencies); 404 problem+json when absent. */
 export function profileView(
   request: HttpRequest,
   context: InvocationContext,
-  view: (profile: CustomerProfileDocument) => unknown,
+  view: (profile: CustomerProfileDocument, deps: Dependencies) => unknown,
 ): Promise<HttpResponseInit> {
-  return forCustomer(request, context, async (id, { store }) => {
-    const stored = await store.read(id);
-    return stored ? toResponse(json(200, view(stored.doc))) : customerNotFound(id);
+  return forCustomer(request, context, async (id, deps) => {
+    const stored = await deps.store.read(id);
+    return stored ? toResponse(json(200, await view(stored.doc, deps))) : customerNotFound(id);
   });
 }
