@@ -26,6 +26,7 @@ import { ORDER_METRICS } from "../contracts/order-metrics";
 import { type CallingCodePlan, nationalFormat, PHONE_PLANS, type RegionPlan } from "../contracts/phone-plans";
 import { ERROR_CODES, keywordCode } from "../contracts/validator";
 import { VALUE_TIER_RULES } from "../contracts/vocabulary";
+import { loadAllModels } from "../pipeline/models";
 import { codesOf, codesSql, envelopeTerms, patternSql, payloadTerms, type Term } from "./contract-sql";
 import { FRAGMENT_BLOCKS } from "./fragments";
 
@@ -337,6 +338,19 @@ export function identitySettingsSql(): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------------------------------------------
+// The models a run of which reads only what its load brought (@reads new_only): their loads' run records add up.
+
+export function newOnlyModelsSql(): string {
+  const ids = loadAllModels()
+    .filter((m) => m.readsNewOnly)
+    .map((m) => m.id);
+  if (ids.length === 0) return "SELECT CAST(NULL AS STRING) AS model WHERE false";
+  return ids
+    .map((id, i) => `${i === 0 ? "SELECT" : "UNION ALL SELECT"} ${lit(id)}${i === 0 ? " AS model" : ""}`)
+    .join("\n");
+}
+
 // Blocks in model files.
 
 export const BLOCKS: Record<string, (modelText: string) => string> = {
@@ -352,6 +366,7 @@ export const BLOCKS: Record<string, (modelText: string) => string> = {
     moneyRatioSql("sum(CASE WHEN o.is_sale THEN o.total_amount END)", "count(*) FILTER (WHERE o.is_sale)"),
   historical_clv: () => moneyRatioSql("f.clv_spent * 365 * 3", "f.lifespan_days"),
   identity_settings: identitySettingsSql,
+  new_only_models: newOnlyModelsSql,
   churn_probability_clv: () => churnProbabilitySql("f.days_since_last_order"),
   churn_probability_features: () => churnProbabilitySql("c.days_since_last_order"),
   churn_risk: () => churnRiskSql("c.days_since_last_order"),

@@ -15,6 +15,8 @@
  *                                          read, not held in memory (pipeline/duckdb/staged-cte.ts)
  *   -- @slice events.visitor_key            the rows depend only on the CTE's rows of one visitor_key: DuckDB may
  *                                          compute a large model in slices of it (pipeline/duckdb/sliced.ts)
+ *   -- @reads new_only                      a run reads only what its load brought (bronze: new landing files), so the
+ *                                          run records of a window's loads add up (gold.data_quality_metrics)
  *   -- @export jsonl                        also write the table as JSON lines to <layer>/_exports/<name>/load_id=<id>/
  *                                          (exportPath in contracts/lake-layout.ts), for readers without a Delta
  *                                          reader: the profile traits sync (docs/functions.md)
@@ -59,6 +61,8 @@ export interface Model {
    * them, instead of holding them in memory (pipeline/duckdb/staged-cte.ts); Spark ignores it.
    */
   stageCtes: string[];
+  /** `@reads new_only`: a run reads only what its load brought; its loads' run records add up. */
+  readsNewOnly: boolean;
   /**
    * `@slice <cte>.<column>`: each output row depends only on rows of the CTE that share the column, so DuckDB may
    * compute the model one slice of the CTE at a time (pipeline/duckdb/sliced.ts); Spark ignores it.
@@ -128,7 +132,15 @@ export function parseModel(layer: Layer, name: string, path: string, text: strin
     inputs: list(meta.get("inputs")),
     expectations,
     stageCtes: list(meta.get("stage_cte")),
+    readsNewOnly: false,
   };
+  const reads = meta.get("reads");
+  if (reads !== undefined) {
+    if (reads !== "new_only") throw new Error(`${path}: unknown @reads ${reads} (only new_only)`);
+    if (materialized !== "incremental")
+      throw new Error(`${path}: @reads new_only needs an incremental model`);
+    model.readsNewOnly = true;
+  }
   const slice = meta.get("slice");
   if (slice !== undefined) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(slice);

@@ -3,6 +3,7 @@
 -- (source_system, event_type, ingest_date from the path; record_format jsonl|csv|parquet; CSV/Parquet rows as JSON).
 -- @materialized incremental
 -- @unique_key source_file, line_no
+-- @reads new_only
 -- @erase_by customer_id, payload_customer_id
 -- @inputs landing_records, run_context
 -- @zorder event_type

@@ -2,8 +2,8 @@
 -- in/out, quarantined, validity = share of rows passing every drop rule, failures per rule), plus completeness and
 -- uniqueness of the current silver tables. Keyed by the window, not the load: a rerun of a window (same or new load
 -- id) replaces the window's figures with the same figures, it never adds rows. The models that read only what is
--- new add up the window's loads (bronze: each landing file is loaded once; silver.order_items: the orders its load
--- wrote), each load counted once however often it ran, so a rerun adds nothing; the others re-read the window each
+-- new (@reads new_only) add up the window's loads (bronze: each landing file is loaded once; silver.order_items: the
+-- orders its load wrote), each load counted once however often it ran, so a rerun adds nothing; the others re-read the window each
 -- run, so their figures are the latest run's;
 -- rows_out is the table's size after the latest run. Gold's own records are written after gold runs, so they are
 -- not metrics here. load_id is the load that computed the window's figures last.
@@ -12,11 +12,19 @@
 -- @update_when true
 -- @inputs control_model_runs, control_expectation_results, silver.customers, silver.orders, silver.order_items, silver.behavioral_events, silver.support_interactions, silver.products, run_context
 -- @expect warn out_of_range ratio_in_range: metric_value >= 0
-WITH window_runs AS (
+WITH new_only_models AS (
+  -- The models whose run reads only what its load brought (@reads new_only in their files).
+  -- generated:begin new_only_models (models/rules.ts; regenerate with npm run models:build)
+  SELECT 'bronze.events' AS model
+  UNION ALL SELECT 'silver.order_items'
+  -- generated:end new_only_models
+),
+
+window_runs AS (
   SELECT
     r.layer,
     r.model AS table_name,
-    r.layer = 'bronze' OR r.model = 'silver.order_items' AS reads_new_only,
+    n.model IS NOT NULL AS reads_new_only,
     r.load_id,
     r.rows_in,
     r.rows_out,
@@ -24,6 +32,7 @@ WITH window_runs AS (
     r.run_at
   FROM control_model_runs AS r
   CROSS JOIN run_context AS rc
+  LEFT JOIN new_only_models AS n ON n.model = r.model
   WHERE r.layer IN ('bronze', 'silver')
     AND r.window_start_date IS NOT DISTINCT FROM rc.window_start_date
     AND r.window_end_date IS NOT DISTINCT FROM rc.window_end_date
@@ -73,16 +82,17 @@ rule_load_results AS (
     e.layer,
     e.model AS table_name,
     e.rule,
-    e.layer = 'bronze' OR e.model = 'silver.order_items' AS reads_new_only,
+    n.model IS NOT NULL AS reads_new_only,
     max(e.failed) AS load_failed,
     max_by(e.failed, e.run_at) AS last_failed,
     max(e.run_at) AS run_at
   FROM control_expectation_results AS e
   CROSS JOIN run_context AS rc
+  LEFT JOIN new_only_models AS n ON n.model = e.model
   WHERE e.layer IN ('bronze', 'silver')
     AND e.window_start_date IS NOT DISTINCT FROM rc.window_start_date
     AND e.window_end_date IS NOT DISTINCT FROM rc.window_end_date
-  GROUP BY e.layer, e.model, e.rule, e.load_id
+  GROUP BY e.layer, e.model, e.rule, e.load_id, n.model
 ),
 
 rule_metrics AS (

@@ -1,6 +1,7 @@
 -- Silver order items: one row per (order id, item id), exploded from the order versions this run wrote to silver.orders.
 -- @materialized incremental
 -- @unique_key order_id, item_id
+-- @reads new_only
 -- @update_when s.occurred_at > t.occurred_at OR (s.occurred_at = t.occurred_at AND s.event_id > t.event_id)
 -- @erase_by customer_id
 -- @inputs silver.orders, run_context, control_erasure
