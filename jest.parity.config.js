@@ -1,0 +1,15 @@
+/**
+ * The engine parity suite alone (`npm run test:parity`, part of `npm test`): DuckDB and local Spark on the same
+ * input. It needs neither Azurite nor the Cosmos DB server, so no global setup.
+ */
+const base = require("./jest.config");
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: base.testEnvironment,
+  transform: base.transform,
+  modulePathIgnorePatterns: base.modulePathIgnorePatterns,
+  testMatch: [base.PARITY_SUITE],
+  testPathIgnorePatterns: base.IGNORED,
+  testTimeout: base.testTimeout,
+};
