@@ -1,6 +1,4 @@
-/** Never tests: dependencies, build output, lakes, the Python environment and Delta jars. */
-const IGNORED = ["/node_modules/", "/dist/", "/lake/", "/.local/", "/.venv/", "/.spark-jars/"];
-const PARITY_SUITE = "<rootDir>/tests/pipeline/parity.test.ts";
+const { IGNORED, PARITY_SUITE } = require("./tests/setup/jest-paths");
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -18,5 +16,3 @@ module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
 };
-module.exports.IGNORED = IGNORED;
-module.exports.PARITY_SUITE = PARITY_SUITE;
