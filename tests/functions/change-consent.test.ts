@@ -16,7 +16,6 @@ import { setDependencies } from "../../functions/src/core/dependencies";
 import { isErased } from "../../functions/src/core/profile-store";
 import { outboxOf } from "../../functions/src/core/realtime-changes";
 import { readTraitsDocument } from "../../functions/src/core/traits";
-import { syncProfileTraits } from "../../functions/src/core/traits-sync";
 import { getCustomer } from "../../functions/src/functions/getCustomer";
 import { localDependencies } from "../../functions/src/local/driver";
 import { LocalEventHub } from "../../functions/src/local/hub";
@@ -27,7 +26,7 @@ import { env, item, order, tempLake, writeLanding } from "../pipeline/fixture";
 import { deliverAll, type Fixture, fixture } from "./helpers";
 import { bodyJson, context, request } from "./http-helpers";
 import { minuteOf2026, purchaseEvents } from "./order-events";
-import { extractRow, writeExtract } from "./traits-helpers";
+import { resolveAsOnePerson } from "./traits-helpers";
 
 jest.setTimeout(240_000);
 
@@ -104,17 +103,7 @@ describe("real-time path", () => {
     const changes = fx.deps.changes as InMemoryChangePublisher;
     const pos = "POS-42";
     // A traits sync has resolved C000042 and POS-42 to one customer (identifier index, traits document).
-    await writeExtract(fx.deps.lake, "L1", [extractRow(id, { source_ids: [id, pos] })]);
-    await syncProfileTraits(
-      {
-        lake: fx.deps.lake,
-        profiles: fx.deps.store.container,
-        index: fx.deps.index!,
-        changes: new InMemoryChangePublisher(),
-        now: () => new Date(minute(2)),
-      },
-      "L1",
-    );
+    await resolveAsOnePerson(fx.deps, [id, pos], new Date(minute(2)));
     // POS-42 granted e-mail at minute 10; the same person withdrew through C000042 at minute 50
     await deliver([statement(1, 10, { email: true, sms: false }, pos)]);
     await deliver([statement(2, 50, { email: false, sms: false })]);

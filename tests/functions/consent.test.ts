@@ -5,14 +5,12 @@
  * next read, also through another source id, and a renewed consent brings them back.
  */
 import type { AnyEvent } from "../../contracts";
-import { InMemoryChangePublisher } from "../../functions/src/core/change-events";
-import { syncProfileTraits } from "../../functions/src/core/traits-sync";
 import { getCustomerSegments } from "../../functions/src/functions/getCustomerSegments";
 import { LocalEventHub } from "../../functions/src/local/hub";
 import { syntheticEvents } from "../../functions/src/local/synthetic";
 import { type Fixture, fixture, sendNew } from "./helpers";
 import { bodyJson, context, request } from "./http-helpers";
-import { extractRow, writeExtract } from "./traits-helpers";
+import { resolveAsOnePerson } from "./traits-helpers";
 
 let f: Fixture;
 const hub = new LocalEventHub(1);
@@ -83,17 +81,7 @@ test("the person's consent: a withdrawal through another source id of the same c
   const crm = "C888002";
   const pos = "POS-888002";
   // A traits sync has resolved both ids to one customer (identifier index, traits document).
-  await writeExtract(f.deps.lake, "L1", [extractRow(crm, { source_ids: [crm, pos] })]);
-  await syncProfileTraits(
-    {
-      lake: f.deps.lake,
-      profiles: f.deps.store.container,
-      index: f.deps.index!,
-      changes: new InMemoryChangePublisher(),
-      now: () => new Date(),
-    },
-    "L1",
-  );
+  await resolveAsOnePerson(f.deps, [crm, pos]);
   const { events, at, statement } = history(crm, 12);
   await send([...events, statement(1, at(2), { email: true, sms: false })]);
   const given = await segments(crm);

@@ -1,7 +1,9 @@
 /** Traits extract lines in the shape of models/gold/profile_traits.sql's JSON export, and how to put them in the lake. */
 import { exportPath } from "../../contracts";
+import { InMemoryChangePublisher } from "../../functions/src/core/change-events";
+import type { Dependencies } from "../../functions/src/core/dependencies";
 import type { Lake } from "../../functions/src/core/lake";
-import { TRAITS_MODEL } from "../../functions/src/core/traits-sync";
+import { syncProfileTraits, TRAITS_MODEL } from "../../functions/src/core/traits-sync";
 
 export interface ExtractRow {
   customer_key: string;
@@ -71,4 +73,22 @@ export function extractRow(key: string, overrides: Partial<ExtractRow> = {}): Ex
 export async function writeExtract(lake: Lake, loadId: string, rows: ExtractRow[], part = "part-00000.json") {
   const lines = rows.map((r) => JSON.stringify({ ...r, load_id: r.load_id ?? loadId })).join("\n") + "\n";
   await lake.writeOnce("gold", exportPath(TRAITS_MODEL, loadId) + part, lines);
+}
+
+/**
+ * A traits sync (load L1) that resolved `ids` to one customer keyed by the first: what it writes — the identifier
+ * index entries and the key's traits document listing the ids — is how the real-time path knows who is one person.
+ */
+export async function resolveAsOnePerson(deps: Dependencies, ids: [string, ...string[]], now = new Date()) {
+  await writeExtract(deps.lake, "L1", [extractRow(ids[0], { source_ids: ids })]);
+  await syncProfileTraits(
+    {
+      lake: deps.lake,
+      profiles: deps.store.container,
+      index: deps.index!,
+      changes: new InMemoryChangePublisher(),
+      now: () => now,
+    },
+    "L1",
+  );
 }
