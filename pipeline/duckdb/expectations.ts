@@ -15,7 +15,7 @@ import {
 } from "../core/expectations";
 import type { ExpectationResult, RunContext } from "../core/types";
 import type { Model } from "../models";
-import { type DuckDbSession, ident, sqlString } from "./session";
+import { type DuckDbSession, ident, isoInstantSql, sqlString } from "./session";
 
 /** Counts each expectation's failing rows over `relation`. */
 export async function checkExpectations(
@@ -61,7 +61,7 @@ export async function quarantine(
         ${has("source_file") ? "s.source_file" : "CAST(NULL AS VARCHAR)"} AS source_file,
         ${has("line_no") ? "s.line_no" : "CAST(NULL AS BIGINT)"} AS line_no,
         ${record} AS record,
-        CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ) AS quarantined_at
+        ${isoInstantSql(`CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ)`)} AS quarantined_at
       FROM (${rowsSql}) AS s)`);
   const failed = await db.count("SELECT * FROM __quarantine");
   const tableDir = join(db.lakeDir, ...quarantineDir(model, rc.runAt).slice(0, -1));

@@ -24,7 +24,7 @@ import {
 } from "../core/erasure";
 import { landingLinesAt, parseExportRequest, pendingJobs } from "../core/export";
 import { LAYERS, loadAllModels, type Model } from "../models";
-import { DuckDbSession, ident, sqlString } from "./session";
+import { DuckDbSession, ident, isoInstantSql, sqlString } from "./session";
 
 export interface ExportStepSummary {
   /** The jobs this run finished, with their rows per store. */
@@ -101,15 +101,13 @@ export async function runDuckDbExports(
 }
 
 /**
- * A table's columns as an export row holds them: timestamps as ISO 8601 UTC text with milliseconds
- * (PERSON_EXPORT_TIMESTAMP, contracts/person-export.ts; the session's time zone is UTC), the rest as they are.
- * DuckDB's own JSON text for a timestamp is `2024-04-30 01:02:03.5`, zone-less for TIMESTAMP columns.
+ * A table's columns as an export row holds them: timestamps as ISO 8601 UTC text with milliseconds (isoInstantSql;
+ * PERSON_EXPORT_TIMESTAMP, contracts/person-export.ts), the rest as they are. DuckDB's own JSON text for a TIMESTAMP
+ * column is zone-less (`2024-04-30 01:02:03.5`).
  */
 function exportColumns(types: ReadonlyMap<string, string>): string {
   return [...types]
-    .map(([c, type]) =>
-      /^TIMESTAMP/.test(type) ? `strftime(${ident(c)}, '%Y-%m-%dT%H:%M:%S.%gZ') AS ${ident(c)}` : ident(c),
-    )
+    .map(([c, type]) => (/^TIMESTAMP/.test(type) ? `${isoInstantSql(ident(c))} AS ${ident(c)}` : ident(c)))
     .join(", ");
 }
 

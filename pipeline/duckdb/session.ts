@@ -38,6 +38,12 @@ export const ident = (s: string): string => {
 };
 
 /**
+ * A timestamp as JSON text: ISO 8601 in UTC with milliseconds, as JavaScript's toISOString() and the Spark runtime's
+ * JSON_TIMESTAMP_FORMAT write it (the session's time zone is UTC). DuckDB's own JSON text is `2024-04-30 01:02:03.5+00`.
+ */
+export const isoInstantSql = (timestamp: string): string => `strftime(${timestamp}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
+
+/**
  * A table's Parquet files as one relation. Files are matched by column name, not position: after a model gains a
  * column (schema evolution), files appended before it lack the column and read it as NULL.
  */

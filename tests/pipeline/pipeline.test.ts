@@ -54,6 +54,8 @@ describe("pipeline on DuckDB: golden fixture", () => {
       line_no: 2,
       record: "{this is not json",
     });
+    // When, as ISO 8601 UTC with milliseconds (JavaScript's own text of that instant; the Spark runtime's too).
+    expect(q[0].quarantined_at).toBe(new Date(Date.parse(q[0].quarantined_at as string)).toISOString());
     const rows = await readTable(lake, "bronze.events", "source_file, line_no");
     const o6 = rows.filter((r) => r.event_id === "ev-o6");
     expect(o6.map((r) => r.rescued_fields)).toEqual(["traceId", ""]);

@@ -2,6 +2,7 @@
 no zone name in any path): the notebook entry point, bronze, landing read errors, erasure."""
 import json
 import os
+import re
 
 import pytest
 from c360.landing import LandingReadError
@@ -60,6 +61,8 @@ def test_bronze_over_zone_roots_without_the_zone_name_in_the_path(spark, zones):
     records = [json.loads(line) for line in open(f"{q}/{day}/L1.jsonl", encoding="utf-8")]
     assert [(r["reason"], r["line_no"]) for r in records] == [("unparseable", 2), ("unparseable", 5)]
     assert records[0]["record"] == "{this is not json"
+    # When, as ISO 8601 UTC with milliseconds, the DuckDB adapter's text too (JSON_TIMESTAMP_FORMAT).
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", records[0]["quarantined_at"])
     # A second run loads nothing new: the file is in the control zone's loaded_files.
     again = run_notebook(spark, dbutils(load_id="L2"), "bronze")
     assert again["models"][0]["rowsIn"] == 0 and len(bronze_rows(spark, zones)) == 2
