@@ -338,7 +338,6 @@ export function identitySettingsSql(): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// ---------------------------------------------------------------------------------------------------------------
 // The models a run of which reads only what its load brought (@reads new_only): their loads' run records add up.
 
 export function newOnlyModelsSql(): string {
@@ -351,6 +350,7 @@ export function newOnlyModelsSql(): string {
     .join("\n");
 }
 
+// ---------------------------------------------------------------------------------------------------------------
 // Blocks in model files.
 
 export const BLOCKS: Record<string, (modelText: string) => string> = {

@@ -8,8 +8,6 @@
  * - batch, through the DuckDB pipeline (gold.marketing_consent resolves the consent) and the queue-triggered
  *   `applyProfileTraits` handler: the same three steps, one gold load each.
  */
-import { rmSync } from "node:fs";
-
 import type { ProfileChangeEvent } from "../../contracts";
 import { type ChangePublisher, InMemoryChangePublisher } from "../../functions/src/core/change-events";
 import { setDependencies } from "../../functions/src/core/dependencies";
@@ -161,7 +159,6 @@ describe("real-time path", () => {
 
 describe("gold / traits path", () => {
   const lake = tempLake();
-  afterAll(() => rmSync(lake, { recursive: true, force: true }));
   afterEach(async () => {
     const deps = await localDependencies(fx.services, fx.databaseName, "profiles", fx.prefix);
     await deps.store.container.database.delete().catch(() => undefined);

@@ -3,7 +3,7 @@
  * channel, with its time), personalization features only for consented customers, lead scores flagged. A withdrawal
  * landed after one gold run takes effect in the next.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { MARKETING_CHANNELS } from "../../contracts";
@@ -29,7 +29,6 @@ const withdrawal = (occurredAt: string, updatedAt: string) =>
 
 describe("consent on the batch path", () => {
   const lake = tempLake();
-  afterAll(() => rmSync(lake, { recursive: true, force: true }));
 
   const consentOf = async () =>
     (await readTable(lake, "gold.marketing_consent", "customer_key")).map((r) => [

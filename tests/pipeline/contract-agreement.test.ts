@@ -415,7 +415,6 @@ describe("the batch path applies the real-time contract (one corpus, both paths)
     batch = quarantined(join(lake, "quarantine"));
     kept = await keptIn((t) => readTable(lake, `silver.${t}`, "event_id"));
   });
-  afterAll(() => rmSync(lake, { recursive: true, force: true }));
 
   test("the corpus holds every generator defect and the mutations", () => {
     for (const kind of DEFECT_KINDS) expect([kind, corpus.defects[kind]! > 0]).toEqual([kind, true]);

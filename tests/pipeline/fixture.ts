@@ -323,24 +323,29 @@ export function writeQuarantinedOrders(lake: string): void {
   ]);
 }
 
-export async function readTable(
+/** `sql` over a lake table's Parquet files (`{t}` in it), on a DuckDB of its own in UTC. */
+export async function queryTable(
   lake: string,
   table: string,
-  orderBy: string,
+  sql: string,
 ): Promise<Record<string, unknown>[]> {
-  const [layer, name] = table.split(".");
   const db = await DuckDBInstance.create(":memory:");
   const c = await db.connect();
   try {
     await c.run("SET TimeZone = 'UTC'");
-    const r = await c.runAndReadAll(
-      `SELECT * FROM read_parquet('${join(lake, layer!, name!, "*.parquet")}', union_by_name = true) ORDER BY ${orderBy}`,
-    );
-    return r.getRowObjectsJson() as Record<string, unknown>[];
+    const files = `read_parquet('${join(lake, ...table.split("."), "*.parquet")}', union_by_name = true)`;
+    return (await c.runAndReadAll(sql.replace("{t}", files))).getRowObjectsJson() as Record<
+      string,
+      unknown
+    >[];
   } finally {
     c.closeSync();
     db.closeSync();
   }
+}
+
+export function readTable(lake: string, table: string, orderBy: string): Promise<Record<string, unknown>[]> {
+  return queryTable(lake, table, `SELECT * FROM {t} ORDER BY ${orderBy}`);
 }
 
 /** Every table of the lake (bronze, silver, gold), each as its rows in a stable order, without `omit` columns. */

@@ -3,8 +3,6 @@
  * accepts it and no more profiles share it than IDENTITY_RULES.maxProfilesPerIdentifier; refused links are listed
  * in silver.identity_links with their reason and the hashed evidence, clusters carry their size and rules.
  */
-import { rmSync } from "node:fs";
-
 import { IDENTITY_RULES } from "../../contracts";
 import { runPipeline } from "../../pipeline";
 import { env, readTable, tempLake, writeLanding } from "./fixture";
@@ -59,7 +57,6 @@ describe("identity guards (silver.customer_identity, silver.identity_links)", ()
     links = await readTable(lake, "silver.identity_links", "customer_id, rule");
     customers = await readTable(lake, "silver.customers", "customer_id");
   });
-  afterAll(() => rmSync(lake, { recursive: true, force: true }));
 
   const keyOf = (id: string) => identity.find((r) => r.source_customer_id === id)?.customer_key;
 

@@ -4,7 +4,7 @@
  * reported; a layer process that dies says how, and one whose parent goes away stops.
  */
 import { fork } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { type ProgressEvent, runPipeline } from "../../pipeline";
@@ -13,14 +13,11 @@ import { lakeTables, tempLake, writeDay1 } from "./fixture";
 
 jest.setTimeout(120_000);
 
-const lakes: string[] = [];
 const lake = (): string => {
   const dir = tempLake();
-  lakes.push(dir);
   writeDay1(dir);
   return dir;
 };
-afterAll(() => lakes.forEach((l) => rmSync(l, { recursive: true, force: true })));
 
 /** A summary without what differs between two runs of the same load: times and the layer process's figures. */
 const stable = (s: Awaited<ReturnType<typeof runPipeline>>) =>

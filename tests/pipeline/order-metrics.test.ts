@@ -4,8 +4,6 @@
  * value tier of the net, and the average order value in exact cents, half-up, on DECIMAL — and both CLVs value
  * the positive part of the net only.
  */
-import { rmSync } from "node:fs";
-
 import { averageOrderValueCents, spendSign, valueSegment } from "../../contracts";
 import { foldEvents } from "../../functions/src/core/profile";
 import { runPipeline } from "../../pipeline";
@@ -58,7 +56,6 @@ describe("gold order metrics follow ORDER_METRICS", () => {
     c360 = (await readTable(lake, "gold.customer_360", "customer_key")).map(numbers);
     clv = (await readTable(lake, "gold.customer_lifetime_value", "customer_key")).map(numbers);
   });
-  afterAll(() => rmSync(lake, { recursive: true, force: true }));
 
   test("net spend, returns completed only, AOV half-up in cents, tier of the net", () => {
     // 3301.83 purchases + 120 exchange − 120 completed return; the cancelled return changes nothing.

@@ -3,21 +3,14 @@
  * so what an export of a person holds must be exactly what an erasure of that person then removes — table by table,
  * landing line by landing line, quarantine record by quarantine record.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-
-import { DuckDBInstance } from "@duckdb/node-api";
 
 import { PERSON_EXPORT_TIMESTAMP, type PersonExportManifest } from "../../contracts";
 import { runExports, runPipeline } from "../../pipeline";
 import { pendingJobs } from "../../pipeline/core/export";
 import { loadAllModels } from "../../pipeline/models";
-import { readTable, tempLake, writeDay1, writeDay2, writeQuarantinedOrders } from "./fixture";
-
-const lakes: string[] = [];
-afterAll(() => {
-  for (const l of lakes) rmSync(l, { recursive: true, force: true });
-});
+import { queryTable, readTable, tempLake, writeDay1, writeDay2, writeQuarantinedOrders } from "./fixture";
 
 function request(lake: string, jobId: string, body: string): void {
   mkdirSync(join(lake, "control", "exports", jobId), { recursive: true });
@@ -36,20 +29,6 @@ const rowsOf = (lake: string, jobId: string, m: PersonExportManifest, store: str
         .map((l) => JSON.parse(l) as Record<string, unknown>)
     : [];
 };
-
-/** Query over the table's Parquet files (`{t}` in `sql`), on a DuckDB of its own in UTC. */
-async function queryTable(lake: string, table: string, sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(":memory:");
-  const c = await db.connect();
-  try {
-    await c.run("SET TimeZone = 'UTC'");
-    const files = `read_parquet('${join(lake, ...table.split("."), "*.parquet")}', union_by_name = true)`;
-    return (await c.runAndReadAll(sql.replace("{t}", files))).getRowObjectsJson();
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
 
 /** The table's timestamp-typed columns. */
 const timestampColumns = async (lake: string, table: string): Promise<string[]> =>
@@ -80,7 +59,6 @@ function landingText(lake: string): Map<string, string[]> {
 
 test("an export holds exactly what an erasure of the person then removes: every table, landing line and quarantine record", async () => {
   const lake = tempLake();
-  lakes.push(lake);
   writeDay1(lake);
   writeDay2(lake);
   writeQuarantinedOrders(lake);

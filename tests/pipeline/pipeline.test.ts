@@ -35,7 +35,6 @@ describe("pipeline on DuckDB: golden fixture", () => {
     layers = s.layers;
     expect(s.status).toBe("succeeded");
   });
-  afterAll(() => rmSync(lake, { recursive: true, force: true }));
 
   test("bronze keeps every line, quarantines the unparseable one with its position, rescues extra envelope fields", async () => {
     const b = model(layers[0]!, "bronze.events");
@@ -869,8 +868,6 @@ describe("pipeline on DuckDB: golden fixture", () => {
 });
 
 describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail expectations", () => {
-  const lakes: string[] = [];
-  afterAll(() => lakes.forEach((l) => rmSync(l, { recursive: true, force: true })));
   const TABLES: [string, string][] = [
     ["bronze.events", "source_file, line_no"],
     ["silver.customers", "customer_id, valid_from"],
@@ -906,7 +903,6 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
   test("landing read in many batches (one file each, the next split while the model runs) gives the same tables as one batch", async () => {
     const one = tempLake();
     const many = tempLake();
-    lakes.push(one, many);
     for (const lake of [one, many]) {
       writeDay1(lake);
       writeDay2(lake);
@@ -934,7 +930,6 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
 
   test("a rerun after bronze was written but its files not recorded (a crash in between) loads no line twice, in many batches", async () => {
     const lake = tempLake();
-    lakes.push(lake);
     writeDay1(lake);
     writeDay2(lake);
     const params = { lakeDir: lake, windowEnd: "2024-05-01", layers: ["bronze" as const] };
@@ -957,7 +952,6 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
   test("two incremental windows give the same tables as one full run", async () => {
     const inc = tempLake();
     const full = tempLake();
-    lakes.push(inc, full);
     writeDay1(inc);
     writeDay1(full);
     await runPipeline({
@@ -985,7 +979,6 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
     const lake = tempLake();
     const full = tempLake();
     const v1 = tempLake();
-    lakes.push(lake, full, v1);
     // v1 of the models: three silver tables without one column each (one per materialization)
     cpSync(join(__dirname, "..", "..", "models"), v1, { recursive: true });
     const dropLine = (file: string, line: string) => {
@@ -1050,7 +1043,6 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
 
   test("erasure requests remove the person from bronze, silver, gold and the quarantine under every resolved id", async () => {
     const lake = tempLake();
-    lakes.push(lake);
     writeDay1(lake);
     writeDay2(lake);
     // Quarantined records: the person's unparseable line (bronze) and negative order (silver), and someone else's
@@ -1174,7 +1166,6 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
   test("a failing `fail` expectation stops the layer before the table is written", async () => {
     const lake = tempLake();
     const models = tempLake();
-    lakes.push(lake, models);
     cpSync(join(__dirname, "..", "..", "models"), models, { recursive: true });
     writeFileSync(
       join(models, "silver", "zz_guard.sql"),
@@ -1206,7 +1197,6 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
 
   test("an invalid window fails the layer with a clear error instead of throwing", async () => {
     const lake = tempLake();
-    lakes.push(lake);
     writeDay1(lake);
     await runLayer("bronze", { lakeDir: lake, loadId: "X" });
     const s = await runLayer("silver", { lakeDir: lake, loadId: "X", windowStart: "bad-date" });
@@ -1217,7 +1207,6 @@ describe("pipeline on DuckDB: idempotency, incremental = full, erasure, fail exp
 
 describe("silver.event_deliveries: one redelivery rule for every event type", () => {
   const lake = tempLake();
-  afterAll(() => rmSync(lake, { recursive: true, force: true }));
 
   test("the first landed copy wins (ingest date, file, line); event ids count per event type; a view, not a table", async () => {
     const view = (id: string, action: string) =>
