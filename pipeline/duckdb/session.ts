@@ -17,7 +17,8 @@ export { sqlString };
 const TRACE = process.env.C360_PIPELINE_TRACE === "1";
 /**
  * Runs one statement; with C360_PIPELINE_TRACE=1, prints its wall time, the process's CPU time over it (DuckDB's
- * threads included, so ~200% means both cores were busy) and the SQL's start. No clock reads otherwise.
+ * threads included, so ~200% means both cores were busy), the process's peak RSS so far (the statement that raises
+ * it is the one that set the layer's peak) and the SQL's start. No clock reads otherwise.
  */
 export async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
   if (!TRACE) return run();
@@ -26,8 +27,20 @@ export async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> 
   const result = await run();
   const cpu = process.cpuUsage(c0);
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
-  console.error(`[duckdb ${Date.now() - t0} ms, cpu ${cpuMs} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
+  console.error(
+    `[duckdb ${Date.now() - t0} ms, cpu ${cpuMs} ms, peak ${peakRssMib()} MiB] ${sql.replace(/\s+/g, " ").slice(0, 160)}`,
+  );
   return result;
+}
+
+/** The process's peak resident set size so far (Linux VmHWM), MiB; 0 where /proc is missing. */
+function peakRssMib(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 const SHIMS = readFileSync(join(__dirname, "shims.sql"), "utf8");
