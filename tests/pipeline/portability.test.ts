@@ -49,9 +49,6 @@ const ALLOWED = new Set([
   // translate(s, from, to): character-for-character replacement in both (Spark's StringTranslate, DuckDB's
   // translate); used with equal-length ASCII lists only (A–Z → a–z, the contracts' email case folding).
   "translate",
-  // hash(…): 64-bit in DuckDB, 32-bit murmur3 in Spark. Only compared with itself inside one query (silver.
-  // event_deliveries' repeated-key pre-filter, re-checked exactly), so the values never reach a table.
-  "hash",
   // floor(double): BIGINT in Spark, DOUBLE in DuckDB, the same integer value; models wrap it in CAST(… AS BIGINT)
   // (PORTABLE-SQL.md: integer division).
   "floor",
