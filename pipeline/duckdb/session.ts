@@ -33,15 +33,8 @@ export async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> 
   return result;
 }
 
-/** The process's peak resident set size so far (Linux VmHWM), MiB; 0 where /proc is missing. */
-function peakRssMib(): number {
-  try {
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-    return kb ? Math.round(Number(kb) / 1024) : 0;
-  } catch {
-    return 0;
-  }
-}
+/** The process's peak resident set size so far (the kernel's high-water mark, getrusage's maxRSS in KiB), MiB. */
+const peakRssMib = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const SHIMS = readFileSync(join(__dirname, "shims.sql"), "utf8");
 
