@@ -47,6 +47,13 @@ export interface RunParams {
    * resident. `c360 pipeline run`, the local ADF run and the benchmark do; in process by default.
    */
   isolate?: boolean;
+  /**
+   * Set by runPipeline on every layer after the first: the Spark engine keeps the Delta snapshots the run's earlier
+   * layers cached (the tables they just wrote) instead of reading every table's log again. A run's first layer, or
+   * a layer run on its own, starts from an empty cache: the lake may have been rebuilt at the same path since the
+   * last request (the bench resets its lake between runs).
+   */
+  continuesRun?: boolean;
 }
 
 export async function runLayer(layer: Layer, params: RunParams = {}): Promise<LayerSummary> {
@@ -73,7 +80,8 @@ export async function runLayer(layer: Layer, params: RunParams = {}): Promise<La
       onProgress: params.onProgress,
     };
     const engine = params.engine ?? "duckdb";
-    if (engine === "spark") await runSparkLayer({ ...run, zones: params.zoneRoots }, summary);
+    if (engine === "spark")
+      await runSparkLayer({ ...run, zones: params.zoneRoots, continuesRun: params.continuesRun }, summary);
     else if (engine === "duckdb") await runDuckDbLayer(run, summary);
     else throw new Error(`unknown engine ${String(engine)} (${ENGINES.join(", ")})`);
   } catch (e) {
@@ -89,7 +97,7 @@ export async function runPipeline(params: RunParams & { layers?: Layer[] } = {})
   const loadId = params.loadId ?? defaultLoadId();
   const layers: LayerSummary[] = [];
   for (const layer of params.layers ?? LAYERS) {
-    const s = await runLayer(layer, { ...params, loadId });
+    const s = await runLayer(layer, { ...params, loadId, continuesRun: layers.length > 0 });
     layers.push(s);
     if (s.status === "failed") break;
   }

@@ -159,7 +159,7 @@ interface PySummary {
 
 /** Runs one layer through the notebooks' entry point (c360.notebook.run_notebook) on the shared Spark session. */
 export async function runSparkLayer(
-  run: LayerRun & { zones?: ZoneRoots },
+  run: LayerRun & { zones?: ZoneRoots; continuesRun?: boolean },
   summary: LayerSummary,
 ): Promise<void> {
   const { rc } = run;
@@ -169,6 +169,7 @@ export async function runSparkLayer(
       layer: run.layer,
       zones: run.zones ?? zonesOf(run.lakeDir),
       modelsDir: run.modelsDir,
+      keepDeltaCache: run.continuesRun === true,
       // The widget values a Databricks job passes (base parameters).
       widgets: {
         environment: rc.environment,

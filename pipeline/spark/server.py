@@ -57,8 +57,10 @@ def main():
         try:
             if request["op"] == "run_layer":
                 # A lake may have been removed and rebuilt at the same path since the last request (the bench resets
-                # its lake between runs): no Delta log cached from before.
-                spark._jvm.org.apache.spark.sql.delta.DeltaLog.clearCache()
+                # its lake between runs): no Delta log cached from before, except within one pipeline run, whose
+                # later layers read the tables its earlier layers just wrote (keepDeltaCache).
+                if not request.get("keepDeltaCache"):
+                    spark._jvm.org.apache.spark.sql.delta.DeltaLog.clearCache()
                 spark.conf.set("c360.zone_roots", json.dumps(request["zones"]))
                 result = run_notebook(
                     spark, LocalDbutils(request["widgets"]), request["layer"],
