@@ -39,7 +39,7 @@ export interface LayerSummary {
   dataQuality?: DataQualityScore[];
   durationMs: number;
   /** A layer run in its own process (RunParams.isolate): that process's start-up before the run (Node, tsx, the
-   * modules; not in durationMs) and its peak resident memory, sampled every 100 ms. */
+   * modules; not in durationMs) and its peak resident memory (the process's high-water mark, getrusage maxRSS). */
   process?: { startupMs: number; peakRssMb: number };
 }
 

@@ -1,6 +1,7 @@
 /** Entry of a layer process (layer-process.ts): runs the one layer it is sent, in process, and reports back. */
 import { runLayer } from "..";
 import type { LayerMessage, LayerRequest } from "./layer-process";
+import { peakRssMib } from "./session";
 
 const send = (m: LayerMessage) => new Promise<void>((done) => process.send!(m, () => done()));
 
@@ -13,17 +14,14 @@ process.once("disconnect", () => {
 
 process.once("message", (request: LayerRequest) => {
   void (async () => {
-    let peak = process.memoryUsage.rss();
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
     const summary = await runLayer(request.layer, {
       ...request.params,
       engine: "duckdb",
       onProgress: (e) => void send({ progress: e }),
     });
-    clearInterval(sampler);
-    peak = Math.max(peak, process.memoryUsage.rss());
     reported = true;
-    await send({ summary, peakRssMb: Math.round(peak / 2 ** 20) });
+    // The process runs this one layer: its high-water mark is the layer's exact peak (no sampling to miss a spike).
+    await send({ summary, peakRssMb: peakRssMib() });
     process.disconnect();
   })();
 });

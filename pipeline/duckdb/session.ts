@@ -34,7 +34,7 @@ export async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> 
 }
 
 /** The process's peak resident set size so far (the kernel's high-water mark, getrusage's maxRSS in KiB), MiB. */
-const peakRssMib = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+export const peakRssMib = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const SHIMS = readFileSync(join(__dirname, "shims.sql"), "utf8");
 
