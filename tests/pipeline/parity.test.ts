@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 
 import { ZONES } from "../../contracts";
 import { customerId, DEFECT_KINDS, generate } from "../../generator";
@@ -59,27 +59,31 @@ async function expectParity(): Promise<Record<string, number>> {
   return rows;
 }
 
-/** Rows of the erasure scenario's two customers in DuckDB's silver.customers (parity says Spark's are the same). */
-async function erasedCustomersRows(): Promise<string> {
+/** Runs `fn` on a fresh in-memory DuckDB connection (for reading DuckDB's lake directly) and closes it. */
+async function withDuckDb<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const db = await DuckDBInstance.create(":memory:");
   const c = await db.connect();
   try {
-    const r = await c.runAndReadAll(
-      `SELECT count(*) AS n FROM read_parquet('${join(duckLake, "silver", "customers")}/*.parquet')
-       WHERE customer_id IN ('${customerId(6)}', '${customerId(41)}')`,
-    );
-    return String(r.getRowObjectsJson()[0]!.n);
+    return await fn(c);
   } finally {
     c.closeSync();
     db.closeSync();
   }
 }
 
+/** Rows of the erasure scenario's two customers in DuckDB's silver.customers (parity says Spark's are the same). */
+const erasedCustomersRows = (): Promise<string> =>
+  withDuckDb(async (c) => {
+    const r = await c.runAndReadAll(
+      `SELECT count(*) AS n FROM read_parquet('${join(duckLake, "silver", "customers")}/*.parquet')
+       WHERE customer_id IN ('${customerId(6)}', '${customerId(41)}')`,
+    );
+    return String(r.getRowObjectsJson()[0]!.n);
+  });
+
 /** The columns of DuckDB's silver.customers and silver.orders (parity says Spark's tables have the same). */
-async function silverColumns(): Promise<Record<string, string[]>> {
-  const db = await DuckDBInstance.create(":memory:");
-  const c = await db.connect();
-  try {
+const silverColumns = (): Promise<Record<string, string[]>> =>
+  withDuckDb(async (c) => {
     const out: Record<string, string[]> = {};
     for (const table of ["customers", "orders"]) {
       const r = await c.runAndReadAll(
@@ -88,11 +92,7 @@ async function silverColumns(): Promise<Record<string, string[]>> {
       out[table] = r.getRowObjectsJson().map((row) => String(row.column_name));
     }
     return out;
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
+  });
 
 const counts = (s: PipelineSummary) =>
   Object.fromEntries(
