@@ -1,7 +1,8 @@
 """Erasure (rules as in pipeline/core/erasure.ts): requests in the control zone's erasure/*.jsonl, expanded to every
 source id resolved to the same customer_key; rows whose @erase_by column holds one are deleted; bronze rows'
 landing lines are blanked; quarantined records naming an erased id as a JSON string are removed. The same rule says
-which rows a person export holds (export.py): expanded_requests_sql, person_columns, quarantine_matcher."""
+which rows a person export holds (export.py): expanded_requests_sql, person_columns, quarantine_matcher. Both
+spellings are held to the same cases: tests/pipeline/erasure-rules.cases.json."""
 import json
 import re
 
