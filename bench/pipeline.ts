@@ -47,29 +47,34 @@ interface Point {
   peer?: { label: string; lake: string };
 }
 
-/** Resident set size of a process and all its descendants (Linux /proc), MiB; 0 when gone. */
-export function treeRssMb(root: number): number {
+/**
+ * Memory of a process and all its descendants (Linux /proc), MiB; 0 when gone: the sum of their proportional set
+ * sizes (PSS: a page shared by n processes counts 1/n in each), so the pages forked workers share with their parent
+ * count once, where summed RSS counted them once per process.
+ */
+export function treePssMb(root: number): number {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
   for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const pid = Number(entry);
-      const ppid = Number(fields[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-      rss.set(pid, Number(fields[21]) * 4096);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // the process ended while we looked
     }
   }
-  let total = 0;
+  let kib = 0;
   const visit = (pid: number): void => {
-    total += rss.get(pid) ?? 0;
+    try {
+      const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+      kib += Number(pss?.[1] ?? 0);
+    } catch {
+      // the process ended while we looked
+    }
     for (const c of children.get(pid) ?? []) visit(c);
   };
   visit(root);
-  return Math.round(total / 2 ** 20);
+  return Math.round(kib / 1024);
 }
 
 /**
@@ -102,11 +107,11 @@ async function sparkRun(
       units: events,
       unitName: "events",
     },
-    note: "One Spark run: the session start-up (JVM, Spark, Delta; paid by each point's run, before it) is reported apart (spark_startup_s) and not in the run time; the ratio is Spark's time over DuckDB's on this 2-core machine. The session is stopped after the run, so no DuckDB run shares the machine with an idle JVM. peak_rss_mib: the Spark process tree (Python driver, JVM, Python workers; RSS summed, so pages the forked workers share count more than once).",
+    note: "One Spark run: the session start-up (JVM, Spark, Delta; paid by each point's run, before it) is reported apart (spark_startup_s) and not in the run time; the ratio is Spark's time over DuckDB's on this 2-core machine. The session is stopped after the run, so no DuckDB run shares the machine with an idle JVM. peak_pss_mib: the Spark process tree (Python driver, JVM, Python workers) as the sum of their proportional set sizes (PSS), so pages the forked workers share count once, sampled every 200 ms.",
   };
   const server = sparkServer();
   let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, treeRssMb(server.pid!))), 200);
+  const timer = setInterval(() => (peak = Math.max(peak, treePssMb(server.pid!))), 200);
   try {
     await server.ready;
     resetLake(lake);
@@ -122,12 +127,12 @@ async function sparkRun(
       throw new Error(`Spark pipeline failed: ${summary.layers.map((l) => l.error).join("; ")}`);
     const startup = `Spark start-up ${seconds(server.startupMs!)} s, paid before the run`;
     log(
-      `pipeline ${p.label}: Spark local[2] ${seconds(ms)} s (${startup}), peak RSS ${peak} MiB ${JSON.stringify(layerSeconds(summary))}`,
+      `pipeline ${p.label}: Spark local[2] ${seconds(ms)} s (${startup}), peak PSS ${peak} MiB ${JSON.stringify(layerSeconds(summary))}`,
     );
     result.name += ` (+ ${startup})`;
     result.candidate.medianMs = Math.round(ms);
     result.candidate.extra = {
-      peak_rss_mib: peak,
+      peak_pss_mib: peak,
       spark_startup_s: seconds(server.startupMs!),
       ...layerSeconds(summary),
       slowest_models: slowestModels(summary),
