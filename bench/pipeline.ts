@@ -21,7 +21,7 @@
  * Run alone: `npx tsx bench/pipeline.ts [--scale s] [--with-10m]`.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -30,6 +30,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { runPipeline } from "../pipeline";
 import { TSX_EXEC_ARGV } from "../pipeline/duckdb/layer-process";
 import { sparkServer, stopSpark } from "../pipeline/spark/engine";
+import { treePssMb } from "./process-memory";
 import type { BenchOptions, BenchResult } from "./types";
 import { measure, type Measured, median, runStandalone, WITH_10M_ENV } from "./types";
 
@@ -45,36 +46,6 @@ interface Point {
   /** A smaller point's lake, run again right before and right after this point's run: the growth against it is
    * measured at the same time of day, not 20 minutes apart (the host drifts ±15% in that time). */
   peer?: { label: string; lake: string };
-}
-
-/**
- * Memory of a process and all its descendants (Linux /proc), MiB; 0 when gone: the sum of their proportional set
- * sizes (PSS: a page shared by n processes counts 1/n in each), so the pages forked workers share with their parent
- * count once, where summed RSS counted them once per process.
- */
-export function treePssMb(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  let kib = 0;
-  const visit = (pid: number): void => {
-    try {
-      const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
-      kib += Number(pss?.[1] ?? 0);
-    } catch {
-      // the process ended while we looked
-    }
-    for (const c of children.get(pid) ?? []) visit(c);
-  };
-  visit(root);
-  return Math.round(kib / 1024);
 }
 
 /**

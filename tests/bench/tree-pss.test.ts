@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-import { treePssMb } from "../../bench/pipeline";
+import { treePssMb } from "../../bench/process-memory";
 
 /** A Python parent holding 200 MiB it wrote, with two forked children sharing those pages (copy-on-write). */
 const SHARING_TREE = `
