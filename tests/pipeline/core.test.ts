@@ -1,4 +1,3 @@
-import { blankLines, erasedRowsCondition, purgeQuarantineLines } from "../../pipeline/core/erasure";
 import { expectationResults, failedRules, mergeResults } from "../../pipeline/core/expectations";
 import { runContext, windowDate } from "../../pipeline/core/params";
 import { parseModel } from "../../pipeline/models";
@@ -55,33 +54,5 @@ describe("engine-neutral core", () => {
     );
     expect([merged.rowsIn, merged.rowsOut, merged.quarantined]).toEqual([5, 4, 1]);
     expect(merged.expectations.map((e) => e.failed)).toEqual([1, 5]);
-  });
-
-  test("erased rows: any @erase_by column, nothing without requests", () => {
-    expect(erasedRowsCondition(model, 0)).toBe("");
-    expect(erasedRowsCondition(model, 2)).toBe(
-      "customer_id IN (SELECT customer_id FROM control_erasure) OR payload_customer_id IN (SELECT customer_id FROM control_erasure)",
-    );
-  });
-
-  test("quarantine purge matches an erased id as a JSON string only, and returns bronze positions", () => {
-    const line = (stage: string, record: string, line_no = 3) =>
-      JSON.stringify({ stage, record, source_file: "landing/a/b/ingest_date=2024-05-01/f.jsonl", line_no });
-    const lines = [
-      line("bronze", '{"customerId":"C3"}'),
-      line("bronze", '{"customerId":"C33"}', 4),
-      line("silver", "not json C3"),
-      line("silver", '{"customer_id":"C3"}'),
-      "",
-    ];
-    const purge = purgeQuarantineLines(lines, ["C3"]);
-    expect(purge.keep).toEqual([lines[1], lines[2], ""]);
-    expect(purge.positions).toEqual([["landing/a/b/ingest_date=2024-05-01/f.jsonl", 3]]);
-  });
-
-  test("landing lines are blanked in place; empty and out-of-range lines are not counted", () => {
-    const lines = ["a", "", "c"];
-    expect(blankLines(lines, [1, 2, 4, 0])).toBe(1);
-    expect(lines).toEqual(["", "", "c"]);
   });
 });
