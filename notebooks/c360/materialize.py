@@ -111,9 +111,12 @@ def run_model(spark, dbutils, lake_root, model, params, erasures):
         return summary, []
 
     if quarantined:
-        # Without a raw record, the row itself minus its run stamps: the same rejected row is the same record.
+        # Without a raw record, the row itself minus its run stamps: the same rejected row is the same record. Its
+        # timestamps as JSON_TIMESTAMP_FORMAT (Spark's default for to_json, named so the DuckDB adapter's recordSql
+        # writes the same text and both engines key a record alike).
         row = ", ".join(f"s.{c}" for c in cols if c not in RUN_STAMP_COLUMNS)
-        record = "s.raw_record" if "raw_record" in cols else f"to_json(struct({row}), map('ignoreNullFields', 'false'))"
+        options = f"map('ignoreNullFields', 'false', 'timestampFormat', {sql_string(JSON_TIMESTAMP_FORMAT)})"
+        record = "s.raw_record" if "raw_record" in cols else f"to_json(struct({row}), {options})"
         src = "s.source_file" if "source_file" in cols else "CAST(NULL AS STRING)"
         line = "s.line_no" if "line_no" in cols else "CAST(NULL AS BIGINT)"
         # Every contract code the row broke (pipeline/core/expectations.ts CONTRACT_CODES_COLUMN).

@@ -32,28 +32,25 @@ export async function checkExpectations(
 }
 
 /**
- * Writes the rows of `rowsSql` (rows that failed a drop rule) to the model's quarantine, each with the first rule
- * it failed, every contract code it broke (`codes`), its lineage, its record and its key (quarantineKeySql);
- * returns how many rows failed. A row whose key the table's quarantine already holds (an earlier load over the same
- * files, a rerun) is not written again.
+ * Writes the rows of `rowsSql` (rows that failed a drop rule; `types`: its columns and their DuckDB types) to the
+ * model's quarantine, each with the first rule it failed, every contract code it broke (`codes`), its lineage, its
+ * record and its key (quarantineKeySql); returns how many rows failed. A row whose key the table's quarantine already
+ * holds (an earlier load over the same files, a rerun) is not written again.
  */
 export async function quarantine(
   db: DuckDbSession,
   model: Model,
   rc: RunContext,
   rowsSql: string,
-  cols: string[],
+  types: ReadonlyMap<string, string>,
 ): Promise<number> {
   const drops = dropRules(model);
-  const has = (c: string) => cols.includes(c);
-  // Without a raw record, the row itself minus its run stamps: the same rejected row is the same record each load.
-  const record = has("raw_record")
-    ? "s.raw_record"
-    : `CAST(to_json(struct_pack(${recordColumns(cols)
-        .map((c) => `${ident(c)} := s.${ident(c)}`)
-        .join(", ")})) AS VARCHAR)`;
+  const has = (c: string) => types.has(c);
+  const { record, legacyRecord } = recordSql(types);
   await db.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS
-      SELECT *, ${quarantineKeySql("stage", '"table"', "source_file", "line_no", "record")} AS record_key FROM (
+      SELECT *, ${quarantineKeySql("stage", '"table"', "source_file", "line_no", "record")} AS record_key,
+        ${legacyRecord ? quarantineKeySql("stage", '"table"', "source_file", "line_no", "__legacy_record") : "CAST(NULL AS VARCHAR)"} AS __legacy_key
+      FROM (
       SELECT ${sqlString(model.layer)} AS stage, ${sqlString(model.name)} AS "table",
         ${firstFailure(drops, "code")} AS reason, ${firstFailure(drops, "name")} AS rule,
         ${has(CONTRACT_CODES_COLUMN) ? `s.${CONTRACT_CODES_COLUMN}` : "CAST(NULL AS VARCHAR)"} AS codes,
@@ -61,16 +58,19 @@ export async function quarantine(
         ${has("source_file") ? "s.source_file" : "CAST(NULL AS VARCHAR)"} AS source_file,
         ${has("line_no") ? "s.line_no" : "CAST(NULL AS BIGINT)"} AS line_no,
         ${record} AS record,
-        ${isoInstantSql(`CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ)`)} AS quarantined_at
+        ${isoInstantSql(`CAST(${sqlString(rc.runAt)} AS TIMESTAMPTZ)`)} AS quarantined_at,
+        ${legacyRecord ?? "CAST(NULL AS VARCHAR)"} AS __legacy_record
       FROM (${rowsSql}) AS s)`);
   const failed = await db.count("SELECT * FROM __quarantine");
   const tableDir = join(db.lakeDir, ...quarantineDir(model, rc.runAt).slice(0, -1));
   if (failed > 0) {
     const keys = await earlierQuarantineKeys(db, tableDir);
-    if (keys) await db.exec(`DELETE FROM __quarantine WHERE record_key IN (SELECT record_key FROM ${keys})`);
+    if (keys)
+      await db.exec(`DELETE FROM __quarantine WHERE record_key IN (SELECT record_key FROM ${keys})
+          OR __legacy_key IN (SELECT record_key FROM ${keys})`);
   }
   // Two rows of one run with the same key (an exact redelivery inside one file) are one record.
-  await db.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS SELECT * EXCLUDE (__n) FROM (SELECT *,
+  await db.exec(`CREATE OR REPLACE TEMP TABLE __quarantine AS SELECT * EXCLUDE (__n, __legacy_record, __legacy_key) FROM (SELECT *,
       row_number() OVER (PARTITION BY record_key ORDER BY source_file, line_no) AS __n FROM __quarantine) WHERE __n = 1`);
   if ((await db.count("SELECT * FROM __quarantine")) > 0) {
     const dir = join(db.lakeDir, ...quarantineDir(model, rc.runAt));
@@ -84,6 +84,24 @@ export async function quarantine(
   }
   await db.exec("DROP TABLE __quarantine");
   return failed;
+}
+
+/**
+ * A quarantine record's text: the row's raw record (bronze), else the row itself minus its run stamps as JSON, so the
+ * same rejected row is the same record each load. Timestamps are ISO 8601 UTC instants with milliseconds
+ * (isoInstantSql), as the Spark runtime writes them: the record and its key are the same text on both engines.
+ * `legacyRecord` is the record as this adapter wrote it before 2026-12-07 (DuckDB's own timestamp text, `2025-01-02
+ * 22:16:54.492+00`), for rows with a timestamp column: a quarantine written then holds keys of that text, and a rerun
+ * over the same rows must match them (docs/pipeline.md "Quarantine").
+ */
+export function recordSql(types: ReadonlyMap<string, string>): { record: string; legacyRecord?: string } {
+  if (types.has("raw_record")) return { record: "s.raw_record" };
+  const cols = recordColumns([...types.keys()]);
+  const isTimestamp = (c: string) => /^TIMESTAMP/.test(types.get(c) ?? "");
+  const json = (value: (c: string) => string) =>
+    `CAST(to_json(struct_pack(${cols.map((c) => `${ident(c)} := ${value(c)}`).join(", ")})) AS VARCHAR)`;
+  const record = json((c) => (isTimestamp(c) ? isoInstantSql(`s.${ident(c)}`) : `s.${ident(c)}`));
+  return cols.some(isTimestamp) ? { record, legacyRecord: json((c) => `s.${ident(c)}`) } : { record };
 }
 
 /**

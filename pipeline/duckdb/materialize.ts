@@ -113,7 +113,7 @@ async function materializeModel(
       model,
       rc,
       `SELECT * FROM __stage WHERE NOT (${allPass(drops)})${notErased}`,
-      cols,
+      stageTypes,
     );
     await db.exec(`DELETE FROM __stage WHERE NOT (${allPass(drops)})`);
   }
@@ -206,7 +206,7 @@ async function runStreamed(
       return { rowsIn, rowsOut: 0, rowsWritten: 0, quarantined: 0, expectations, failedExpectations };
     const quarantined =
       stage.failed.length > 0
-        ? await quarantine(db, model, rc, stageScan(stage, stage.failed), [...stage.types.keys()])
+        ? await quarantine(db, model, rc, stageScan(stage, stage.failed), stage.types)
         : 0;
     await db.exec(`CREATE OR REPLACE TEMP VIEW __stage AS ${stageScan(stage, stage.passed)}`);
     await checkOneRowPerKey(db, model, "__stage");

@@ -282,10 +282,10 @@ function recordKey(rec: Record<string, unknown>): string {
 }
 
 /**
- * Every quarantine record of a lake's quarantine zone (`<root>`), as sorted canonical JSON strings: the record's
- * own JSON (a silver row) normalized, the raw lines of bronze kept as they are. A silver row's text is each
- * engine's own JSON (number and timestamp spellings differ), so its record_key, a hash of that text, differs too:
- * it is checked against the record it keys instead (a wrong key shows as `wrong: <key>`).
+ * Every quarantine record of a lake's quarantine zone (`<root>`), as sorted canonical JSON strings. The record's text
+ * and its key are kept exactly as written: both engines must write the same text (a silver row's timestamps as ISO
+ * instants) and so the same key, and the key must be the sha256 of the record it keys (a wrong one fails as
+ * `wrong key: <key>`). The other fields are normalized (key order, timestamp spelling) and the run's clock left out.
  */
 export function quarantineRecords(root: string): string[] {
   const out: string[] = [];
@@ -297,12 +297,9 @@ export function quarantineRecords(root: string): string[] {
       else if (e.name.endsWith(".jsonl"))
         for (const line of readFileSync(p, "utf8").split("\n").filter(Boolean)) {
           const rec = JSON.parse(line) as Record<string, unknown>;
-          if (rec.stage !== "bronze" && typeof rec.record === "string") {
-            rec.record_key =
-              rec.record_key === recordKey(rec) ? "sha256 of the record" : `wrong: ${String(rec.record_key)}`;
-            rec.record = normalize(JSON.parse(rec.record));
-          }
-          out.push(JSON.stringify(normalize(rec)));
+          const { record, record_key: key } = rec;
+          if (key !== recordKey(rec)) rec.record_key = `wrong key: ${String(key)}`;
+          out.push(JSON.stringify({ ...(normalize(rec) as object), record, record_key: rec.record_key }));
         }
     }
   };

@@ -4,7 +4,16 @@
  * files this session wrote); a file rewritten since (an erasure) makes them read again. These tests pin what a
  * reader sees: every record once, across writes in one session, and a record erased from the quarantine can come back.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -115,5 +124,77 @@ describe("quarantine keys within one session", () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe("a silver row's record", () => {
+  const stamped = parseModel(
+    "silver",
+    "widgets",
+    "widgets.sql",
+    `-- @materialized full
+-- @expect drop invalid_value positive_price: price > 0
+SELECT widget_id, price, seen_at, source_file, line_no FROM widget_input`,
+  );
+  const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+  const keyOf = (line: number, record: string) => sha256(`silver|widgets|landing/f.jsonl|${line}|${record}`);
+
+  async function runStamped(db: DuckDbSession, n: number, rows: [string, number, string, number][]) {
+    const values = rows
+      .map(([id, price, at, line]) => `('${id}', ${price}, TIMESTAMPTZ '${at}', 'landing/f.jsonl', ${line})`)
+      .join(", ");
+    await db.exec(`CREATE OR REPLACE TABLE widget_input AS
+        SELECT * FROM (VALUES ${values}) AS t(widget_id, price, seen_at, source_file, line_no)`);
+    return (await runModel(db, stamped, rc(n))).quarantined;
+  }
+
+  test("spells timestamps as ISO instants in UTC with milliseconds (as Spark does), keyed by that text", async () => {
+    const db = await DuckDbSession.open(lake);
+    try {
+      await runStamped(db, 1, [["w1", -1, "2026-12-01 10:00:00.5+00", 1]]);
+    } finally {
+      db.close();
+    }
+    const [rec] = lines(files()[0]!).map((l) => JSON.parse(l) as { record: string; record_key: string });
+    const record =
+      '{"widget_id":"w1","price":-1,"seen_at":"2026-12-01T10:00:00.500Z","source_file":"landing/f.jsonl","line_no":1}';
+    expect(rec).toMatchObject({ record, record_key: keyOf(1, record) });
+  });
+
+  test("a record written before timestamps were ISO instants is matched by its old key, not written again", async () => {
+    // As this adapter wrote it before 2026-12-07: DuckDB's own timestamp text, and the key of that text.
+    const old =
+      '{"widget_id":"w1","price":-1,"seen_at":"2026-12-01 10:00:00.5+00","source_file":"landing/f.jsonl","line_no":1}';
+    mkdirSync(quarantineDir(), { recursive: true });
+    const earlier = {
+      stage: "silver",
+      table: "widgets",
+      reason: "invalid_value",
+      rule: "positive_price",
+      codes: null,
+    };
+    const lineage = { load_id: "load-0", source_file: "landing/f.jsonl", line_no: 1, record: old };
+    const stamp = { quarantined_at: "2026-12-01T00:00:00.000Z", record_key: keyOf(1, old) };
+    writeFileSync(
+      join(quarantineDir(), "load-0.jsonl"),
+      JSON.stringify({ ...earlier, ...lineage, ...stamp }) + "\n",
+    );
+
+    const db = await DuckDbSession.open(lake);
+    try {
+      // w1 is the record above; w2 is new.
+      await runStamped(db, 1, [
+        ["w1", -1, "2026-12-01 10:00:00.5+00", 1],
+        ["w2", -2, "2026-12-01 10:00:01+00", 2],
+      ]);
+      // A rerun of the same rows writes nothing.
+      await runStamped(db, 2, [
+        ["w1", -1, "2026-12-01 10:00:00.5+00", 1],
+        ["w2", -2, "2026-12-01 10:00:01+00", 2],
+      ]);
+    } finally {
+      db.close();
+    }
+    expect(files().map(widgets)).toEqual([[1], [2]]);
   });
 });
