@@ -11,7 +11,8 @@
  * fresh lake, and report the median with the spread: on this shared 2-core machine the same run varies by ±15%
  * from minute to minute, more than most code changes are worth. The 10M point runs once, between two runs of the 1M
  * point's files (its lake is kept until then): its growth (growth_vs_peer) is its time over theirs, measured at the
- * same time, where the 1M point's median was measured 20 minutes earlier. Each DuckDB run runs its layers in
+ * same time, where the 1M point's median was measured 20 minutes earlier; cpu_growth_vs_peer is the same ratio for the
+ * layers' CPU time, the work without the waits. Each DuckDB run runs its layers in
  * processes of their own, as `c360 pipeline run` does (duckRun): its time is the layers' own, their start-up is
  * reported apart, and its peak RSS is the largest layer process's plus the bench process's.
  * Spark: the same landing files, bronze → gold, with the Databricks runtime on local Spark (local[2], Delta; see
@@ -205,6 +206,8 @@ async function baseline(lake: string): Promise<number> {
 interface DuckRun {
   /** The layers' own time (their durationMs, summed). */
   ms: number;
+  /** The layer processes' CPU time on their layers (all threads), summed. */
+  cpuMs: number;
   /** The layer processes' start-up, summed: the same at every scale, so not in `ms`. */
   startupMs: number;
   /** The largest layer process's peak plus this process's peak meanwhile. */
@@ -235,6 +238,7 @@ async function duckRun(lake: string): Promise<DuckRun> {
   const peaks = summary.layers.map((l) => l.process!.peakRssMb);
   return {
     ms: summary.layers.reduce((t, l) => t + l.durationMs, 0),
+    cpuMs: summary.layers.reduce((t, l) => t + l.process!.cpuMs, 0),
     startupMs: summary.layers.reduce((t, l) => t + l.process!.startupMs, 0),
     peakRssMb: run.peakRssMb + Math.max(...peaks),
     layerPeaks: summary.layers.map((l, i) => `${l.layer} ${peaks[i]!.toLocaleString("en-US")}`).join(" / "),
@@ -273,28 +277,34 @@ async function point(
     // minutes otherwise (20 GB at 10M orders), inside the first runs' time.
     flushToDisk();
     log(`pipeline ${p.label}: generated in ${seconds(performance.now() - g0)} s; running bronze → gold`);
-    const peerRun = async (when: string): Promise<number> => {
+    const peerRun = async (when: string): Promise<DuckRun> => {
       const run = await duckRun(p.peer!.lake);
-      log(`pipeline ${p.label}: peer ${p.peer!.label} run ${when}: ${seconds(run.ms)} s`);
-      return run.ms;
+      log(
+        `pipeline ${p.label}: peer ${p.peer!.label} run ${when}: ${seconds(run.ms)} s (CPU ${seconds(run.cpuMs)} s)`,
+      );
+      return run;
     };
-    const peerMs: number[] = p.peer ? [await peerRun("before")] : [];
+    const peers: DuckRun[] = p.peer ? [await peerRun("before")] : [];
     const runs: DuckRun[] = [];
     for (let i = 0; i < p.runs; i++) {
       const run = await duckRun(lake);
       runs.push(run);
       log(
-        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s (+ ${seconds(run.startupMs)} s layer process start-up), peak RSS ${run.peakRssMb} MiB (layer processes: ${run.layerPeaks}; bench process ${run.benchRssMb} MiB) ${JSON.stringify(layerSeconds(run.value))}`,
+        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s (CPU ${seconds(run.cpuMs)} s; + ${seconds(run.startupMs)} s layer process start-up), peak RSS ${run.peakRssMb} MiB (layer processes: ${run.layerPeaks}; bench process ${run.benchRssMb} MiB) ${JSON.stringify(layerSeconds(run.value))}`,
       );
     }
-    if (p.peer) peerMs.push(await peerRun("after"));
+    if (p.peer) peers.push(await peerRun("after"));
+    // This point's median over the mean of its peers, in wall time and in CPU time (the layers' threads): the CPU
+    // growth is the work's, without the waits (a disk that the larger point reads from where the smaller one reads
+    // from the page cache).
+    const growthOf = (of: (r: DuckRun) => number) =>
+      +(median(runs.map(of)) / (peers.reduce((a, r) => a + of(r), 0) / peers.length)).toFixed(2);
     const growth: Record<string, number | string> = p.peer
       ? {
-          peer_runs_s: `${p.peer.label}: ${peerMs.map(seconds).join(" / ")}`,
-          growth_vs_peer: +(
-            median(runs.map((r) => r.ms)) /
-            (peerMs.reduce((a, b) => a + b, 0) / peerMs.length)
-          ).toFixed(2),
+          peer_runs_s: `${p.peer.label}: ${peers.map((r) => seconds(r.ms)).join(" / ")}`,
+          growth_vs_peer: growthOf((r) => r.ms),
+          peer_runs_cpu_s: `${p.peer.label}: ${peers.map((r) => seconds(r.cpuMs)).join(" / ")}`,
+          cpu_growth_vs_peer: growthOf((r) => r.cpuMs),
         }
       : {};
     // The median run's layer times (for an even count, the faster of the two middle runs).
@@ -332,6 +342,7 @@ async function point(
           layer_peak_rss_mib: peak.layerPeaks,
           bench_process_rss_mib: peak.benchRssMb,
           layer_startup_s: seconds(median(runs.map((r) => r.startupMs))),
+          cpu_s: seconds(median(runs.map((r) => r.cpuMs))),
           ...spread,
           ...growth,
           ...layers,
@@ -347,7 +358,7 @@ async function point(
         unitName: "orders",
         extra: { peak_rss_mib: Math.max(...bases.map((b) => b.peakRssMb)), customers_found: bases[0]!.value },
       },
-      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables. Each run's layers run in processes of their own (as \`c360 pipeline run\` runs them): the time is the layers' own, their start-up is layer_startup_s; peak_rss_mib is the largest layer process's peak plus the bench process's RSS (layer_peak_rss_mib, bench_process_rss_mib).${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time.` : ""}`,
+      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables. Each run's layers run in processes of their own (as \`c360 pipeline run\` runs them): the time is the layers' own, their start-up is layer_startup_s; peak_rss_mib is the largest layer process's peak plus the bench process's RSS (layer_peak_rss_mib, bench_process_rss_mib).${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time; cpu_growth_vs_peer: the same for the layers' CPU time (cpu_s, all threads).` : ""}`,
     };
     report(duck);
     if (!p.spark) return done([duck]);

@@ -39,8 +39,9 @@ export interface LayerSummary {
   dataQuality?: DataQualityScore[];
   durationMs: number;
   /** A layer run in its own process (RunParams.isolate): that process's start-up before the run (Node, tsx, the
-   * modules; not in durationMs) and its peak resident memory (the process's high-water mark, getrusage maxRSS). */
-  process?: { startupMs: number; peakRssMb: number };
+   * modules; not in durationMs), its peak resident memory (the process's high-water mark, getrusage maxRSS) and the
+   * CPU time it spent on the layer (all threads, user and system; on two cores up to twice durationMs). */
+  process?: { startupMs: number; peakRssMb: number; cpuMs: number };
 }
 
 /** A layer run's summary before it runs: succeeded, no models yet (runLayer fills it in; a layer process that dies

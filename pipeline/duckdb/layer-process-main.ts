@@ -14,14 +14,17 @@ process.once("disconnect", () => {
 
 process.once("message", (request: LayerRequest) => {
   void (async () => {
+    const cpu0 = process.cpuUsage();
     const summary = await runLayer(request.layer, {
       ...request.params,
       engine: "duckdb",
       onProgress: (e) => void send({ progress: e }),
     });
     reported = true;
-    // The process runs this one layer: its high-water mark is the layer's exact peak (no sampling to miss a spike).
-    await send({ summary, peakRssMb: peakRssMib() });
+    // The process runs this one layer: its high-water mark is the layer's exact peak (no sampling to miss a spike),
+    // and its CPU time since the request (every thread's, user and system) is the layer's.
+    const cpu = process.cpuUsage(cpu0);
+    await send({ summary, peakRssMb: peakRssMib(), cpuMs: Math.round((cpu.user + cpu.system) / 1000) });
     process.disconnect();
   })();
 });

@@ -34,9 +34,9 @@ export interface LayerRequest {
   };
 }
 
-/** What the layer process sends back: that it runs, progress events, then its summary and peak RSS. */
+/** What the layer process sends back: that it runs, progress events, then its summary, peak RSS and CPU time. */
 export type LayerMessage =
-  { ready: true } | { progress: ProgressEvent } | { summary: LayerSummary; peakRssMb: number };
+  { ready: true } | { progress: ProgressEvent } | { summary: LayerSummary; peakRssMb: number; cpuMs: number };
 
 /** Environment a layer's process gets on top of the parent's (see above). */
 export const LAYER_ENV: Partial<Record<Layer, Record<string, string>>> = {
@@ -75,7 +75,7 @@ export function runLayerProcess(
   child.on("message", (m: LayerMessage) => {
     if ("ready" in m) startupMs = Date.now() - started;
     else if ("progress" in m) onProgress?.(m.progress);
-    else summary = { ...m.summary, process: { startupMs, peakRssMb: m.peakRssMb } };
+    else summary = { ...m.summary, process: { startupMs, peakRssMb: m.peakRssMb, cpuMs: m.cpuMs } };
   });
   child.send(request);
   return new Promise((resolve) => {

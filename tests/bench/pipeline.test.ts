@@ -88,11 +88,18 @@ describe("pipeline bench: the 10M point's growth", () => {
       " peer 2,000 orders run before",
       " peer 2,000 orders run after",
     ]);
-    const seconds = peerRuns.map((l) => Number(/: ([\d.]+) s$/.exec(l)![1]));
-    expect(big!.peer_runs_s).toBe(`2,000 orders: ${seconds.join(" / ")}`);
+    const logged = peerRuns.map((l) => /: ([\d.]+) s \(CPU ([\d.]+) s\)$/.exec(l)!);
+    const [seconds, cpuSeconds] = [1, 2].map((i) => logged.map((m) => Number(m[i])));
+    expect(big!.peer_runs_s).toBe(`2,000 orders: ${seconds!.join(" / ")}`);
+    expect(big!.peer_runs_cpu_s).toBe(`2,000 orders: ${cpuSeconds!.join(" / ")}`);
     // The logged seconds are rounded to 0.1 s: the ratio from them is within a few percent of the reported one.
-    const fromLog = results[2]!.candidate.medianMs / 1000 / ((seconds[0]! + seconds[1]!) / 2);
+    const mean = (xs: number[]) => (xs[0]! + xs[1]!) / 2;
+    const fromLog = results[2]!.candidate.medianMs / 1000 / mean(seconds!);
     expect(Math.abs(Number(big!.growth_vs_peer) / fromLog - 1)).toBeLessThan(0.1);
+    // The same ratio in CPU time: the 10M point's layers' CPU seconds over the peers'.
+    const cpuFromLog = Number(big!.cpu_s) / mean(cpuSeconds!);
+    expect(Math.abs(Number(big!.cpu_growth_vs_peer) / cpuFromLog - 1)).toBeLessThan(0.1);
+    expect(Number(big!.cpu_s)).toBeGreaterThan(0);
     expect(lakes()).toEqual(before);
     // Each run's layers ran in processes of their own: their peaks, their start-up, the bench process's share.
     const layerPeaks = String(big!.layer_peak_rss_mib);

@@ -5,6 +5,7 @@
  */
 import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 import { type ProgressEvent, runPipeline } from "../../pipeline";
@@ -47,6 +48,10 @@ test("isolated layers write what in-process layers write, and report the same su
   for (const l of forked.layers) {
     expect(l.process!.startupMs).toBeGreaterThan(0);
     expect(l.process!.peakRssMb).toBeGreaterThan(50);
+    // The layer's CPU time, in milliseconds: some, and not more than its threads (DuckDB's, one per core, and Node's
+    // main and GC threads) could spend in its wall time.
+    expect(l.process!.cpuMs).toBeGreaterThan(0);
+    expect(l.process!.cpuMs).toBeLessThan(l.durationMs * (availableParallelism() + 2) + 1000);
   }
   expect(direct.layers.every((l) => l.process === undefined)).toBe(true);
   // the wall clock of the run that wrote a row
