@@ -181,9 +181,15 @@ const seconds = (ms: number): number => +(ms / 1000).toFixed(1);
 
 type PipelineSummary = Awaited<ReturnType<typeof runPipeline>>;
 
-/** `{ bronze_s, silver_s, gold_s }` of one run. */
+/** `{ bronze_s, silver_s, gold_s }` of one run, and each layer's CPU seconds (`bronze_cpu_s`, …) when it ran in a
+ * process of its own. */
 const layerSeconds = (summary: PipelineSummary): Record<string, number> =>
-  Object.fromEntries(summary.layers.map((l) => [`${l.layer}_s`, seconds(l.durationMs)]));
+  Object.fromEntries(
+    summary.layers.flatMap((l) => [
+      [`${l.layer}_s`, seconds(l.durationMs)],
+      ...(l.process ? [[`${l.layer}_cpu_s`, seconds(l.process.cpuMs)]] : []),
+    ]),
+  );
 
 async function baseline(lake: string): Promise<number> {
   const db = await DuckDBInstance.create(":memory:");

@@ -100,6 +100,9 @@ describe("pipeline bench: the 10M point's growth", () => {
     const cpuFromLog = Number(big!.cpu_s) / mean(cpuSeconds!);
     expect(Math.abs(Number(big!.cpu_growth_vs_peer) / cpuFromLog - 1)).toBeLessThan(0.1);
     expect(Number(big!.cpu_s)).toBeGreaterThan(0);
+    // Each layer's share (one run at this point, so its layers' CPU seconds add up to the run's, to the rounding).
+    const layerCpu = ["bronze", "silver", "gold"].map((l) => Number(big![`${l}_cpu_s`]));
+    expect(Math.abs(layerCpu.reduce((a, b) => a + b, 0) - Number(big!.cpu_s))).toBeLessThan(0.25);
     expect(lakes()).toEqual(before);
     // Each run's layers ran in processes of their own: their peaks, their start-up, the bench process's share.
     const layerPeaks = String(big!.layer_peak_rss_mib);
