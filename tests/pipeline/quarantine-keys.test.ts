@@ -22,14 +22,17 @@ import { runModel } from "../../pipeline/duckdb/materialize";
 import { DuckDbSession } from "../../pipeline/duckdb/session";
 import { parseModel } from "../../pipeline/models";
 
-const model = parseModel(
-  "silver",
-  "widgets",
-  "widgets.sql",
-  `-- @materialized full
+/** silver.widgets over widget_input's `columns` and its lineage; a widget with a price ≤ 0 is quarantined. */
+const widgetsModel = (columns: string) =>
+  parseModel(
+    "silver",
+    "widgets",
+    "widgets.sql",
+    `-- @materialized full
 -- @expect drop invalid_value positive_price: price > 0
-SELECT widget_id, price, source_file, line_no FROM widget_input`,
-);
+SELECT ${columns}, source_file, line_no FROM widget_input`,
+  );
+const model = widgetsModel("widget_id, price");
 
 /** [widget id, price, line number] */
 type Row = [string, number, number];
@@ -128,14 +131,7 @@ describe("quarantine keys within one session", () => {
 });
 
 describe("a silver row's record", () => {
-  const stamped = parseModel(
-    "silver",
-    "widgets",
-    "widgets.sql",
-    `-- @materialized full
--- @expect drop invalid_value positive_price: price > 0
-SELECT widget_id, price, seen_at, source_file, line_no FROM widget_input`,
-  );
+  const stamped = widgetsModel("widget_id, price, seen_at");
   const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
   const keyOf = (line: number, record: string) => sha256(`silver|widgets|landing/f.jsonl|${line}|${record}`);
 
