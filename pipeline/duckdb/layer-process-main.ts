@@ -1,7 +1,7 @@
 /** Entry of a layer process (layer-process.ts): runs the one layer it is sent, in process, and reports back. */
 import { runLayer } from "..";
 import type { LayerMessage, LayerRequest } from "./layer-process";
-import { peakRssMib } from "./session";
+import { cpuMsSince, peakRssMib } from "./session";
 
 const send = (m: LayerMessage) => new Promise<void>((done) => process.send!(m, () => done()));
 
@@ -23,8 +23,7 @@ process.once("message", (request: LayerRequest) => {
     reported = true;
     // The process runs this one layer: its high-water mark is the layer's exact peak (no sampling to miss a spike),
     // and its CPU time since the request (every thread's, user and system) is the layer's.
-    const cpu = process.cpuUsage(cpu0);
-    await send({ summary, peakRssMb: peakRssMib(), cpuMs: Math.round((cpu.user + cpu.system) / 1000) });
+    await send({ summary, peakRssMb: peakRssMib(), cpuMs: cpuMsSince(cpu0) });
     process.disconnect();
   })();
 });

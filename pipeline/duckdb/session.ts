@@ -25,13 +25,18 @@ export async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> 
   const t0 = Date.now();
   const c0 = process.cpuUsage();
   const result = await run();
-  const cpu = process.cpuUsage(c0);
-  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  const cpuMs = cpuMsSince(c0);
   console.error(
     `[duckdb ${Date.now() - t0} ms, cpu ${cpuMs} ms, peak ${peakRssMib()} MiB] ${sql.replace(/\s+/g, " ").slice(0, 160)}`,
   );
   return result;
 }
+
+/** The process's CPU time since `start` (a process.cpuUsage() reading): every thread's, user and system, in ms. */
+export const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const cpu = process.cpuUsage(start);
+  return Math.round((cpu.user + cpu.system) / 1000);
+};
 
 /** The process's peak resident set size so far (the kernel's high-water mark, getrusage's maxRSS in KiB), MiB. */
 export const peakRssMib = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
