@@ -68,6 +68,27 @@ describe("real-time path", () => {
   const tiers = (events: ProfileChangeEvent[]) =>
     events.map((e) => [e.payload.oldValue, e.payload.newValue, e.payload.consent]);
 
+  /** The handlers publish through a hub that is down until `recover()`; what went out afterwards is in `sink`. */
+  function hubDownUntilRecovered() {
+    const sink = new InMemoryChangePublisher();
+    let failing = true;
+    const down: ChangePublisher = {
+      publish: async (events) => {
+        if (failing) throw new Error("event hub unavailable");
+        await sink.publish(events);
+      },
+    };
+    setDependencies({ ...fx.deps, changes: down, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    return { sink, recover: () => (failing = false) };
+  }
+
+  /** The outbox stored in the customer's profile. */
+  const storedOutbox = async () => {
+    const stored = await fx.deps.store.readCurrent(id);
+    if (!stored || isErased(stored)) throw new Error(`no profile ${id}`);
+    return outboxOf(stored.doc);
+  };
+
   test("grant: the tier change flows with the consent; withdrawal: the next batch publishes nothing; renewal: flows again", async () => {
     const changes = fx.deps.changes as InMemoryChangePublisher;
     // granted (e-mail) at minute 1; six purchases of 100: New → Regular
@@ -130,29 +151,49 @@ describe("real-time path", () => {
   ])(
     "a change recorded with e-mail consent whose send failed, then the next batch %s",
     async (_, from, next, sent) => {
-      const sink = new InMemoryChangePublisher();
-      let failing = true;
-      const down: ChangePublisher = {
-        publish: async (events) => {
-          if (failing) throw new Error("event hub unavailable");
-          await sink.publish(events);
-        },
-      };
-      setDependencies({ ...fx.deps, changes: down, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      const { sink, recover } = hubDownUntilRecovered();
       const first = [statement(from, 1, { email: true, sms: false }), ...orders(6, 100, from)];
       await expect(deliver(first)).rejects.toThrow("event hub unavailable");
       // the change is stored in the profile's outbox, unsent
-      const outbox = async () => {
-        const stored = await fx.deps.store.readCurrent(id);
-        if (!stored || isErased(stored)) throw new Error(`no profile ${id}`);
-        return outboxOf(stored.doc);
-      };
-      expect((await outbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
+      expect((await storedOutbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
 
-      failing = false;
+      recover();
       await deliver([statement(from + 1, 700, next)]); // the next batch: a consent statement only
       await deliver(first); // the failed batch redelivered: applied already, nothing else pending
       expect(tiers(sink.published)).toEqual(sent);
+    },
+  );
+
+  test.each([
+    [
+      "withdrew the consent through another source id: it is never sent",
+      800,
+      { email: false, sms: false },
+      [],
+    ],
+    [
+      "narrowed it to sms through another source id: it is sent under sms only",
+      900,
+      { email: false, sms: true },
+      [["New", "Regular", { email: false, sms: true, push: false, updatedAt: minute(700) }]],
+    ],
+  ])(
+    "a change recorded with e-mail consent whose send failed; before its batch is redelivered, the person %s",
+    async (_, from, next, sent) => {
+      const pos = "POS-42";
+      await resolveAsOnePerson(fx.deps, [id, pos], new Date(minute(0)));
+      const { sink, recover } = hubDownUntilRecovered();
+      const purchases = orders(6, 100, from);
+      const first = [statement(from, 1, { email: true, sms: false }), ...purchases];
+      await expect(deliver(first)).rejects.toThrow("event hub unavailable");
+      expect((await storedOutbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
+
+      recover();
+      await deliver([statement(from + 1, 700, next, pos)]); // lands on the other id's profile only
+      // C000042's order batch redelivered (the one that moved the tier): applied already, no write, its outbox pending
+      await deliver(purchases);
+      expect(tiers(sink.published)).toEqual(sent);
+      expect(await storedOutbox()).toHaveLength(1); // left to the profile's next write
     },
   );
 });

@@ -37,7 +37,7 @@ import {
   quarantineRecord,
 } from "./quarantine";
 import { indexQuarantineFile, recordIdentityHashes } from "./quarantine-index";
-import { changeToGate, flushOutbox, recordTierChange } from "./realtime-changes";
+import { changeToGate, flushOutbox, flushPending, recordTierChange, unsentOf } from "./realtime-changes";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./retry";
 import type { StreamDefinition } from "./streams";
 import { type RecordOptions, validateRecord } from "./validate-record";
@@ -548,8 +548,12 @@ async function writeCustomer(
     }
     if (restart) continue;
     if (applied === 0) {
-      // A redelivery after a write whose change event was not sent yet: send it now (realtime-changes.ts).
-      if (stored) await withRetry(() => flushOutbox(deps, stored.doc), retry);
+      // A redelivery after a write whose change event was not sent yet: send it now, under the person's consent now
+      // (realtime-changes.ts); the consent is read only when something may be unsent.
+      if (stored && deps.changes && unsentOf(stored.doc).length > 0) {
+        const statement = await withRetry(() => personStatement(deps, stored.doc), retry);
+        await withRetry(() => flushPending(deps, stored.doc, statement), retry);
+      }
       return { written: false, applied, duplicates, erasedSkipped: 0, conflicts };
     }
     finalizeProfile(doc);

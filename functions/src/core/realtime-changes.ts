@@ -14,8 +14,9 @@
  * person's latest consent statement (person-consent.ts: among the profiles of the source ids resolved to the same
  * customer, the merged profile's own included) gives marketing consent, with that consent per channel and its time.
  * A withdrawal merged by a batch also empties the outbox of what was not sent yet, and entries still pending carry the
- * person's current consent: from that batch on nothing goes out under the withdrawn consent. A withdrawal through
- * another source id takes effect on this profile's next write.
+ * person's current consent: from that batch on nothing goes out under the withdrawn consent. A redelivered batch that
+ * has nothing left to apply sends the stored outbox under the person's consent read then (flushPending), so a
+ * withdrawal made through another source id since the write stops those entries too; the next write drops them.
  */
 import {
   activationConsent,
@@ -69,17 +70,8 @@ export function recordTierChange(
   now: Date,
   statement: ConsentStatement = statementOf(doc),
 ): Set<string> {
-  // Timed as the statement took effect (its profile's stamp; gold's consent_updated_at).
-  const consent = activationConsent(statement.consent, statement.at);
-  const pending: ProfileChangeEvent[] = consent
-    ? outboxOf(doc)
-        .filter((e) => !confirmed.has(e.eventId))
-        .map((e) => ({
-          ...e,
-          schemaVersion: PROFILE_CHANGE_SCHEMA_VERSION,
-          payload: { ...e.payload, consent },
-        }))
-    : [];
+  const consent = consentOf(statement);
+  const pending = pendingUnder(doc, consent);
   const fresh = new Set<string>();
   if (consent && doc.valueSegment !== tierBefore) {
     const at = now.toISOString();
@@ -101,6 +93,44 @@ export function recordTierChange(
   if (pending.length > 0) (doc as WithOutbox)[OUTBOX_FIELD] = pending.slice(-OUTBOX_LIMIT);
   else delete (doc as WithOutbox)[OUTBOX_FIELD];
   return fresh;
+}
+
+/** Timed as the statement took effect (its profile's stamp; gold's consent_updated_at). */
+const consentOf = (statement: ConsentStatement) => activationConsent(statement.consent, statement.at);
+
+/**
+ * The outbox entries of `doc` that may still go out under `consent` (activationConsent's): none without it; with it,
+ * those not known sent, carrying that consent.
+ */
+function pendingUnder(
+  doc: CustomerProfileDocument,
+  consent: ReturnType<typeof activationConsent>,
+): ProfileChangeEvent[] {
+  if (!consent) return [];
+  return unsentOf(doc).map((e) => ({
+    ...e,
+    schemaVersion: PROFILE_CHANGE_SCHEMA_VERSION,
+    payload: { ...e.payload, consent },
+  }));
+}
+
+/** Outbox entries this instance has not seen sent (a marker may still say they were). */
+export const unsentOf = (doc: CustomerProfileDocument): ProfileChangeEvent[] =>
+  outboxOf(doc).filter((e) => !confirmed.has(e.eventId));
+
+/**
+ * A redelivered batch with nothing left to apply (no write): sends the stored profile's unsent outbox entries under
+ * the person's consent now (`statement`, person-consent.ts) — none after a withdrawal, also one made through another
+ * source id since the write. The stored document is left as it is; its next write drops what the consent no longer
+ * allows. Returns how many were sent.
+ */
+export async function flushPending(
+  deps: RealtimeChangeDeps,
+  stored: CustomerProfileDocument,
+  statement: ConsentStatement,
+): Promise<number> {
+  const gated = { ...stored, [OUTBOX_FIELD]: pendingUnder(stored, consentOf(statement)) };
+  return flushOutbox(deps, gated);
 }
 
 /**
