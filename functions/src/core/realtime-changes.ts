@@ -7,8 +7,8 @@
  * `control/profile-changes/sent/<eventId>` is written to the lake. A batch redelivered after the write (nothing left
  * to apply) finds the entry in the outbox without a marker and sends it then. The event id is deterministic (the
  * customer, the new tier and the last event applied), so a crash between the send and the marker re-sends the same
- * id. Entries whose marker this instance saw are dropped from the outbox on the customer's next write; at most
- * OUTBOX_LIMIT are kept.
+ * id, as do two batches of one customer (one per stream) redelivered at once. Entries whose marker this instance saw
+ * are dropped from the outbox on the customer's next write; at most OUTBOX_LIMIT are kept.
  *
  * Consent (activationConsent in contracts/consent.ts, the traits sync's rule too): a tier change is recorded only when the
  * person's latest consent statement (person-consent.ts: among the profiles of the source ids resolved to the same
