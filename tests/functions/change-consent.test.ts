@@ -4,7 +4,8 @@
  * consent per channel and its time; without consent it is withheld. Both ways on both paths:
  * - real time, through the registered Event Hub handlers (Cosmos DB server, Azurite): grant → the tier change is
  *   published; a withdrawal → the next batch publishes nothing, not even a change recorded before it whose send had
- *   failed; a renewal → changes flow again under the new consent;
+ *   failed (also when the withdrawal came through another source id of the person before that batch's redelivery);
+ *   a renewal → changes flow again under the new consent;
  * - batch, through the DuckDB pipeline (gold.marketing_consent resolves the consent) and the queue-triggered
  *   `applyProfileTraits` handler: the same three steps, one gold load each.
  */
