@@ -88,6 +88,22 @@ describe("real-time path", () => {
     return { sink, recover: () => (failing = false) };
   }
 
+  /**
+   * A tier change (New → Regular: six purchases of 100 from minute `from`) recorded under e-mail consent granted at
+   * minute 1, whose send failed: it waits in the profile's outbox. The hub is back up on return; `purchases` is the
+   * order batch to redeliver.
+   */
+  async function changeWhoseSendFailed(from: number) {
+    const { sink, recover } = hubDownUntilRecovered();
+    const purchases = orders(6, 100, from);
+    await expect(deliver([statement(from, 1, { email: true, sms: false }), ...purchases])).rejects.toThrow(
+      "event hub unavailable",
+    );
+    expect((await storedOutbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
+    recover();
+    return { sink, purchases };
+  }
+
   /** The outbox stored in the customer's profile. */
   const storedOutbox = async () => {
     const stored = await fx.deps.store.readCurrent(id);
@@ -157,15 +173,7 @@ describe("real-time path", () => {
   ])(
     "a change recorded with e-mail consent whose send failed, then the next batch %s",
     async (_, from, next, sent) => {
-      const { sink, recover } = hubDownUntilRecovered();
-      const purchases = orders(6, 100, from);
-      await expect(deliver([statement(from, 1, { email: true, sms: false }), ...purchases])).rejects.toThrow(
-        "event hub unavailable",
-      );
-      // the change is stored in the profile's outbox, unsent
-      expect((await storedOutbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
-
-      recover();
+      const { sink, purchases } = await changeWhoseSendFailed(from);
       await deliver([statement(from + 1, 700, next)]); // the next batch: a consent statement only
       await deliver(purchases); // the failed order batch redelivered (hubDownUntilRecovered): applied already
       expect(tiers(sink.published)).toEqual(sent);
@@ -190,14 +198,7 @@ describe("real-time path", () => {
     async (_, from, next, sent) => {
       const pos = "POS-42";
       await resolveAsOnePerson(fx.deps, [id, pos], new Date(minute(0)));
-      const { sink, recover } = hubDownUntilRecovered();
-      const purchases = orders(6, 100, from);
-      await expect(deliver([statement(from, 1, { email: true, sms: false }), ...purchases])).rejects.toThrow(
-        "event hub unavailable",
-      );
-      expect((await storedOutbox()).map((e) => e.payload.newValue)).toEqual(["Regular"]);
-
-      recover();
+      const { sink, purchases } = await changeWhoseSendFailed(from);
       await deliver([statement(from + 1, 700, next, pos)]); // lands on the other id's profile only
       await deliver(purchases); // C000042's order batch redelivered: applied already, no write, its outbox pending
       expect(tiers(sink.published)).toEqual(sent);
