@@ -135,7 +135,12 @@ export class FixtureRunner {
     const upstream = this.models.get(relation);
     if (!upstream) throw new Error(`the fixture runner cannot type the relation ${relation}`);
     for (const input of upstream.inputs) await this.empty(db, input);
-    await db.exec(`CREATE TABLE ${relation} AS SELECT * FROM (${upstream.sql}) AS m WHERE false`);
+    // an SCD2 table also has its version's end and whether it is current (materializeScd2)
+    const scd2 =
+      upstream.materialized === "scd2"
+        ? `, m.${ident(upstream.validFrom!)} AS valid_to, true AS is_current`
+        : "";
+    await db.exec(`CREATE TABLE ${relation} AS SELECT m.*${scd2} FROM (${upstream.sql}) AS m WHERE false`);
   }
 
   private async fill(db: DuckDbSession, relation: string, rows: Row[], defaults: Row): Promise<void> {

@@ -41,6 +41,11 @@ def fixture_cases():
     return out
 
 
+def scd2_columns(model):
+    """The columns an SCD2 table has beyond its model's SELECT (its version's end and whether it is current)."""
+    return f", m.{model['valid_from']} AS valid_to, true AS is_current" if model["materialized"] == "scd2" else ""
+
+
 def view(relation):
     """Temp views cannot live in a schema: silver.orders is the temp view silver__orders."""
     return relation.replace(".", "__")
@@ -72,8 +77,8 @@ class Relations:
             upstream = self.models[relation]
             for name in upstream["inputs"]:
                 self.empty(name)
-            self.spark.sql(f"SELECT * FROM ({local_sql(upstream['sql'])}) AS m WHERE false").localCheckpoint() \
-                .createOrReplaceTempView(view(relation))
+            self.spark.sql(f"SELECT m.*{scd2_columns(upstream)} FROM ({local_sql(upstream['sql'])}) AS m WHERE false") \
+                .localCheckpoint().createOrReplaceTempView(view(relation))
         self.made.add(relation)
 
     def fill(self, relation, rows, defaults):
