@@ -35,22 +35,22 @@ views AS (
 ),
 
 bought AS (
-  SELECT p.customer_key, p.category, CAST(sum(p.quantity) AS BIGINT) AS purchased_quantity, sum(p.total_price) AS purchase_amount
-  FROM purchases AS p
-  GROUP BY p.customer_key, p.category
-),
-
-top_product AS (
-  SELECT * FROM (
-    SELECT
-      p.customer_key,
-      p.category,
-      p.product_id,
-      row_number() OVER (PARTITION BY p.customer_key, p.category ORDER BY sum(p.quantity) DESC, p.product_id) AS product_rank
+  -- Per customer, category and product first; then per customer and category, with the most bought product (ties:
+  -- the smallest product id) as the least of "quantity descending, then product id" written as one string (19-digit
+  -- complement of the quantity, then the id): one more aggregation instead of a window over every product row and a
+  -- join back. Silver's order items always have a product id (a drop rule).
+  SELECT
+    pp.customer_key,
+    pp.category,
+    CAST(sum(pp.quantity) AS BIGINT) AS purchased_quantity,
+    sum(pp.amount) AS purchase_amount,
+    substring(min(lpad(CAST(9223372036854775807 - pp.quantity AS STRING), 19, '0') || pp.product_id), 20) AS top_product_id
+  FROM (
+    SELECT p.customer_key, p.category, p.product_id, sum(p.quantity) AS quantity, sum(p.total_price) AS amount
     FROM purchases AS p
     GROUP BY p.customer_key, p.category, p.product_id
-  ) AS t
-  WHERE t.product_rank = 1
+  ) AS pp
+  GROUP BY pp.customer_key, pp.category
 ),
 
 combined AS (
@@ -60,7 +60,8 @@ combined AS (
     coalesce(b.purchased_quantity, 0) AS purchased_quantity,
     CAST(coalesce(b.purchase_amount, 0) AS DECIMAL(18, 2)) AS purchase_amount,
     coalesce(v.product_views, 0) AS product_views,
-    coalesce(v.cart_adds, 0) AS cart_adds
+    coalesce(v.cart_adds, 0) AS cart_adds,
+    b.top_product_id
   FROM bought AS b
   FULL OUTER JOIN views AS v ON v.customer_key = b.customer_key AND v.category = b.category
 ),
@@ -91,9 +92,8 @@ SELECT
   CAST(round(CAST(s.view_share AS DECIMAL(38, 10)), 4) AS DECIMAL(10, 4)) AS view_share,
   s.affinity_score,
   CAST(row_number() OVER (PARTITION BY s.customer_key ORDER BY s.affinity_score DESC, s.category) AS INT) AS preference_rank,
-  t.product_id AS top_product_id,
+  s.top_product_id,
   rc.as_of_date,
   rc.load_id
 FROM scored AS s
 CROSS JOIN run_context AS rc
-LEFT JOIN top_product AS t ON t.customer_key = s.customer_key AND t.category = s.category

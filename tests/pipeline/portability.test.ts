@@ -85,6 +85,9 @@ const ALLOWED = new Set([
   // (a run's run_at), so ties cannot pick differently.
   "max_by",
   "substring",
+  // lpad(s, n, pad): s padded on the left to n characters, or cut to its first n (both engines; cases in
+  // tests/engine/semantics.json).
+  "lpad",
   // operators as DuckDB's parser names them
   "||",
   "+",
