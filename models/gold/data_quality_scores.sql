@@ -76,7 +76,8 @@ row_checks AS (
     i.occurred_at,
     i.source_file
   FROM silver.order_items AS i
-  LEFT JOIN (SELECT DISTINCT x.order_id FROM silver.orders AS x) AS o ON o.order_id = i.order_id
+  -- silver.orders holds one row per order id (its MERGE key), so each item row is counted once
+  LEFT JOIN silver.orders AS o ON o.order_id = i.order_id
   UNION ALL
   SELECT
     'silver.behavioral_events',
