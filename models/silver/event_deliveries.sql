@@ -7,15 +7,20 @@
 -- @materialized view
 -- @inputs bronze.events, run_context, control_erasure
 WITH repeated AS (
-  -- Event ids landed more than once. Only their (narrow) rows go through the ranking window: a window over every
-  -- wide row cost more than the rest of a silver model, and repeats are a few percent of deliveries.
-  SELECT b.event_type, b.event_id
+  -- Candidates for event ids landed more than once: the (event type, last 12 characters of the id) that occur more
+  -- than once. Only their (narrow) rows go through the ranking window, which partitions by the whole id, so a
+  -- candidate that only shares its last 12 characters with another id ranks first and stays. A window over every
+  -- wide row cost more than the rest of a silver model; repeats are a few percent of deliveries. The 12-character
+  -- key (a UUID's last 48 random bits) is held inside DuckDB's hash table, where a 36-character id is a pointer to a
+  -- copy of the string: the 30M behavioural events of the 10M-order bench group in 10.4 s instead of 11.2–13.8 s
+  -- (the same at 1M: 0.77 s). The later copies found are the same (835,026 at 10M).
+  SELECT b.event_type, substring(b.event_id, greatest(length(b.event_id) - 11, 1)) AS id_tail
   FROM bronze.events AS b
   CROSS JOIN run_context AS rc
   WHERE b.event_id IS NOT NULL
     AND (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
     AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
-  GROUP BY b.event_type, b.event_id
+  GROUP BY b.event_type, substring(b.event_id, greatest(length(b.event_id) - 11, 1))
   HAVING count(*) > 1
 ),
 
@@ -26,7 +31,8 @@ later_copies AS (
       b.event_type, b.source_file, b.line_no,
       row_number() OVER (PARTITION BY b.event_type, b.event_id ORDER BY b.ingest_date, b.source_file, b.line_no) AS delivery_rank
     FROM bronze.events AS b
-    INNER JOIN repeated AS r ON r.event_type = b.event_type AND r.event_id = b.event_id
+    INNER JOIN repeated AS r
+      ON r.event_type = b.event_type AND r.id_tail = substring(b.event_id, greatest(length(b.event_id) - 11, 1))
     CROSS JOIN run_context AS rc
     WHERE (rc.window_start_date IS NULL OR b.ingest_date >= rc.window_start_date)
       AND (rc.window_end_date IS NULL OR b.ingest_date < rc.window_end_date)
