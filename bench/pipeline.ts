@@ -9,10 +9,11 @@
  * 10M only with --with-10m or C360_BENCH_PIPELINE_10M=1 (~10 minutes to generate and ~14 to run here, ~40 GB of disk).
  * The 0.1M and 1M points run C360_BENCH_PIPELINE_RUNS times (default 3) over the same landing files, each on a
  * fresh lake, and report the median with the spread: on this shared 2-core machine the same run varies by ±15%
- * from minute to minute, more than most code changes are worth. The 10M point runs once, between two runs of the 1M
- * point's files (its lake is kept until then): its growth (growth_vs_peer) is its time over theirs, measured at the
- * same time, where the 1M point's median was measured 20 minutes earlier; cpu_growth_vs_peer is the same ratio for the
- * layers' CPU time, the work without the waits. Each DuckDB run runs its layers in
+ * from minute to minute, more than most code changes are worth. The 10M point runs once, layer by layer, each layer
+ * between two runs of the same layer over the 1M point's files (its lake is kept until then; interleavedRun): its
+ * growth (growth_vs_peer) is its time over theirs, measured at the same time, where the 1M point's median was
+ * measured 20 minutes earlier; cpu_growth_vs_peer is the same ratio for the layers' CPU time, the work without the
+ * waits. Each DuckDB run runs its layers in
  * processes of their own, as `c360 pipeline run` does (duckRun): its time is the layers' own, their start-up is
  * reported apart, and its peak RSS is the largest layer process's plus the bench process's.
  * Spark: the same landing files, bronze → gold, with the Databricks runtime on local Spark (local[2], Delta; see
@@ -22,13 +23,13 @@
  * Run alone: `npx tsx bench/pipeline.ts [--scale s] [--with-10m]`.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { DuckDBInstance } from "@duckdb/node-api";
 
-import { runPipeline } from "../pipeline";
+import { type Layer, LAYERS, type LayerSummary, runLayer, runPipeline } from "../pipeline";
 import { TSX_EXEC_ARGV } from "../pipeline/duckdb/layer-process";
 import { sparkServer, stopSpark } from "../pipeline/spark/engine";
 import { treePssMb } from "./process-memory";
@@ -44,8 +45,8 @@ interface Point {
   spark: boolean;
   /** Keep the point's lake for a later point's peer runs (the caller removes it). */
   keep?: boolean;
-  /** A smaller point's lake, run again right before and right after this point's run: the growth against it is
-   * measured at the same time of day, not 20 minutes apart (the host drifts ±15% in that time). */
+  /** A smaller point's lake, each layer run again right before and right after this point's run of that layer: the
+   * growth against it is measured within minutes, not 20 minutes apart (the host drifts ±15% in that time). */
   peer?: { label: string; lake: string };
 }
 
@@ -234,22 +235,108 @@ interface DuckRun {
  */
 async function duckRun(lake: string): Promise<DuckRun> {
   resetLake(lake);
-  const run = await measure(
-    () => runPipeline({ lakeDir: lake, loadId: "bench", windowEnd: "2025-04-15", isolate: true }),
-    50,
-  );
-  const summary = run.value;
-  if (summary.status !== "succeeded")
-    throw new Error(`pipeline failed: ${summary.layers.map((l) => l.error).join("; ")}`);
-  const peaks = summary.layers.map((l) => l.process!.peakRssMb);
+  const run = await measure(() => runPipeline(BENCH_RUN(lake)), 50);
+  if (run.value.status !== "succeeded")
+    throw new Error(`pipeline failed: ${run.value.layers.map((l) => l.error).join("; ")}`);
+  return duckRunOf(run.value.layers, run.peakRssMb);
+}
+
+/** The bench's run parameters over `lake`: one load, the generator's 90 days, each layer in a process of its own. */
+const BENCH_RUN = (lake: string) => ({
+  lakeDir: lake,
+  loadId: "bench",
+  windowEnd: "2025-04-15",
+  isolate: true,
+});
+
+/** A DuckDB run from its layers (run in processes of their own) and this process's peak RSS meanwhile. */
+function duckRunOf(layers: LayerSummary[], benchRssMb: number): DuckRun {
+  const peaks = layers.map((l) => l.process!.peakRssMb);
   return {
-    ms: summary.layers.reduce((t, l) => t + l.durationMs, 0),
-    cpuMs: summary.layers.reduce((t, l) => t + l.process!.cpuMs, 0),
-    startupMs: summary.layers.reduce((t, l) => t + l.process!.startupMs, 0),
-    peakRssMb: run.peakRssMb + Math.max(...peaks),
-    layerPeaks: summary.layers.map((l, i) => `${l.layer} ${peaks[i]!.toLocaleString("en-US")}`).join(" / "),
-    benchRssMb: run.peakRssMb,
-    value: summary,
+    ms: layers.reduce((t, l) => t + l.durationMs, 0),
+    cpuMs: layers.reduce((t, l) => t + l.process!.cpuMs, 0),
+    startupMs: layers.reduce((t, l) => t + l.process!.startupMs, 0),
+    peakRssMb: benchRssMb + Math.max(...peaks),
+    layerPeaks: layers.map((l, i) => `${l.layer} ${peaks[i]!.toLocaleString("en-US")}`).join(" / "),
+    benchRssMb,
+    value: {
+      loadId: "bench",
+      status: "succeeded",
+      layers,
+      durationMs: layers.reduce((t, l) => t + l.durationMs, 0),
+    },
+  };
+}
+
+/** One layer of a bench run over `lake` (as it stands), in a process of its own; with this process's peak RSS. */
+async function layerRun(lake: string, layer: Layer): Promise<{ layer: LayerSummary; benchRssMb: number }> {
+  const run = await measure(() => runLayer(layer, BENCH_RUN(lake)), 50);
+  if (run.value.status !== "succeeded") throw new Error(`pipeline ${layer} failed: ${run.value.error}`);
+  return { layer: run.value, benchRssMb: run.peakRssMb };
+}
+
+/** What a run wrote to `from` (everything but the landing files and generator output) becomes `to`'s. */
+export function copyRunState(from: string, to: string): void {
+  resetLake(to);
+  for (const entry of readdirSync(from))
+    if (entry !== "landing" && entry !== "_gen")
+      cpSync(join(from, entry), join(to, entry), { recursive: true });
+  // The copy's pages written back now, not inside the next timed layer.
+  flushToDisk();
+}
+
+/**
+ * A point's run layer by layer, each layer between two runs of the same layer over its peer's lake: bronze on the
+ * peer, bronze here, bronze on the peer again; then silver, then gold. The host's speed drifts (±15% in minutes; a
+ * 10M run takes 14): with the whole run between the peer's two, a drift during it leaves the growth unknown; here
+ * each comparison spans one layer. The peer's second run of a layer starts from the state its first started from (a
+ * copy of the peer's lake taken before the layer), so both do the same work. Returns the point's run, the peer's runs
+ * before and after (each the sum of its layers), and the growth per layer.
+ */
+async function interleavedRun(
+  lake: string,
+  peer: { label: string; lake: string },
+  label: string,
+  log: (l: string) => void,
+): Promise<{ run: DuckRun; peers: [DuckRun, DuckRun]; layerGrowth: Record<string, string> }> {
+  resetLake(lake);
+  resetLake(peer.lake);
+  const state = mkdtempSync(join(tmpdir(), "c360-bench-peer-state-"));
+  const [own, before, after] = [[], [], []] as { layer: LayerSummary; benchRssMb: number }[][];
+  try {
+    for (const layer of LAYERS) {
+      copyRunState(peer.lake, state);
+      before.push(await layerRun(peer.lake, layer));
+      own.push(await layerRun(lake, layer));
+      copyRunState(state, peer.lake);
+      after.push(await layerRun(peer.lake, layer));
+      const [b, o, a] = [before, own, after].map((runs) => runs.at(-1)!.layer);
+      const rows = (l: LayerSummary) =>
+        l.models.reduce((n, m) => n + m.rowsWritten, 0).toLocaleString("en-US");
+      log(
+        `pipeline ${label}: ${layer} ${seconds(o!.durationMs)} s (CPU ${seconds(o!.process!.cpuMs)} s) between peer ${peer.label} runs of ${seconds(b!.durationMs)} s and ${seconds(a!.durationMs)} s (CPU ${seconds(b!.process!.cpuMs)} s and ${seconds(a!.process!.cpuMs)} s; rows written ${rows(b!)} and ${rows(a!)})`,
+      );
+    }
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+  const runOf = (runs: { layer: LayerSummary; benchRssMb: number }[]) =>
+    duckRunOf(
+      runs.map((r) => r.layer),
+      Math.max(...runs.map((r) => r.benchRssMb)),
+    );
+  const ratio = (of: (l: LayerSummary) => number) =>
+    LAYERS.map((layer, i) => {
+      const peerMean = (of(before[i]!.layer) + of(after[i]!.layer)) / 2;
+      return `${layer} ${(of(own[i]!.layer) / peerMean).toFixed(2)}`;
+    }).join(" / ");
+  return {
+    run: runOf(own),
+    peers: [runOf(before), runOf(after)],
+    layerGrowth: {
+      layer_growth_vs_peer: ratio((l) => l.durationMs),
+      layer_cpu_growth_vs_peer: ratio((l) => l.process!.cpuMs),
+    },
   };
 }
 
@@ -283,23 +370,33 @@ async function point(
     // minutes otherwise (20 GB at 10M orders), inside the first runs' time.
     flushToDisk();
     log(`pipeline ${p.label}: generated in ${seconds(performance.now() - g0)} s; running bronze → gold`);
-    const peerRun = async (when: string): Promise<DuckRun> => {
-      const run = await duckRun(p.peer!.lake);
-      log(
-        `pipeline ${p.label}: peer ${p.peer!.label} run ${when}: ${seconds(run.ms)} s (CPU ${seconds(run.cpuMs)} s)`,
-      );
-      return run;
-    };
-    const peers: DuckRun[] = p.peer ? [await peerRun("before")] : [];
     const runs: DuckRun[] = [];
-    for (let i = 0; i < p.runs; i++) {
-      const run = await duckRun(lake);
-      runs.push(run);
+    const peers: DuckRun[] = [];
+    let layerGrowth: Record<string, string> = {};
+    const logRun = (run: DuckRun, i: number, of: number) =>
       log(
-        `pipeline ${p.label}: run ${i + 1}/${p.runs} ${seconds(run.ms)} s (CPU ${seconds(run.cpuMs)} s; + ${seconds(run.startupMs)} s layer process start-up), peak RSS ${run.peakRssMb} MiB (layer processes: ${run.layerPeaks}; bench process ${run.benchRssMb} MiB) ${JSON.stringify(layerSeconds(run.value))}`,
+        `pipeline ${p.label}: run ${i + 1}/${of} ${seconds(run.ms)} s (CPU ${seconds(run.cpuMs)} s; + ${seconds(run.startupMs)} s layer process start-up), peak RSS ${run.peakRssMb} MiB (layer processes: ${run.layerPeaks}; bench process ${run.benchRssMb} MiB) ${JSON.stringify(layerSeconds(run.value))}`,
       );
-    }
-    if (p.peer) peers.push(await peerRun("after"));
+    if (p.peer) {
+      // One run, interleaved with its peer's layer by layer.
+      const interleaved = await interleavedRun(lake, p.peer, p.label, log);
+      runs.push(interleaved.run);
+      peers.push(...interleaved.peers);
+      layerGrowth = interleaved.layerGrowth;
+      logRun(interleaved.run, 0, 1);
+      for (const [when, run] of [
+        ["before", peers[0]!],
+        ["after", peers[1]!],
+      ] as const)
+        log(
+          `pipeline ${p.label}: peer ${p.peer.label} run ${when}: ${seconds(run.ms)} s (CPU ${seconds(run.cpuMs)} s)`,
+        );
+    } else
+      for (let i = 0; i < p.runs; i++) {
+        const run = await duckRun(lake);
+        runs.push(run);
+        logRun(run, i, p.runs);
+      }
     // This point's median over the mean of its peers, in wall time and in CPU time (the layers' threads): the CPU
     // growth is the work's, without the waits (a disk that the larger point reads from where the smaller one reads
     // from the page cache).
@@ -311,6 +408,7 @@ async function point(
           growth_vs_peer: growthOf((r) => r.ms),
           peer_runs_cpu_s: `${p.peer.label}: ${peers.map((r) => seconds(r.cpuMs)).join(" / ")}`,
           cpu_growth_vs_peer: growthOf((r) => r.cpuMs),
+          ...layerGrowth,
         }
       : {};
     // The median run's layer times (for an even count, the faster of the two middle runs).
@@ -364,7 +462,7 @@ async function point(
         unitName: "orders",
         extra: { peak_rss_mib: Math.max(...bases.map((b) => b.peakRssMb)), customers_found: bases[0]!.value },
       },
-      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables. Each run's layers run in processes of their own (as \`c360 pipeline run\` runs them): the time is the layers' own, their start-up is layer_startup_s; peak_rss_mib is the largest layer process's peak plus the bench process's RSS (layer_peak_rss_mib, bench_process_rss_mib).${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time; cpu_growth_vs_peer: the same for the layers' CPU time (cpu_s, all threads).` : ""}`,
+      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables. Each run's layers run in processes of their own (as \`c360 pipeline run\` runs them): the time is the layers' own, their start-up is layer_startup_s; peak_rss_mib is the largest layer process's peak plus the bench process's RSS (layer_peak_rss_mib, bench_process_rss_mib).${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time: layer by layer, each of this run's layers between two runs of that layer over the ${p.peer.label} files (layer_growth_vs_peer), so a comparison spans minutes, not the whole run; cpu_growth_vs_peer: the same for the layers' CPU time (cpu_s, all threads).` : ""}`,
     };
     report(duck);
     if (!p.spark) return done([duck]);

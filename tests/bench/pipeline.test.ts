@@ -1,8 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { bench, resetLake, slowestModels } from "../../bench/pipeline";
+import { bench, copyRunState, resetLake, slowestModels } from "../../bench/pipeline";
 import { usePrivateTmpdir } from "../support/private-tmpdir";
 
 // The bench's lakes in a temporary folder of this file's own (see usePrivateTmpdir).
@@ -37,6 +45,42 @@ describe("pipeline bench: repeated runs", () => {
     );
     expect(existsSync(join(lake, "_gen/manifest.json"))).toBe(true);
   });
+
+  it("copies what a run wrote to another lake, in place of what that lake's run wrote, and leaves its landing files", () => {
+    const other = mkdtempSync(join(tmpdir(), "c360-bench-state-"));
+    const file = (root: string, rel: string, text = "x\n") => {
+      mkdirSync(join(root, rel, ".."), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    };
+    const tree = (root: string): string[] =>
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+        .sort();
+    try {
+      file(lake, "landing/web/behavioral_event/ingest_date=2025-01-01/part-0.jsonl");
+      file(lake, "_gen/manifest.json");
+      file(lake, "bronze/events/p.parquet", "bronze of lake\n");
+      file(lake, "control/loaded_files/bench.parquet");
+      file(other, "landing/pos/order/ingest_date=2025-01-01/part-0.jsonl");
+      file(other, "silver/orders/p.parquet");
+
+      copyRunState(lake, other);
+
+      expect(tree(other)).toEqual([
+        "bronze/events/p.parquet",
+        "control/loaded_files/bench.parquet",
+        "landing/pos/order/ingest_date=2025-01-01/part-0.jsonl",
+      ]);
+      expect(readFileSync(join(other, "bronze/events/p.parquet"), "utf8")).toBe("bronze of lake\n");
+      // A lake with nothing written: the copy leaves the other as a reset one.
+      resetLake(lake);
+      copyRunState(lake, other);
+      expect(tree(other)).toEqual(["landing/pos/order/ingest_date=2025-01-01/part-0.jsonl"]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("pipeline bench: where the time goes", () => {
@@ -65,7 +109,7 @@ describe("pipeline bench: the 10M point's growth", () => {
   const env = ["C360_BENCH_PIPELINE_10M", "C360_BENCH_PIPELINE_RUNS", "C360_BENCH_PIPELINE_SPARK"];
   afterEach(() => env.forEach((k) => delete process.env[k]));
 
-  it("is measured against the 1M point's files run right before and right after it, whose lake then goes", async () => {
+  it("is measured layer by layer against the 1M point's files run right before and right after it, whose lake then goes", async () => {
     Object.assign(process.env, {
       C360_BENCH_PIPELINE_10M: "1",
       C360_BENCH_PIPELINE_RUNS: "1",
@@ -88,10 +132,34 @@ describe("pipeline bench: the 10M point's growth", () => {
       " peer 2,000 orders run before",
       " peer 2,000 orders run after",
     ]);
+    // Each layer ran between two runs of that layer over the peer's files, which did the same work (the second from
+    // the state the first started from: bronze loads every file again, silver and gold read the same tables).
+    const layerLines = lines.filter((l) => / (bronze|silver|gold) [\d.]+ s \(CPU/.test(l));
+    const perLayer = layerLines.map((l) =>
+      /^pipeline 20,000 orders: (\w+) ([\d.]+) s \(CPU ([\d.]+) s\) between peer 2,000 orders runs of ([\d.]+) s and ([\d.]+) s \(CPU ([\d.]+) s and ([\d.]+) s; rows written ([\d,]+) and ([\d,]+)\)$/.exec(
+        l,
+      )!,
+    );
+    expect(perLayer.map((m) => m[1])).toEqual(["bronze", "silver", "gold"]);
+    for (const m of perLayer) {
+      expect(m[8]).toBe(m[9]);
+      expect(Number(m[8]!.replace(/,/g, ""))).toBeGreaterThan(0);
+    }
+    const growthOfLayer = (m: RegExpExecArray) => Number(m[2]) / ((Number(m[4]) + Number(m[5])) / 2);
+    const layerGrowth = String(big!.layer_growth_vs_peer).split(" / ");
+    expect(layerGrowth.map((g) => g.split(" ")[0])).toEqual(["bronze", "silver", "gold"]);
+    layerGrowth.forEach((g, i) =>
+      expect(Math.abs(Number(g.split(" ")[1]) / growthOfLayer(perLayer[i]!) - 1)).toBeLessThan(0.15),
+    );
+    expect(String(big!.layer_cpu_growth_vs_peer)).toMatch(/^bronze [\d.]+ \/ silver [\d.]+ \/ gold [\d.]+$/);
     const logged = peerRuns.map((l) => /: ([\d.]+) s \(CPU ([\d.]+) s\)$/.exec(l)!);
     const [seconds, cpuSeconds] = [1, 2].map((i) => logged.map((m) => Number(m[i])));
     expect(big!.peer_runs_s).toBe(`2,000 orders: ${seconds!.join(" / ")}`);
     expect(big!.peer_runs_cpu_s).toBe(`2,000 orders: ${cpuSeconds!.join(" / ")}`);
+    // The peer's runs are the sums of its layer runs before and after each of this point's layers.
+    const sum = (i: number) => perLayer.reduce((t, m) => t + Number(m[i]), 0);
+    expect(Math.abs(seconds![0]! - sum(4))).toBeLessThan(0.2);
+    expect(Math.abs(seconds![1]! - sum(5))).toBeLessThan(0.2);
     // The logged seconds are rounded to 0.1 s: the ratio from them is within a few percent of the reported one.
     const mean = (xs: number[]) => (xs[0]! + xs[1]!) / 2;
     const fromLog = results[2]!.candidate.medianMs / 1000 / mean(seconds!);
