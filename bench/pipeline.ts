@@ -36,6 +36,13 @@ import { treePssMb } from "./process-memory";
 import type { BenchOptions, BenchResult } from "./types";
 import { measure, type Measured, median, runStandalone, WITH_10M_ENV } from "./types";
 
+/** A smaller point whose lake a larger point's growth is measured against. */
+interface Peer {
+  label: string;
+  lake: string;
+  orders: number;
+}
+
 interface Point {
   label: string;
   orders: number;
@@ -47,7 +54,7 @@ interface Point {
   keep?: boolean;
   /** A smaller point's lake, each layer run again right before and right after this point's run of that layer: the
    * growth against it is measured within minutes, not 20 minutes apart (the host drifts ±15% in that time). */
-  peer?: { label: string; lake: string };
+  peer?: Peer;
 }
 
 /**
@@ -295,10 +302,11 @@ export function copyRunState(from: string, to: string): void {
  */
 async function interleavedRun(
   lake: string,
-  peer: { label: string; lake: string },
-  label: string,
+  peer: Peer,
+  point: { label: string; orders: number },
   log: (l: string) => void,
 ): Promise<{ run: DuckRun; peers: [DuckRun, DuckRun]; layerGrowth: Record<string, string> }> {
+  const { label } = point;
   resetLake(lake);
   resetLake(peer.lake);
   const state = mkdtempSync(join(tmpdir(), "c360-bench-peer-state-"));
@@ -336,8 +344,43 @@ async function interleavedRun(
     layerGrowth: {
       layer_growth_vs_peer: ratio((l) => l.durationMs),
       layer_cpu_growth_vs_peer: ratio((l) => l.process!.cpuMs),
+      models_growing_fastest: modelsGrowingFastest(
+        own.map((r) => r.layer),
+        [before, after].map((runs) => runs.map((r) => r.layer)),
+        point.orders / peer.orders,
+      ),
     },
   };
+}
+
+/**
+ * The models whose time at a point exceeds `sizeRatio` times their mean time in the peer's runs by the most seconds,
+ * most first, e.g. "silver.sessions 12.7× (+10.1 s)": where a point grows faster than its data. A model that grew
+ * less than the data is not listed.
+ */
+export function modelsGrowingFastest(
+  own: LayerSummary[],
+  peerRuns: LayerSummary[][],
+  sizeRatio: number,
+  n = 6,
+): string {
+  const peerMs = new Map<string, number[]>();
+  for (const run of peerRuns)
+    for (const m of run.flatMap((l) => l.models))
+      peerMs.set(m.model, [...(peerMs.get(m.model) ?? []), m.durationMs]);
+  return own
+    .flatMap((l) => l.models)
+    .flatMap((m) => {
+      const times = peerMs.get(m.model);
+      if (!times) return [];
+      const mean = times.reduce((a, b) => a + b, 0) / times.length;
+      return [{ model: m.model, growth: m.durationMs / mean, excessMs: m.durationMs - sizeRatio * mean }];
+    })
+    .filter((m) => m.excessMs > 0)
+    .sort((a, b) => b.excessMs - a.excessMs)
+    .slice(0, n)
+    .map((m) => `${m.model} ${m.growth.toFixed(1)}× (+${seconds(m.excessMs)} s)`)
+    .join("; ");
 }
 
 async function point(
@@ -379,7 +422,7 @@ async function point(
       );
     if (p.peer) {
       // One run, interleaved with its peer's layer by layer.
-      const interleaved = await interleavedRun(lake, p.peer, p.label, log);
+      const interleaved = await interleavedRun(lake, p.peer, p, log);
       runs.push(interleaved.run);
       peers.push(...interleaved.peers);
       layerGrowth = interleaved.layerGrowth;
@@ -462,7 +505,7 @@ async function point(
         unitName: "orders",
         extra: { peak_rss_mib: Math.max(...bases.map((b) => b.peakRssMb)), customers_found: bases[0]!.value },
       },
-      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables. Each run's layers run in processes of their own (as \`c360 pipeline run\` runs them): the time is the layers' own, their start-up is layer_startup_s; peak_rss_mib is the largest layer process's peak plus the bench process's RSS (layer_peak_rss_mib, bench_process_rss_mib).${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time: layer by layer, each of this run's layers between two runs of that layer over the ${p.peer.label} files (layer_growth_vs_peer), so a comparison spans minutes, not the whole run; cpu_growth_vs_peer: the same for the layers' CPU time (cpu_s, all threads).` : ""}`,
+      note: `${runs.length > 1 ? `Median of ${runs.length} runs on fresh lakes over the same landing files (peak RSS: the highest; layer times: the median run)` : "A single run (the point takes many minutes)"}; the baseline is the raw-scan floor, so the ratio is the price of validation, dedup, identity and 20 tables. Each run's layers run in processes of their own (as \`c360 pipeline run\` runs them): the time is the layers' own, their start-up is layer_startup_s; peak_rss_mib is the largest layer process's peak plus the bench process's RSS (layer_peak_rss_mib, bench_process_rss_mib).${p.peer ? ` growth_vs_peer: this run's time over the mean of the ${p.peer.label} runs made right before and right after it (peer_runs_s), on the same host at the same time: layer by layer, each of this run's layers between two runs of that layer over the ${p.peer.label} files (layer_growth_vs_peer), so a comparison spans minutes, not the whole run; models_growing_fastest: the models whose time exceeds ${+(p.orders / p.peer.orders).toFixed(2)}× their time in those runs by the most; cpu_growth_vs_peer: the same for the layers' CPU time (cpu_s, all threads).` : ""}`,
     };
     report(duck);
     if (!p.spark) return done([duck]);
@@ -497,7 +540,7 @@ export async function bench(options: BenchOptions): Promise<BenchResult[]> {
       results.push(...r);
       if (p.keep) {
         kept.push(lake);
-        points[points.indexOf(p) + 1]!.peer = { label: p.label, lake };
+        points[points.indexOf(p) + 1]!.peer = { label: p.label, lake, orders: p.orders };
       }
     }
   } finally {

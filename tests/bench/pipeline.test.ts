@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { bench, copyRunState, resetLake, slowestModels } from "../../bench/pipeline";
+import { bench, copyRunState, modelsGrowingFastest, resetLake, slowestModels } from "../../bench/pipeline";
 import { usePrivateTmpdir } from "../support/private-tmpdir";
 
 // The bench's lakes in a temporary folder of this file's own (see usePrivateTmpdir).
@@ -105,6 +105,41 @@ describe("pipeline bench: where the time goes", () => {
   });
 });
 
+describe("pipeline bench: models that grow faster than the data", () => {
+  const run = (models: [string, number][]) =>
+    [
+      { layer: "silver", models: models.map(([model, durationMs]) => ({ model, durationMs })) },
+    ] as unknown as Parameters<typeof modelsGrowingFastest>[0];
+  it("lists the models whose time exceeds the size ratio times their peer runs' mean by the most seconds", () => {
+    const own = run([
+      ["silver.orders", 95_000],
+      ["silver.sessions", 47_000],
+      ["silver.products", 400],
+      ["silver.order_items", 52_000],
+    ]);
+    const peers = [
+      run([
+        ["silver.orders", 10_000],
+        ["silver.sessions", 3_600],
+        ["silver.products", 100],
+        ["silver.order_items", 5_000],
+      ]),
+      run([
+        ["silver.orders", 9_000],
+        ["silver.sessions", 3_400],
+        ["silver.products", 140],
+        ["silver.order_items", 4_600],
+      ]),
+    ];
+    // sessions: 47 s against 10 × 3.5 s; order_items: 52 s against 10 × 4.8 s; orders and products grew less than 10×.
+    expect(modelsGrowingFastest(own, peers, 10)).toBe(
+      "silver.sessions 13.4× (+12 s); silver.order_items 10.8× (+4 s)",
+    );
+    expect(modelsGrowingFastest(own, peers, 10, 1)).toBe("silver.sessions 13.4× (+12 s)");
+    expect(modelsGrowingFastest(own, peers, 20)).toBe("");
+  });
+});
+
 describe("pipeline bench: the 10M point's growth", () => {
   const env = ["C360_BENCH_PIPELINE_10M", "C360_BENCH_PIPELINE_RUNS", "C360_BENCH_PIPELINE_SPARK"];
   afterEach(() => env.forEach((k) => delete process.env[k]));
@@ -152,6 +187,9 @@ describe("pipeline bench: the 10M point's growth", () => {
       expect(Math.abs(Number(g.split(" ")[1]) / growthOfLayer(perLayer[i]!) - 1)).toBeLessThan(0.15),
     );
     expect(String(big!.layer_cpu_growth_vs_peer)).toMatch(/^bronze [\d.]+ \/ silver [\d.]+ \/ gold [\d.]+$/);
+    expect(String(big!.models_growing_fastest)).toMatch(
+      /^((bronze|silver|gold)\.\w+ [\d.]+× \(\+[\d.]+ s\)(; |$))*$/,
+    );
     const logged = peerRuns.map((l) => /: ([\d.]+) s \(CPU ([\d.]+) s\)$/.exec(l)!);
     const [seconds, cpuSeconds] = [1, 2].map((i) => logged.map((m) => Number(m[i])));
     expect(big!.peer_runs_s).toBe(`2,000 orders: ${seconds!.join(" / ")}`);
