@@ -49,6 +49,9 @@ const ALLOWED = new Set([
   // translate(s, from, to): character-for-character replacement in both (Spark's StringTranslate, DuckDB's
   // translate); used with equal-length ASCII lists only (A–Z → a–z, the contracts' email case folding).
   "translate",
+  // hash(x): a different function in each (Spark: 32-bit Murmur3, DuckDB: 64-bit); used only to find candidates that
+  // are then compared by value (silver.event_deliveries' repeated ids), so the result never depends on its value.
+  "hash",
   // floor(double): BIGINT in Spark, DOUBLE in DuckDB, the same integer value; models wrap it in CAST(… AS BIGINT)
   // (PORTABLE-SQL.md: integer division).
   "floor",
