@@ -4,8 +4,8 @@
  * CTE at a time — the rows whose `hash(column)` falls in the slice — and the stage is the union of the slices. A
  * window or aggregation over tens of millions of rows sorted past the memory limit and spilled (silver.sessions at
  * 10M orders: two window sorts over 30M events); a slice fits. Each slice scans the CTE's input again, so a model is
- * sliced only when the CTE holds more than C360_DUCKDB_SLICE_ROWS rows (by default 16M per 3 GB of DuckDB's memory
- * limit, C360_DUCKDB_MEMORY: 16M at the default 3GB, 2.7M at 500MB). Spark ignores the annotation: its shuffle
+ * sliced only when the CTE holds more than C360_DUCKDB_SLICE_ROWS rows (by default 8M per 3 GB of DuckDB's memory
+ * limit, C360_DUCKDB_MEMORY: 8M at the default 3GB, 1.3M at 500MB). Spark ignores the annotation: its shuffle
  * partitions do this. See docs/pipeline.md (2026-12-06).
  */
 import type { Model } from "../models";
@@ -13,13 +13,10 @@ import { type DuckDbSession, memoryLimitBytes } from "./session";
 import { topLevelCtes } from "./staged-cte";
 
 /**
- * Rows a slice may hold per byte of memory limit: 16M at the default 3 GB. Measured on silver.sessions at 10M orders
- * (30M events), its SELECT alone in a fresh process, three runs each taken in turn: 2 slices 33.8–35.6 s at
- * 3,039–3,054 MiB, 4 slices 36.6–39.7 s at 1,802–2,063 MiB (each slice reads all 30M events again: 2.4 s a read);
- * unsliced 43.1 s (it spills). In a silver layer run at 10M the layer's peak RSS was 3,583 MiB with 2 slices against
- * 3,386 MiB with 4: under the 4 GiB goal (docs/pipeline.md, 2026-12-07).
+ * Rows a slice may hold per byte of memory limit: 8M at the default 3 GB. Measured on silver.sessions at 10M orders
+ * (30M events): 2 slices (16M rows each) 28.3 s at 3,434 MiB, 4 slices 28.6 s at 2,534 MiB, 6 slices 31.3 s.
  */
-const SLICE_ROWS_PER_BYTE = 16_000_000 / 3e9;
+const SLICE_ROWS_PER_BYTE = 8_000_000 / 3e9;
 
 /** The model's SELECT as one statement per slice (just `model.sql` when it is not sliced). */
 export async function sliceModel(db: DuckDbSession, model: Model): Promise<string[]> {

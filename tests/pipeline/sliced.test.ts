@@ -1,6 +1,6 @@
 /**
  * `@slice <cte>.<column>` (pipeline/duckdb/sliced.ts): above C360_DUCKDB_SLICE_ROWS rows in the CTE (by default
- * 16M per 3 GB of memory limit), DuckDB computes the model one hash slice of the column at a time. The union of the slices is the unsliced result, each row in
+ * 8M per 3 GB of memory limit), DuckDB computes the model one hash slice of the column at a time. The union of the slices is the unsliced result, each row in
  * exactly one slice, through both materialization paths; a wrong annotation or setting fails with what is wrong.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -69,15 +69,15 @@ describe("@slice", () => {
     expect(parts.flat().sort((a, b) => String(a.visitor).localeCompare(String(b.visitor)))).toEqual(whole);
   });
 
-  test("by default a slice's rows follow DuckDB's memory limit: 16M per 3 GB", async () => {
+  test("by default a slice's rows follow DuckDB's memory limit: 8M per 3 GB", async () => {
     process.env.C360_DUCKDB_MEMORY = "3GB";
     expect(await sliceModel(db, model())).toHaveLength(1);
-    // 16M × 300 kB / 3 GB = 1,600 rows a slice: the 2,000 visits take two.
-    process.env.C360_DUCKDB_MEMORY = "300KB";
+    // 8M × 600 kB / 3 GB = 1,600 rows a slice: the 2,000 visits take two.
+    process.env.C360_DUCKDB_MEMORY = "600KB";
     expect(await sliceModel(db, model())).toHaveLength(2);
-    process.env.C360_DUCKDB_MEMORY = "0.145 MiB"; // 152,043 bytes: 810 rows
+    process.env.C360_DUCKDB_MEMORY = "0.29 MiB"; // 304,087 bytes: 810 rows
     expect(await sliceModel(db, model())).toHaveLength(3);
-    process.env.C360_DUCKDB_MEMORY = "50KB"; // 266 rows
+    process.env.C360_DUCKDB_MEMORY = "100KB"; // 266 rows
     expect(await sliceModel(db, model())).toHaveLength(8);
     process.env.C360_DUCKDB_SLICE_ROWS = "2000"; // the setting wins
     expect(await sliceModel(db, model())).toHaveLength(1);
