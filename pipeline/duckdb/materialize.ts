@@ -171,6 +171,8 @@ async function materializeModel(
     rowsWritten = exists
       ? await db.count(`SELECT * FROM ${target} EXCEPT ALL SELECT * FROM __existing`)
       : await db.count(`SELECT * FROM ${target}`);
+    // Dropped here: left to the end of the layer it held every earlier version in memory beside the later models.
+    await db.exec("DROP TABLE IF EXISTS __existing");
     await writeTable(db, model.layer, model.name, target, true);
   }
   await db.exec("DROP TABLE IF EXISTS __stage");
