@@ -265,3 +265,79 @@ describe("gold.data_quality_scores", () => {
     }
   });
 });
+
+describe("gold.data_quality_scores timeliness", () => {
+  test("timely: the file's landing day (ingest_date=) no later than the day after the row occurred, to the microsecond; no landing day or no occurrence: not timely", async () => {
+    const file = (dir: string) => `landing/pos/order/${dir}o.jsonl`;
+    const given: [string, string | null, string | null][] = [
+      ["O1", "2024-04-10 00:00:00+00", file("ingest_date=2024-04-11/")], // midnight of the day before: timely
+      ["O2", "2024-04-09 23:59:59.999999+00", file("ingest_date=2024-04-11/")], // a microsecond earlier: late
+      ["O3", "2024-04-11 23:00:00+00", file("ingest_date=2024-04-11/")], // landed the day it occurred
+      ["O4", "2024-04-12 08:00:00+00", file("ingest_date=2024-04-11/")], // landed before it occurred (clock skew)
+      ["O5", "2024-04-10 12:00:00+00", file("")], // no landing day in the path
+      ["O6", "2024-04-10 12:00:00+00", file("ingest_date=2024-4-11/")], // not a yyyy-MM-dd day
+      ["O7", "2024-04-10 12:00:00+00", null], // no source file
+      ["O8", null, file("ingest_date=2024-04-11/")], // no occurrence
+    ];
+    const rows = await runModelOn(
+      "gold.data_quality_scores",
+      {
+        control_model_runs: valuesOf(
+          ["load_id", "layer", "model", "rows_in", "quarantined", "run_at"],
+          [["L1", "silver", "silver.orders", given.length, 0, "2024-04-12 00:00:00"]],
+        ),
+        control_expectation_results: `SELECT * FROM (${valuesOf(
+          ["load_id", "layer", "model", "rule", "code", "action", "failed", "rows_in"],
+          [["L0", "silver", "silver.orders", "r", "c", "warn", 0, 0]],
+        )}) WHERE false`,
+        "silver.customers": `SELECT CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS VARCHAR) AS email,
+            CAST(NULL AS VARCHAR) AS first_name, CAST(NULL AS VARCHAR) AS last_name, CAST(NULL AS DATE) AS registration_date,
+            CAST(NULL AS TIMESTAMPTZ) AS valid_from, CAST(NULL AS VARCHAR) AS source_file, CAST(NULL AS VARCHAR) AS load_id,
+            CAST(NULL AS BOOLEAN) AS is_current WHERE false`,
+        // typed as silver.orders is written: occurred_at TIMESTAMPTZ
+        "silver.orders": `SELECT order_id, 'C1' AS customer_id, TIMESTAMPTZ '2024-04-10 09:00:00+00' AS ordered_at,
+            'POS' AS channel, 'COMPLETED' AS status, 'PURCHASE' AS transaction_type, 'USD' AS currency,
+            CAST(0 AS DECIMAL(18, 2)) AS total_amount, CAST(0 AS DECIMAL(18, 2)) AS tax_amount,
+            CAST(0 AS DECIMAL(18, 2)) AS shipping_amount, CAST(0 AS DECIMAL(18, 2)) AS discount_amount,
+            CAST(occurred_at AS TIMESTAMPTZ) AS occurred_at, source_file, 'L1' AS load_id
+          FROM (${valuesOf(["order_id", "occurred_at", "source_file"], given)})`,
+        "silver.order_items": `SELECT CAST(NULL AS VARCHAR) AS order_id, CAST(NULL AS VARCHAR) AS product_id,
+            CAST(NULL AS VARCHAR) AS category, CAST(NULL AS BIGINT) AS quantity, CAST(NULL AS DECIMAL(18, 2)) AS total_price,
+            CAST(NULL AS TIMESTAMPTZ) AS occurred_at, CAST(NULL AS VARCHAR) AS source_file, CAST(NULL AS VARCHAR) AS load_id
+          WHERE false`,
+        "silver.behavioral_events": NONE([
+          "session_id",
+          "action",
+          "channel",
+          "device_type",
+          "page_url",
+          "occurred_at",
+          "source_file",
+          "load_id",
+        ]),
+        "silver.support_interactions": NONE([
+          "customer_id",
+          "ticket_id",
+          "interaction_type",
+          "status",
+          "occurred_at",
+          "source_file",
+          "load_id",
+        ]),
+        "silver.products": NONE([
+          "product_name",
+          "category",
+          "price",
+          "occurred_at",
+          "source_file",
+          "load_id",
+        ]),
+      },
+      "load_id, table_name",
+    );
+    // O1, O3, O4 of 8
+    expect(rows.map((r) => [r.load_id, r.table_name, r.timeliness])).toEqual([
+      ["L1", "silver.orders", "0.375000"],
+    ]);
+  });
+});
